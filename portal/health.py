@@ -1,0 +1,60 @@
+"""/healthz: is the database, the cache and the broker reachable? JSON, 200 or 503.
+
+Only "ok" or "failed" per component: no hostnames, ports, users or error texts, which would tell
+an outsider how the portal is built. The error class goes to the log for the operator.
+"""
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache():
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return what was stored")
+    cache.delete(key)
+
+
+def check_broker():
+    if celery_app.conf.task_always_eager:
+        return  # no broker configured: tasks run in-process
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, timeout=3)
+
+
+CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # any failure of the component means "failed"
+            logger.warning("healthz: %s check failed (%s)", name, type(exc).__name__)
+            results[name] = "failed"
+        else:
+            results[name] = "ok"
+    healthy = all(value == "ok" for value in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "failed", **results}, status=200 if healthy else 503
+    )

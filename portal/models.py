@@ -1,0 +1,183 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext_lazy as _
+
+from portal.scope import ScopedQuerySet
+
+
+class AreaLevel(models.TextChoices):
+    # Declared top-down; a child is always exactly one level below its parent.
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District / county")
+    STREET = "street", _("Street / township")
+    COMMUNITY = "community", _("Community")
+
+    @property
+    def child_level(self) -> "AreaLevel | None":
+        levels = list(AreaLevel)
+        position = levels.index(self)
+        return levels[position + 1] if position + 1 < len(levels) else None
+
+
+class AreaQuerySet(ScopedQuerySet):
+    area_field = None  # an area's own path is the scope
+
+
+class Area(models.Model):
+    """One node of the administrative tree: city → district → street → community.
+
+    `path` is a materialised path of primary keys ("/1/4/17/"), so "this area and everything
+    under it" is one indexed prefix match whatever the depth.
+    """
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent area"),
+    )
+    level = models.CharField(_("level"), max_length=16, choices=AreaLevel.choices)
+    code = models.CharField(
+        _("division code"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}(\d{3}){0,2}$", _("Enter 6, 9 or 12 digits."))],
+        help_text=_(
+            "Administrative division code: 6 digits down to districts, 9 for streets, "
+            "12 for communities."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=64)
+    path = models.CharField(
+        max_length=255, editable=False, db_index=True
+    )  # scope: path__startswith
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="area_unique_name_per_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if self.pk is None:
+                super().save(*args, **kwargs)  # the path needs the new primary key
+                self.path = self.computed_path()
+                super().save(update_fields=["path"])
+                return
+            old_path, self.path = self.path, self.computed_path()
+            super().save(*args, **kwargs)
+            if old_path != self.path:
+                # Moved: every descendant's path starts with the old prefix.
+                Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1))
+                )
+
+    def computed_path(self) -> str:
+        return f"{self.parent.path if self.parent else '/'}{self.pk}/"
+
+    def clean(self):
+        if self.parent is None:
+            if self.level not in (AreaLevel.PROVINCE, AreaLevel.CITY):
+                raise ValidationError({"parent": _("Only a province or a city can be a top area.")})
+            return
+        if AreaLevel(self.parent.level).child_level != self.level:
+            raise ValidationError(
+                {
+                    "level": _("An area under a %(parent)s must be a %(child)s.")
+                    % {
+                        "parent": self.parent.get_level_display(),
+                        "child": AreaLevel(self.parent.level).child_level.label,
+                    }
+                }
+            )
+        if self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": _("An area cannot be moved under itself.")})
+
+    def ancestors(self):
+        """From the top area down to this one, inclusive."""
+        ids = [int(part) for part in self.path.strip("/").split("/")]
+        by_id = {area.id: area for area in Area.objects.filter(id__in=ids)}
+        return [by_id[i] for i in ids]
+
+    def is_within(self, other: "Area") -> bool:
+        return self.path.startswith(other.path)
+
+
+class Role(models.TextChoices):
+    COMMUNITY_STAFF = "community_staff", _("Community staff")
+    DEPARTMENT_HANDLER = "department_handler", _("Department handler")
+    OFFICIAL = "official", _("District / city official")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class StaffUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A staff member. Riders never get one: they sign in with their mobile."""
+
+    first_name = None
+    last_name = None
+    name = models.CharField(_("full name"), max_length=30, blank=True)
+    role = models.CharField(
+        _("role"), max_length=32, choices=Role.choices, default=Role.COMMUNITY_STAFF
+    )
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("scope area"),
+        help_text=_(
+            "The user sees this area and everything under it. "
+            "Only administrators may have none, which means everywhere."
+        ),
+    )
+
+    objects = StaffUserManager()
+
+    class Meta:
+        verbose_name = _("staff user")
+        verbose_name_plural = _("staff users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role=Role.ADMINISTRATOR) | models.Q(area__isnull=False),
+                name="user_scope_area_required_unless_administrator",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.username
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    def get_full_name(self):
+        return self.name
+
+    def get_short_name(self):
+        return self.name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role != Role.ADMINISTRATOR and self.area_id is None:
+            raise ValidationError({"area": _("Choose the area this user works in.")})

@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.db.models import Count
+from django.shortcuts import render
+
+from portal.models import Area, AreaLevel, Role
+from portal.permissions import role_required
+from portal.scope import get_in_scope_or_404
+
+
+def home(request):
+    """The portal's public front page."""
+    return render(request, "portal/home.html")
+
+
+@role_required()
+def staff_home(request):
+    user = request.user
+    counts = dict(
+        Area.objects.in_scope(user).values_list("level").annotate(n=Count("id")).order_by()
+    )
+    area_counts = [(level.label, counts[level]) for level in AreaLevel if counts.get(level)]
+    return render(
+        request,
+        "portal/staff_home.html",
+        {
+            "area_trail": user.area.ancestors() if user.area else [],
+            "area_counts": area_counts,
+        },
+    )
+
+
+@role_required(Role.COMMUNITY_STAFF, Role.OFFICIAL, Role.ADMINISTRATOR)
+def area_detail(request, code=None):
+    """An area in the user's scope and the areas directly under it; without a code, the
+    user's own area (for an administrator with no area: the top areas)."""
+    user = request.user
+    if code is None and user.area is None:
+        area, children = None, Area.objects.filter(parent=None)
+    else:
+        area = get_in_scope_or_404(Area.objects, user, area_field=None, code=code or user.area.code)
+        children = area.children.all()
+    trail = (
+        [a for a in area.ancestors() if user.area is None or a.is_within(user.area)] if area else []
+    )
+    return render(
+        request,
+        "portal/area_detail.html",
+        {
+            "area": area,
+            "trail": trail,
+            "children": children.annotate(child_count=Count("children")).order_by("code"),
+        },
+    )
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers to a login attempt while the username and address are locked."""
+    return render(
+        request,
+        "registration/locked_out.html",
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+        status=429,
+    )

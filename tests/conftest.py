@@ -1,0 +1,112 @@
+"""Named personas over a small area tree, built once per test.
+
+city 商丘市
+├── district 梁园区 ── street 平原街道 ── community A 建设路社区, community B 平原路社区
+└── district 睢阳区 ── street 文化街道 ── community C 文化路社区
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from portal.models import Area, AreaLevel, Role
+from tests.factories import AreaFactory, UserFactory
+
+
+@dataclass
+class Tree:
+    city: Area
+    district: Area
+    street: Area
+    community_a: Area
+    community_b: Area
+    other_district: Area
+    other_street: Area
+    community_c: Area
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def services_are_configured(request):
+    """Tests marked `services` fail, never skip, when PostgreSQL and Redis are not configured."""
+    if request.node.get_closest_marker("services"):
+        if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            pytest.fail("this test needs DATABASE_URL pointing at PostgreSQL")
+        if not os.environ.get("REDIS_URL"):
+            pytest.fail("this test needs REDIS_URL pointing at Redis")
+
+
+@pytest.fixture
+def tree(db):
+    city = AreaFactory(code="411400", name="商丘市", level=AreaLevel.CITY)
+    district = AreaFactory(code="411402", name="梁园区", level=AreaLevel.DISTRICT, parent=city)
+    street = AreaFactory(code="411402001", name="平原街道", level=AreaLevel.STREET, parent=district)
+    other_district = AreaFactory(
+        code="411403", name="睢阳区", level=AreaLevel.DISTRICT, parent=city
+    )
+    other_street = AreaFactory(
+        code="411403001", name="文化街道", level=AreaLevel.STREET, parent=other_district
+    )
+    return Tree(
+        city=city,
+        district=district,
+        street=street,
+        community_a=AreaFactory(
+            code="411402001001", name="建设路社区", level=AreaLevel.COMMUNITY, parent=street
+        ),
+        community_b=AreaFactory(
+            code="411402001002", name="平原路社区", level=AreaLevel.COMMUNITY, parent=street
+        ),
+        other_district=other_district,
+        other_street=other_street,
+        community_c=AreaFactory(
+            code="411403001001", name="文化路社区", level=AreaLevel.COMMUNITY, parent=other_street
+        ),
+    )
+
+
+@pytest.fixture
+def staff_a(tree):
+    """Community staff of community A."""
+    return UserFactory(
+        username="alice", name="张敏", role=Role.COMMUNITY_STAFF, area=tree.community_a
+    )
+
+
+@pytest.fixture
+def staff_b(tree):
+    """Community staff of community B, A's sibling."""
+    return UserFactory(
+        username="bob", name="李娜", role=Role.COMMUNITY_STAFF, area=tree.community_b
+    )
+
+
+@pytest.fixture
+def handler(tree):
+    """A department handler in the district."""
+    return UserFactory(
+        username="hank", name="王强", role=Role.DEPARTMENT_HANDLER, area=tree.district
+    )
+
+
+@pytest.fixture
+def official(tree):
+    """A district official of 梁园区."""
+    return UserFactory(username="olivia", name="刘洋", role=Role.OFFICIAL, area=tree.district)
+
+
+@pytest.fixture
+def administrator(tree):
+    return UserFactory(
+        username="root",
+        name="管理员",
+        role=Role.ADMINISTRATOR,
+        area=None,
+        is_staff=True,
+        is_superuser=True,
+    )

@@ -1,0 +1,32 @@
+import factory
+
+from portal.models import Area, AreaLevel, Role, User
+
+PASSWORD = "correct horse battery"
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+        django_get_or_create = ["code"]
+
+    level = AreaLevel.CITY
+    code = factory.Sequence(lambda n: f"{410000 + n:06d}")
+    name = factory.Sequence(lambda n: f"测试区域{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    name = factory.Sequence(lambda n: f"工作人员{n}")
+    role = Role.COMMUNITY_STAFF
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])

@@ -1,0 +1,121 @@
+"""The settings module read in a fresh interpreter under different environments."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "x7#kq2!vz9@mw4$pt6^rb8&nd3*hj5(lc1)gf0-sy+ue=ao_Lq8Zr2Tn5Wc7Vb",
+    "ALLOWED_HOSTS": "portal.example.gov.cn",
+    "SITE_URL": "https://portal.example.gov.cn",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+VARIABLES = {"DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DATABASE_URL", "REDIS_URL",
+             "SITE_URL", "CELERY_BROKER_URL", "PROXY_COUNT"}  # fmt: skip
+
+SHOW = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "db_name": str(settings.DATABASES["default"]["NAME"]),
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "email": settings.EMAIL_BACKEND,
+    "sms": settings.SMS_BACKEND,
+    "static": settings.STORAGES["staticfiles"]["BACKEND"],
+    "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0),
+    "secure_cookies": getattr(settings, "SESSION_COOKIE_SECURE", False),
+}))
+"""
+
+
+def run(args, **variables):
+    env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    env |= {"DJANGO_SETTINGS_MODULE": "portal.settings", **variables}
+    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
+def show(**variables):
+    result = run([sys.executable, "-c", SHOW], **variables)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_with_nothing_set_it_runs_on_one_laptop():
+    values = show()
+    assert values["debug"] is True
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["db_name"] == str(ROOT / "db.sqlite3")
+    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["eager"] is True
+    assert values["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["sms"] == "portal.sms.ConsoleBackend"
+
+
+def test_database_url_selects_postgresql():
+    values = show(DATABASE_URL="postgres://portal@db.internal:5432/portal")
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["db_name"] == "portal"
+
+
+def test_redis_url_selects_redis_for_cache_and_broker_and_stops_eager_tasks():
+    values = show(REDIS_URL="redis://127.0.0.1:6379/3")
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["broker"] == "redis://127.0.0.1:6379/3"
+    assert values["eager"] is False
+
+
+def test_production_turns_on_secure_cookies_hsts_and_hashed_static_files():
+    values = show(**PRODUCTION)
+    assert values["debug"] is False
+    assert values["secure_cookies"] is True
+    assert values["hsts"] >= 31536000
+    assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_a_missing_production_variable_stops_start_up_with_one_line_naming_it(missing):
+    variables = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = run([sys.executable, "manage.py", "check"], **variables)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Configuration error: {missing} must be set when DJANGO_ENV=production"
+    ]
+
+
+def test_a_typo_in_a_boolean_stops_start_up():
+    result = run([sys.executable, "manage.py", "check"], DEBUG="ture")
+    assert result.returncode == 1
+    assert "DEBUG must be one of" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_deploy_has_no_warning_at_all_in_production():
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_when_production_has_no_redis():
+    variables = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = run([sys.executable, "manage.py", "check", "--deploy"], **variables)
+    assert "portal.W001" in result.stderr
+
+
+def test_every_response_carries_a_content_security_policy_without_inline_script(client, db):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy

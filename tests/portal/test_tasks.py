@@ -1,0 +1,52 @@
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from portal.celery import app as celery_app
+from portal.tasks import clear_expired_sessions
+
+
+def make_sessions():
+    now = timezone.now()
+    Session.objects.create(session_key="expired", session_data="", expire_date=now - timedelta(1))
+    Session.objects.create(session_key="current", session_data="", expire_date=now + timedelta(1))
+
+
+@pytest.mark.django_db
+def test_clearing_sessions_removes_only_expired_ones():
+    make_sessions()
+    clear_expired_sessions.delay()  # eager without a broker
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["current"]
+
+
+def test_tasks_of_every_app_are_discovered():
+    celery_app.loader.import_default_modules()
+    assert "portal.tasks.clear_expired_sessions" in celery_app.tasks
+
+
+@pytest.mark.django_db
+def test_session_cleanup_is_scheduled_with_celery_beat():
+    task = PeriodicTask.objects.get(task="portal.tasks.clear_expired_sessions")
+    assert task.enabled
+    assert (task.crontab.hour, task.crontab.minute) == ("3", "30")
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_a_task_sent_through_redis():
+    from celery.contrib.testing.worker import start_worker
+
+    assert not celery_app.conf.task_always_eager
+    assert celery_app.conf.broker_url.startswith("redis://")
+    make_sessions()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        result = clear_expired_sessions.apply_async()
+        deadline = timezone.now() + timedelta(seconds=20)
+        while Session.objects.filter(session_key="expired").exists():
+            assert timezone.now() < deadline, f"the worker did not run task {result.id}"
+            time.sleep(0.1)
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["current"]
