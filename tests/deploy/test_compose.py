@@ -1,0 +1,162 @@
+"""docker-compose.yml can't run here (no Docker engine); what it runs is tested instead."""
+
+import json
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.error import HTTPError
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_names_the_five_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+
+
+def test_web_worker_and_beat_run_the_portal_image_against_postgres_and_redis(compose):
+    services = compose["services"]
+    assert (ROOT / "Dockerfile").is_file()
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        assert service["build"] == "."
+        assert service["environment"]["DJANGO_ENV"] == "production"
+        assert service["environment"]["DATABASE_URL"].startswith("postgres://")
+        assert service["environment"]["REDIS_URL"].startswith("redis://redis:")
+        assert set(service["depends_on"]) == {"postgres", "redis"}
+    assert services["web"]["command"] == ["bin/start-web"]
+    assert services["worker"]["command"][:4] == ["celery", "--app", "portal", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "--app", "portal", "beat"]
+
+
+def test_the_web_service_migrates_and_collects_static_files_before_gunicorn():
+    lines = [line for line in (ROOT / "bin" / "start-web").read_text().splitlines() if line.strip()]
+    commands = [line for line in lines if not line.startswith(("#", "set ", "cd "))]
+    assert commands[0].startswith("python manage.py migrate")
+    assert commands[1].startswith("python manage.py collectstatic")
+    assert shlex.split(commands[2])[:2] == ["exec", "gunicorn"]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect comes back as an HTTPError with its status
+
+
+def get(url, **headers):
+    """(status, headers, body) of a GET to the local server, not following redirects."""
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (local URL)
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=5) as response:
+            return response.status, response.headers, response.read()
+    except HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture
+def scratch_database():
+    """A database of its own, so the start script's migrations run on an empty schema."""
+    import psycopg2
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    name = f"portal_start_web_{os.getpid()}"
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=db["USER"],
+        host=db["HOST"],
+        port=db["PORT"],
+        password=db["PASSWORD"],
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    user = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
+    yield f"postgres://{user}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.mark.services
+def test_the_web_service_command_serves_the_portal_with_gunicorn(scratch_database, tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "gunicorn-test-" + "k3y" * 20,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://portal.example.gov.cn",
+        "DATABASE_URL": scratch_database,
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        "PROXY_COUNT": "1",  # as behind the load balancer, which says the client used https
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    server = subprocess.Popen(  # noqa: S603
+        [str(ROOT / "bin" / "start-web")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        status = None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                status, _, body = get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert server.poll() is None, server.stdout.read()
+        assert status == 200, body
+        assert json.loads(body) == {
+            "status": "ok",
+            "database": "ok",
+            "cache": "ok",
+            "broker": "ok",
+        }
+
+        manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+        hashed = manifest["paths"]["css/portal.css"]
+        assert hashed != "css/portal.css"
+        https = {"X-Forwarded-Proto": "https"}
+        status, headers, _ = get(f"http://127.0.0.1:{port}/static/{hashed}", **https)
+        assert status == 200
+        assert "immutable" in headers["Cache-Control"]
+
+        status, headers, body = get(f"http://127.0.0.1:{port}/accounts/login/", **https)
+        assert status == 200
+        assert "工作人员登录" in body.decode()
+        assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+
+        # Without https everything but the health check is redirected to it.
+        status, headers, _ = get(f"http://127.0.0.1:{port}/accounts/login/")
+        assert status == 301
+        assert headers["Location"] == f"https://127.0.0.1:{port}/accounts/login/"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
