@@ -16,8 +16,18 @@ PRODUCTION = {
     "SITE_URL": "https://portal.example.gov.cn",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
-VARIABLES = {"DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DATABASE_URL", "REDIS_URL",
-             "SITE_URL", "CELERY_BROKER_URL", "PROXY_COUNT", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # fmt: skip
+VARIABLES = {
+    "DJANGO_ENV",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SITE_URL",
+    "CELERY_BROKER_URL",
+    "PROXY_COUNT",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 SHOW = """
 import json, django
