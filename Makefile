@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Reinstall only when the dependency list changes.
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format messages clean
+.PHONY: run test lint format messages compilemessages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -30,10 +30,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# After changing user-visible strings: update both catalogues, translate, then compile.
+# After changing user-visible strings: `make messages`, translate the new entries, `make compilemessages`.
+I18N_IGNORE := --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
 messages: $(STAMP)
-	$(PY) manage.py makemessages --locale zh_Hans --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py makemessages --locale zh_Hans --locale en --no-obsolete $(I18N_IGNORE)
+
+compilemessages: $(STAMP)
+	$(PY) manage.py compilemessages $(I18N_IGNORE)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -10,11 +10,7 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/areas/", views.area_detail, name="my_area"),
     path("staff/areas/<str:code>/", views.area_detail, name="area_detail"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", views.StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),

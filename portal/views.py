@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.contrib.auth.views import LoginView
+from django.contrib.messages.views import SuccessMessageMixin
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from portal.models import Area, AreaLevel, Role
 from portal.permissions import role_required
@@ -10,6 +13,13 @@ from portal.scope import get_in_scope_or_404
 def home(request):
     """The portal's public front page."""
     return render(request, "portal/home.html")
+
+
+class StaffLoginView(SuccessMessageMixin, LoginView):
+    redirect_authenticated_user = True
+
+    def get_success_message(self, cleaned_data):
+        return _("Logged in as %(name)s.") % {"name": self.request.user}
 
 
 @role_required()

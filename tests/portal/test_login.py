@@ -30,10 +30,16 @@ def test_the_login_page_is_in_chinese(client):
     assert 'lang="zh-hans"' in response.text
 
 
-def test_the_right_password_leads_to_the_staff_home(client, staff_a):
+def test_the_right_password_leads_to_the_staff_home_with_a_greeting(client, staff_a):
     response = log_in(client, "alice", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("staff_home")
+    assert "已登录：张敏。" in client.get(reverse("staff_home")).text
+
+
+def test_a_logged_in_user_opening_the_login_page_goes_to_the_staff_home(client, staff_a):
+    client.force_login(staff_a)
+    assert client.get(reverse("login"))["Location"] == reverse("staff_home")
 
 
 def test_a_wrong_password_says_so_in_chinese_and_logs_nobody_in(client, staff_a):
