@@ -1,0 +1,79 @@
+"""Every URL of the project × every persona → the status each must get.
+
+A new URL pattern fails `test_every_url_pattern_is_in_the_matrix` until it has a row here, so no
+view escapes the check. Objects of another area answer 404, never 403, so nothing about them leaks.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
+LOGIN = "login redirect"
+
+
+def expect(default, **overrides):
+    return {persona: overrides.get(persona, default) for persona in PERSONAS}
+
+
+STAFF = expect(200, anonymous=LOGIN)
+
+# (url name, area of the object in the URL or None, method, expected status per persona)
+MATRIX = [
+    ("home", None, "get", expect(200)),
+    ("healthz", None, "get", expect(200)),
+    ("login", None, "get", expect(302, anonymous=200)),
+    ("logout", None, "get", expect(405)),
+    ("set_language", None, "get", expect(302)),
+    ("staff_home", None, "get", STAFF),
+    ("my_area", None, "get", expect(200, anonymous=LOGIN, handler=403)),
+    # An area in community A: its own staff and those above it, not the sibling community.
+    (
+        "area_detail",
+        "community_a",
+        "get",
+        expect(200, anonymous=LOGIN, staff_b=404, handler=403),
+    ),
+    # An area in the other district: only the administrator.
+    (
+        "area_detail",
+        "community_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, administrator=200),
+    ),
+]
+
+
+def url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # Django's own admin checks is_staff and model permissions itself
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    assert set(url_names(get_resolver().url_patterns)) == {row[0] for row in MATRIX}
+
+
+CASES = [
+    pytest.param(name, area, method, persona, expected[persona], id=f"{name}-{area}-{persona}")
+    for name, area, method, expected in MATRIX
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "area", "method", "persona", "expected"), CASES)
+def test_permission_matrix(client, request, tree, name, area, method, persona, expected):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    url = reverse(name, args=[getattr(tree, area).code] if area else [])
+    response = getattr(client, method)(url)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == expected
