@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("Registry: workers, enterprises, party members")
+
+    def ready(self):
+        from portal.navigation import NavItem, add
+        from registry.views import pending_count
+
+        add(NavItem(_("Registrations to confirm"), "registry:pending", badge=pending_count))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from portal.models import Area, AreaLevel, Role
-from tests.factories import AreaFactory, UserFactory
+from tests.factories import AreaFactory, UserFactory, WorkerFactory
 
 
 @dataclass
@@ -110,3 +110,15 @@ def administrator(tree):
         is_staff=True,
         is_superuser=True,
     )
+
+
+@pytest.fixture
+def worker_a(tree):
+    """A pending self-registration in community A."""
+    return WorkerFactory(name="张三", mobile="13800000001", area=tree.community_a)
+
+
+@pytest.fixture
+def worker_c(tree):
+    """A pending self-registration in community C, in the other district."""
+    return WorkerFactory(name="李四", mobile="13800000003", area=tree.community_c)

@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from portal.models import Area, AreaLevel, Role, User
 
@@ -30,3 +31,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save(update_fields=["password"])
+
+
+class WorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registry.Worker"
+
+    name = factory.Iterator(["张三", "李四", "王五", "赵六", "欧阳娜娜"])
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+    occupation = "food_delivery"
+    platform = "meituan"
+    political_status = "masses"
+    consent_version = "test"
+    consented_at = factory.LazyFunction(timezone.now)

@@ -17,7 +17,8 @@ def expect(default, **overrides):
 
 STAFF = expect(200, anonymous=LOGIN)
 
-# (url name, area of the object in the URL or None, method, expected status per persona)
+# (url name, object in the URL (a fixture or an area of the tree) or None, method,
+#  expected status per persona)
 MATRIX = [
     ("home", None, "get", expect(200)),
     ("healthz", None, "get", expect(200)),
@@ -40,6 +41,22 @@ MATRIX = [
         "get",
         expect(404, anonymous=LOGIN, handler=403, administrator=200),
     ),
+    ("registry:register", None, "get", expect(200)),
+    ("registry:registered", None, "get", expect(200)),
+    ("registry:pending", None, "get", expect(200, anonymous=LOGIN, handler=403, official=403)),
+    ("registry:confirm", "worker_a", "get", expect(405)),
+    (
+        "registry:confirm",
+        "worker_a",
+        "post",
+        expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403),
+    ),
+    (
+        "registry:confirm",
+        "worker_c",
+        "post",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=302),
+    ),
 ]
 
 
@@ -59,18 +76,26 @@ def test_every_url_pattern_is_in_the_matrix():
 
 
 CASES = [
-    pytest.param(name, area, method, persona, expected[persona], id=f"{name}-{area}-{persona}")
-    for name, area, method, expected in MATRIX
+    pytest.param(
+        name, obj, method, persona, expected[persona], id=f"{name}-{obj}-{method}-{persona}"
+    )
+    for name, obj, method, expected in MATRIX
     for persona in PERSONAS
 ]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "area", "method", "persona", "expected"), CASES)
-def test_permission_matrix(client, request, tree, name, area, method, persona, expected):
+@pytest.mark.parametrize(("name", "obj", "method", "persona", "expected"), CASES)
+def test_permission_matrix(client, request, tree, name, obj, method, persona, expected):
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
-    url = reverse(name, args=[getattr(tree, area).code] if area else [])
+    if obj is None:
+        args = []
+    elif hasattr(tree, obj):
+        args = [getattr(tree, obj).code]
+    else:
+        args = [request.getfixturevalue(obj).id]
+    url = reverse(name, args=args)
     response = getattr(client, method)(url)
     if expected == LOGIN:
         assert response.status_code == 302

@@ -1,0 +1,108 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Area, AreaLevel
+from registry.models import Platform, PoliticalStatus, Worker
+from registry.validators import normalise_mobile, validate_id_number, validate_mobile
+
+PARTY_FIELDS = ["party_branch", "membership_held_at", "is_mobile_party_member"]
+
+
+class RegistrationForm(forms.ModelForm):
+    """A rider's own registration (双报到), with the consents PIPL asks for."""
+
+    # Longer than the 11 stored digits: people type spaces, hyphens, +86; clean_mobile drops them.
+    mobile = forms.CharField(
+        label=Worker._meta.get_field("mobile").verbose_name,
+        max_length=20,
+        help_text=_("Registering again with the same number updates your details."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the notice above and agree that my details are used as it says."),
+        error_messages={"required": _("Without your consent we cannot keep your registration.")},
+    )
+    sensitive_consent = forms.BooleanField(
+        required=False,
+        label=_(
+            "I separately agree that my party membership and ID number are processed as the "
+            "notice says."
+        ),
+    )
+
+    class Meta:
+        model = Worker
+        fields = [
+            "name",
+            "mobile",
+            "occupation",
+            "platform",
+            "platform_other",
+            "area",
+            "political_status",
+            *PARTY_FIELDS,
+            "id_number",
+        ]
+        labels = {"area": _("Community you report to")}
+        error_messages = {"name": {"max_length": _("Enter a name of 2 to 30 characters.")}}
+        help_texts = {
+            "id_number": _("Optional."),
+            "party_branch": _("Party members only."),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(level=AreaLevel.COMMUNITY)
+        self.fields["area"].error_messages["invalid_choice"] = _("Choose your community.")
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not 2 <= len(name) <= 30:
+            raise forms.ValidationError(_("Enter a name of 2 to 30 characters."))
+        return name
+
+    def clean_mobile(self):
+        mobile = normalise_mobile(self.cleaned_data["mobile"])
+        validate_mobile(mobile)
+        return mobile
+
+    def clean_id_number(self):
+        id_number = self.cleaned_data["id_number"].strip().upper()
+        if id_number:
+            validate_id_number(id_number)
+        return id_number
+
+    def clean(self):
+        data = super().clean()
+        if data.get("platform") == Platform.OTHER and not data.get("platform_other", "").strip():
+            self.add_error("platform_other", _("Tell us which platform or employer."))
+        if data.get("platform") != Platform.OTHER:
+            data["platform_other"] = ""
+        party_member = data.get("political_status") in PoliticalStatus.party()
+        if party_member:
+            if not data.get("party_branch", "").strip():
+                self.add_error("party_branch", _("Party members: enter your party branch."))
+        else:
+            data.update(party_branch="", membership_held_at="", is_mobile_party_member=False)
+        needs_sensitive_consent = party_member or data.get("id_number")
+        if needs_sensitive_consent and not data.get("sensitive_consent"):
+            self.add_error(
+                "sensitive_consent",
+                _(
+                    "Party membership and ID numbers are sensitive: we keep them only with this "
+                    "separate consent. Tick it, or leave the ID number empty and choose another "
+                    "political status."
+                ),
+            )
+        return data
+
+    def validate_unique(self):
+        # A known mobile is not an error here: registering again updates that worker
+        # (registry.services.register), and the unique index settles races.
+        pass
+
+    def details(self) -> dict:
+        return {field: self.cleaned_data[field] for field in self.Meta.fields}

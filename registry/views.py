@@ -1,0 +1,65 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.models import Area, AreaLevel, Role
+from portal.permissions import role_required
+from portal.scope import get_in_scope_or_404
+from registry import services
+from registry.forms import RegistrationForm
+from registry.models import Channel, Worker
+
+CONFIRMING_ROLES = (Role.COMMUNITY_STAFF, Role.ADMINISTRATOR)
+
+
+def register(request):
+    """The public registration page; `?community=<division code>` preselects the community."""
+    community = Area.objects.filter(
+        level=AreaLevel.COMMUNITY, code=request.GET.get("community", "")
+    ).first()
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None, initial={"area": community}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.register(
+            form.details(),
+            sensitive_consent=form.cleaned_data["sensitive_consent"],
+            channel=Channel.SELF,
+        )
+        return redirect("registry:registered")
+    return render(
+        request,
+        "registry/register.html",
+        {"form": form, "community": community, "consent_version": services.CONSENT_VERSION},
+    )
+
+
+def registered(request):
+    return render(request, "registry/registered.html")
+
+
+@role_required(*CONFIRMING_ROLES)
+def pending(request):
+    """The confirmation queue: self-registrations in the user's scope, oldest first."""
+    workers = Worker.objects.in_scope(request.user).pending().select_related("area")
+    page = Paginator(workers.order_by("created_at", "id"), 50).get_page(request.GET.get("page"))
+    return render(request, "registry/pending.html", {"page": page})
+
+
+@require_POST
+@role_required(*CONFIRMING_ROLES)
+def confirm(request, worker_id):
+    worker = get_in_scope_or_404(Worker.objects, request.user, id=worker_id)
+    try:
+        services.confirm(worker, by=request.user)
+    except services.RegistryError as error:
+        messages.warning(request, str(error))
+    else:
+        messages.success(request, _("Confirmed the registration of %(name)s.") % {"name": worker})
+    return redirect("registry:pending")
+
+
+def pending_count(user) -> int:
+    return Worker.objects.in_scope(user).pending().count()

@@ -1,0 +1,183 @@
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from registry import services
+from registry.models import Channel, CheckIn, Worker, WorkerEvent, WorkerStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def form(tree, **overrides):
+    data = {
+        "name": "张三",
+        "mobile": "13812345678",
+        "occupation": "food_delivery",
+        "platform": "meituan",
+        "area": tree.community_a.pk,
+        "political_status": "masses",
+        "consent": "on",
+    }
+    return {**data, **overrides}
+
+
+def submit(client, data):
+    return client.post(reverse("registry:register"), data)
+
+
+def test_the_page_preselects_the_community_from_the_qr_link(client, tree):
+    response = client.get(reverse("registry:register") + f"?community={tree.community_a.code}")
+    assert response.status_code == 200
+    assert "您正在向建设路社区报到" in response.text
+    assert response.context["form"].initial["area"] == tree.community_a
+
+
+def test_the_consent_notice_says_what_why_who_how_long_and_your_rights(client, tree):
+    text = client.get(reverse("registry:register")).text
+    for heading in ("收集哪些信息", "用途", "谁能看到", "保存多久", "您的权利", "敏感信息"):
+        assert heading in text
+    assert services.CONSENT_VERSION in text
+
+
+def test_a_rider_registers_and_waits_for_confirmation(client, tree):
+    response = submit(client, form(tree))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("registry:registered")
+    worker = Worker.objects.get()
+    assert (worker.name, worker.mobile, worker.status) == (
+        "张三",
+        "13812345678",
+        WorkerStatus.PENDING,
+    )
+    assert (worker.name_pinyin, worker.name_initials) == ("zhangsan", "zs")
+    assert worker.consent_version == services.CONSENT_VERSION
+    assert worker.consented_at is not None
+    assert worker.sensitive_consented_at is None
+    check_in = CheckIn.objects.get()
+    assert (check_in.area, check_in.channel, check_in.as_party_member) == (
+        tree.community_a,
+        Channel.SELF,
+        False,
+    )
+
+
+def test_without_consent_nothing_is_kept(client, tree):
+    response = submit(client, form(tree, consent=""))
+    assert response.status_code == 200
+    assert "未经您的同意，我们不能保存您的登记" in response.text
+    assert not Worker.objects.exists()
+
+
+def test_registering_again_with_the_same_mobile_updates_and_checks_in_again(client, tree):
+    submit(client, form(tree))
+    submit(client, form(tree, mobile="138 1234 5678", occupation="courier", platform="sf"))
+    worker = Worker.objects.get()
+    assert (worker.occupation, worker.platform) == ("courier", "sf")
+    assert worker.check_ins.count() == 2
+    update = worker.events.get(kind=WorkerEvent.Kind.UPDATED)
+    assert update.changes["occupation"] == ["food_delivery", "courier"]
+    assert update.actor is None
+
+
+def test_a_party_member_reports_as_one_with_separate_consent(client, tree):
+    data = form(
+        tree,
+        political_status="party_member",
+        party_branch="美团商丘站党支部",
+        membership_held_at="商丘市梁园区",
+        is_mobile_party_member="on",
+        id_number="11010519491231002x",
+        sensitive_consent="on",
+    )
+    assert submit(client, data).status_code == 302
+    worker = Worker.objects.get()
+    assert worker.is_mobile_party_member
+    assert worker.id_number == "11010519491231002X"
+    assert worker.sensitive_consented_at is not None
+    assert CheckIn.objects.get().as_party_member
+
+
+def test_party_membership_without_its_separate_consent_is_refused(client, tree):
+    data = form(tree, political_status="party_member", party_branch="某党支部")
+    response = submit(client, data)
+    assert response.status_code == 200
+    assert "敏感" in response.context["form"].errors["sensitive_consent"][0]
+    assert not Worker.objects.exists()
+
+
+def test_an_id_number_without_the_separate_consent_is_refused(client, tree):
+    response = submit(client, form(tree, id_number="11010519491231002X"))
+    assert "sensitive_consent" in response.context["form"].errors
+    assert not Worker.objects.exists()
+
+
+def test_party_details_of_a_non_member_are_not_kept(client, tree):
+    submit(client, form(tree, party_branch="随手填的支部", is_mobile_party_member="on"))
+    worker = Worker.objects.get()
+    assert (worker.party_branch, worker.is_mobile_party_member) == ("", False)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("mobile", "12345", "11 位"),
+        ("name", "张", "2 到 30 个字"),
+        ("name", "张" * 31, "2 到 30 个字"),
+        ("id_number", "110105194912310021", "逐位核对"),
+        ("area", "999999", "请选择您所在的社区"),
+        ("area", "not-a-number", "请选择您所在的社区"),
+        ("occupation", "pilot", "选择一个有效的选项"),
+        ("platform", "other", "请填写具体的平台或用工单位"),
+    ],
+)
+def test_bad_input_gets_a_chinese_message_and_changes_nothing(client, tree, field, value, message):
+    data = form(tree, **{field: value})
+    if field == "id_number":
+        data["sensitive_consent"] = "on"
+    response = submit(client, data)
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Worker.objects.exists()
+
+
+def test_a_street_cannot_be_chosen_as_the_community(client, tree):
+    response = submit(client, form(tree, area=tree.street.pk))
+    assert response.status_code == 200
+    assert not Worker.objects.exists()
+
+
+def test_a_registration_with_no_fields_at_all_is_refused_politely(client, tree):
+    response = client.post(reverse("registry:register"), {})
+    assert response.status_code == 200
+    assert "这个字段是必填项" in response.text
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submits_from_one_phone_make_one_worker(tree):
+    from registry.forms import RegistrationForm
+
+    details = RegistrationForm(form(tree))
+    assert details.is_valid(), details.errors
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def submit_once():
+        try:
+            barrier.wait()
+            services.register(details.details(), sensitive_consent=False, channel=Channel.SELF)
+        except Exception as error:  # the test reports any failure below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Worker.objects.count() == 1
+    assert CheckIn.objects.count() == 2
