@@ -63,7 +63,7 @@ class WorkerQuerySet(ScopedQuerySet):
 class Worker(models.Model):
     """One person of the new employment groups; one record per mobile number."""
 
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("full name"), max_length=30)
     # Romanisation of the name, so staff can search "zhangsan" or "zs" for 张三.
     name_pinyin = models.CharField(max_length=120, editable=False, db_index=True)
     name_initials = models.CharField(max_length=30, editable=False, db_index=True)
