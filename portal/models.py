@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -122,6 +123,19 @@ class Role(models.TextChoices):
     DEPARTMENT_HANDLER = "department_handler", _("Department handler")
     OFFICIAL = "official", _("District / city official")
     ADMINISTRATOR = "administrator", _("Administrator")
+
+
+def staff_reference(verbose_name, **options):
+    """A field naming the staff member who did something; the row stays if the user goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        **options,
+    )
 
 
 class StaffUserManager(UserManager):

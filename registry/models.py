@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
-from portal.models import Area
+from portal.models import Area, staff_reference
 from portal.privacy import mask_mobile
 from portal.scope import ScopedQuerySet
 
@@ -87,14 +86,7 @@ class Worker(models.Model):
         _("status"), max_length=16, choices=WorkerStatus.choices, default=WorkerStatus.PENDING
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
+    confirmed_by = staff_reference(_("confirmed by"))
     consent_version = models.CharField(_("consent text version"), max_length=20)
     consented_at = models.DateTimeField(_("consented at"))
     sensitive_consented_at = models.DateTimeField(
@@ -158,14 +150,7 @@ class CheckIn(models.Model):
     )
     as_party_member = models.BooleanField(_("as a party member"), default=False)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = staff_reference(_("recorded by"))
     created_at = models.DateTimeField(_("checked in at"), db_default=Now())
 
     objects = ScopedQuerySet.as_manager()
@@ -193,15 +178,7 @@ class WorkerEvent(models.Model):
 
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-        help_text=_("Empty when the worker did it themselves."),
-    )
+    actor = staff_reference(_("by"), help_text=_("Empty when the worker did it themselves."))
     changes = models.JSONField(_("changes"), default=dict, blank=True)  # {field: [old, new]}
     created_at = models.DateTimeField(_("at"), db_default=Now())
 
