@@ -157,6 +157,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
 # Number of reverse proxies in front of the app (0: clients connect directly). Only when it is set
 # are X-Forwarded-For and X-Forwarded-Proto believed, and the client address is the one the
 # nearest proxy appended (right-most), so a client cannot choose its own address.
@@ -205,7 +206,7 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.ConsoleBackend")
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly inside the request.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
-CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or env.str("CELERY_BROKER_URL", default=""))
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

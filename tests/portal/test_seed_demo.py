@@ -58,3 +58,16 @@ def test_it_prints_the_demo_password_in_debug_only(settings):
     out = seed(settings, debug=True)
     assert DEMO_PASSWORD in out
     assert User.objects.get(username="zhangmin").check_password(DEMO_PASSWORD)
+
+
+def test_apps_add_their_demo_rows_once(settings):
+    from registry.models import CheckIn, Worker, WorkerStatus
+
+    seed(settings)
+    seed(settings)
+    assert Worker.objects.count() == 48
+    assert CheckIn.objects.count() == 48
+    pending_in_jianshelu = Worker.objects.filter(
+        area__code="411402001001", status=WorkerStatus.PENDING
+    )
+    assert pending_in_jianshelu.count() == 3

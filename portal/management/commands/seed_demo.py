@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.models import Area, AreaLevel, Role, User
+from portal.signals import seed_demo
 
 DEMO_PASSWORD = "nuanxin-demo"  # noqa: S105  (printed in DEBUG only, for the demo)
 
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data: {len(areas)} areas, {len(STAFF)} staff users ({sum(created_users)} new)."
         )
+        seed_demo.send(sender=self.__class__, areas=areas, stdout=self.stdout)
         if settings.DEBUG:
             names = ", ".join(username for username, *_ in STAFF)
             self.stdout.write(f"Log in as any of {names} with the password {DEMO_PASSWORD!r}.")

@@ -1,0 +1,5 @@
+from django.dispatch import Signal
+
+# Sent by `manage.py seed_demo` after the demo city and staff exist, with `areas` (division code →
+# Area) and `stdout`; each app adds its own demo rows from a receiver, idempotently.
+seed_demo = Signal()
