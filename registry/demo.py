@@ -1,7 +1,5 @@
 """Demo workers for `manage.py seed_demo`: a few per community, some waiting for confirmation."""
 
-from itertools import cycle
-
 from portal.models import AreaLevel
 from registry import services
 from registry.models import Channel, Occupation, Platform, PoliticalStatus, Worker
@@ -28,10 +26,10 @@ PER_COMMUNITY = 6
 OCCUPATIONS = [Occupation.FOOD_DELIVERY, Occupation.COURIER, Occupation.FOOD_DELIVERY,
                Occupation.RIDE_HAILING, Occupation.TRUCK, Occupation.COURIER]  # fmt: skip
 PLATFORMS = {
-    Occupation.FOOD_DELIVERY: cycle([Platform.MEITUAN, Platform.ELEME]),
-    Occupation.COURIER: cycle([Platform.SF, Platform.JD, Platform.ZTO, Platform.YUNDA]),
-    Occupation.RIDE_HAILING: cycle([Platform.DIDI]),
-    Occupation.TRUCK: cycle([Platform.HUOLALA, Platform.FULL_TRUCK]),
+    Occupation.FOOD_DELIVERY: [Platform.MEITUAN, Platform.ELEME],
+    Occupation.COURIER: [Platform.SF, Platform.JD, Platform.ZTO, Platform.YUNDA],
+    Occupation.RIDE_HAILING: [Platform.DIDI],
+    Occupation.TRUCK: [Platform.HUOLALA, Platform.FULL_TRUCK],
 }
 
 
@@ -53,7 +51,7 @@ def seed_workers(sender, areas, stdout, **kwargs):
                 "name": SURNAMES[number % len(SURNAMES)] + GIVEN_NAMES[number % len(GIVEN_NAMES)],
                 "mobile": mobile,
                 "occupation": occupation,
-                "platform": next(PLATFORMS[occupation]),
+                "platform": PLATFORMS[occupation][c % len(PLATFORMS[occupation])],
                 "platform_other": "",
                 "area": community,
                 "political_status": PoliticalStatus.PARTY_MEMBER
