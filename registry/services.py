@@ -32,12 +32,13 @@ def register(details: dict, *, sensitive_consent: bool, channel: Channel, actor=
             try:
                 with transaction.atomic():
                     worker = Worker.objects.create(**details, **consent)
-                WorkerEvent.objects.create(
-                    worker=worker, kind=WorkerEvent.Kind.REGISTERED, actor=actor
-                )
             except IntegrityError:
                 worker = Worker.objects.select_for_update().get(mobile=details["mobile"])
                 _update(worker, details, consent, actor)
+            else:
+                WorkerEvent.objects.create(
+                    worker=worker, kind=WorkerEvent.Kind.REGISTERED, actor=actor
+                )
         else:
             _update(worker, details, consent, actor)
         CheckIn.objects.create(
