@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Now, Substr
 from django.utils.translation import gettext_lazy as _
 
 from portal.scope import ScopedQuerySet
@@ -195,3 +197,70 @@ class User(AbstractUser):
         super().clean()
         if self.role != Role.ADMINISTRATOR and self.area_id is None:
             raise ValidationError({"area": _("Choose the area this user works in.")})
+
+
+class AccessLog(models.Model):
+    """Who saw or exported personal data in full, whose, and when (PIPL art. 51).
+
+    `subject` is the record seen (a worker); an export names no single subject and counts rows.
+    """
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed in full")
+        EXPORTED = "exported", _("Exported")
+
+    user = staff_reference(_("staff member"))
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    description = models.CharField(_("what"), max_length=300)
+    rows = models.PositiveIntegerField(_("records"), default=1)
+    created_at = models.DateTimeField(_("at"), db_default=Now(), db_index=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="accesslog_subject")]
+
+    def __str__(self):
+        return f"{self.user} {self.get_action_display()} {self.description}"
+
+    @classmethod
+    def record(cls, user, action, description, *, subject=None, rows=1):
+        return cls.objects.create(
+            user=user,
+            action=action,
+            description=description[:300],
+            subject_type=ContentType.objects.get_for_model(subject) if subject else None,
+            subject_id=subject.pk if subject else None,
+            rows=rows,
+        )
+
+
+class Notification(models.Model):
+    """A message in a staff member's in-portal inbox (reminders, assignments)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent at"), db_default=Now())
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.title

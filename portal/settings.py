@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_celery_beat",
+    "django_filters",
     "portal",
     "registry",
     "stations",
@@ -203,6 +204,9 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 # Text messages go through a backend class, like e-mail: the console one prints them.
 SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.ConsoleBackend")
+
+# 三必访: days from a recorded trigger to the care visit's due date.
+CARE_VISIT_DUE_DAYS = env.int("CARE_VISIT_DUE_DAYS", default=7)
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly inside the request.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")

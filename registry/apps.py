@@ -10,7 +10,7 @@ class RegistryConfig(AppConfig):
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
         from registry.demo import seed_workers
-        from registry.views import pending_count
+        from registry.views.workers import pending_count
 
         add(NavItem(_("Registrations to confirm"), "registry:pending", badge=pending_count))
         seed_demo.connect(seed_workers, dispatch_uid="registry.demo")

@@ -2,14 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Area, AreaLevel
-from registry.models import Platform, PoliticalStatus, Worker
+from registry.models import Platform, PoliticalStatus, Worker, WorkerRoleKind
 from registry.validators import normalise_mobile, validate_id_number, validate_mobile
 
 PARTY_FIELDS = ["party_branch", "membership_held_at", "is_mobile_party_member"]
 
 
-class RegistrationForm(forms.ModelForm):
-    """A rider's own registration (双报到), with the consents PIPL asks for."""
+class WorkerForm(forms.ModelForm):
+    """A worker's details with the consents PIPL asks for; riders and staff fill it alike."""
 
     # Longer than the 11 stored digits: people type spaces, hyphens, +86; clean_mobile drops them.
     mobile = forms.CharField(
@@ -53,9 +53,11 @@ class RegistrationForm(forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, communities=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(level=AreaLevel.COMMUNITY)
+        if communities is None:
+            communities = Area.objects.filter(level=AreaLevel.COMMUNITY)
+        self.fields["area"].queryset = communities
         self.fields["area"].error_messages["invalid_choice"] = _("Choose your community.")
 
     def clean_name(self):
@@ -88,7 +90,7 @@ class RegistrationForm(forms.ModelForm):
         else:
             data.update(party_branch="", membership_held_at="", is_mobile_party_member=False)
         needs_sensitive_consent = party_member or data.get("id_number")
-        if needs_sensitive_consent and not data.get("sensitive_consent"):
+        if needs_sensitive_consent and not (data.get("sensitive_consent") or self.has_consented()):
             self.add_error(
                 "sensitive_consent",
                 _(
@@ -99,10 +101,55 @@ class RegistrationForm(forms.ModelForm):
             )
         return data
 
+    def has_consented(self) -> bool:
+        """Whether the record already holds the separate consent to sensitive data."""
+        return bool(self.instance.pk and self.instance.sensitive_consented_at)
+
+    def details(self) -> dict:
+        return {field: self.cleaned_data[field] for field in WorkerForm.Meta.fields}
+
+
+class RegistrationForm(WorkerForm):
+    """A rider's own registration (双报到)."""
+
     def validate_unique(self):
         # A known mobile is not an error here: registering again updates that worker
         # (registry.services.register), and the unique index settles races.
         pass
 
-    def details(self) -> dict:
-        return {field: self.cleaned_data[field] for field in self.Meta.fields}
+
+class StaffWorkerForm(WorkerForm):
+    """Staff add a worker by hand (the offline channel) or correct one; roles are kept here."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=WorkerRoleKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta(WorkerForm.Meta):
+        error_messages = {
+            **WorkerForm.Meta.error_messages,
+            "mobile": {
+                "unique": _(
+                    "A worker with this mobile number is already registered. Search the roster "
+                    "by the last four digits to find them."
+                )
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = _(
+            "The worker has agreed to the consent notice (in person or on the paper form)."
+        )
+        self.fields["sensitive_consent"].label = _(
+            "The worker has separately agreed that their party membership and ID number are kept."
+        )
+        if self.instance.pk:
+            # The consent was given when the record was made; editing does not ask again.
+            del self.fields["consent"]
+            self.initial["roles"] = [role.role for role in self.instance.roles.all()]
+            if self.instance.sensitive_consented_at:
+                del self.fields["sensitive_consent"]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
@@ -47,6 +48,22 @@ class PoliticalStatus(models.TextChoices):
 class WorkerStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for confirmation")
     CONFIRMED = "confirmed", _("Confirmed")
+    LEFT = "left", _("Left or moved away")
+
+
+class WorkerRoleKind(models.TextChoices):
+    GRID_MEMBER = "grid_member", _("Grid member")
+    FOOD_SAFETY_SUPERVISOR = "food_safety", _("Food-safety supervisor")
+    SOCIAL_SUPERVISOR = "social_supervisor", _("Social supervisor")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+def romanise(name: str) -> tuple[str, str]:
+    """张三 → ("zhangsan", "zs"), stored beside names so staff can search either way."""
+    return (
+        "".join(lazy_pinyin(name)).lower()[:120],
+        "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()[:30],
+    )
 
 
 class Channel(models.TextChoices):
@@ -67,6 +84,8 @@ class Worker(models.Model):
     name_pinyin = models.CharField(max_length=120, editable=False, db_index=True)
     name_initials = models.CharField(max_length=30, editable=False, db_index=True)
     mobile = models.CharField(_("mobile"), max_length=11, unique=True)
+    # Staff often know only the last four digits of a rider's number.
+    mobile_tail = models.CharField(max_length=4, editable=False, db_index=True)
     occupation = models.CharField(_("occupation"), max_length=16, choices=Occupation.choices)
     platform = models.CharField(_("platform or employer"), max_length=16, choices=Platform.choices)
     platform_other = models.CharField(_("other platform or employer"), max_length=60, blank=True)
@@ -92,7 +111,10 @@ class Worker(models.Model):
     sensitive_consented_at = models.DateTimeField(
         _("consented to sensitive data at"), null=True, blank=True
     )
-    created_at = models.DateTimeField(_("registered at"), db_default=Now())
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), db_default=Now(), db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = WorkerQuerySet.as_manager()
@@ -117,12 +139,16 @@ class Worker(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.name or gettext("Anonymised")
 
     def save(self, *args, **kwargs):
-        self.name_pinyin = "".join(lazy_pinyin(self.name)).lower()
-        self.name_initials = "".join(lazy_pinyin(self.name, style=Style.FIRST_LETTER)).lower()
+        self.set_derived_fields()
         super().save(*args, **kwargs)
+
+    def set_derived_fields(self):
+        """The search columns; call before bulk_create/bulk_update, which skip save()."""
+        self.name_pinyin, self.name_initials = romanise(self.name)
+        self.mobile_tail = self.mobile[-4:]
 
     @property
     def masked_mobile(self) -> str:
@@ -173,11 +199,15 @@ class WorkerEvent(models.Model):
 
     class Kind(models.TextChoices):
         REGISTERED = "registered", _("Registered")
+        IMPORTED = "imported", _("Imported from a survey list")
         UPDATED = "updated", _("Details updated")
         CONFIRMED = "confirmed", _("Registration confirmed")
+        LEFT = "left", _("Left or moved away")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+        ANONYMISED = "anonymised", _("Personal details erased")
 
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     actor = staff_reference(_("by"), help_text=_("Empty when the worker did it themselves."))
     changes = models.JSONField(_("changes"), default=dict, blank=True)  # {field: [old, new]}
     created_at = models.DateTimeField(_("at"), db_default=Now())
@@ -189,3 +219,186 @@ class WorkerEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.worker}"
+
+
+class WorkerRole(models.Model):
+    """A duty a worker takes on in the community (网格员, 监督员, 志愿者)."""
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=20, choices=WorkerRoleKind.choices)
+
+    class Meta:
+        verbose_name = _("worker role")
+        verbose_name_plural = _("worker roles")
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "role"], name="worker_role_once"),
+        ]
+        indexes = [models.Index(fields=["role", "worker"], name="worker_role_filter")]
+
+    def __str__(self):
+        return self.get_role_display()
+
+
+class PartyOrganisation(models.TextChoices):
+    NONE = "none", _("None yet")
+    OWN_BRANCH = "own_branch", _("Its own party branch")
+    JOINT_BRANCH = "joint_branch", _("A joint party branch")
+
+
+class EnterpriseKind(models.TextChoices):
+    PLATFORM = "platform", _("Platform company")
+    BRANCH = "branch", _("Local branch or station (网点)")
+
+
+class Enterprise(models.Model):
+    """The enterprise ledger (一台账): platform companies and their local branches and stations."""
+
+    name = models.CharField(_("name"), max_length=100)
+    name_pinyin = models.CharField(max_length=400, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=100, editable=False, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=EnterpriseKind.choices)
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="branches",
+        verbose_name=_("belongs to"),
+        help_text=_("For a branch or station: the platform company it belongs to."),
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("area")
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    workforce = models.PositiveIntegerField(_("workforce size"), default=0)
+    party_organisation = models.CharField(
+        _("party organisation"),
+        max_length=16,
+        choices=PartyOrganisation.choices,
+        default=PartyOrganisation.NONE,
+    )
+    party_instructor = models.CharField(_("party-building instructor"), max_length=30, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("added at"), db_default=Now())
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_pinyin, self.name_initials = romanise(self.name)
+        super().save(*args, **kwargs)
+
+
+class CareTrigger(models.TextChoices):
+    LIFE_CHANGE = "life_change", _("Major life change")
+    JOB_CHANGE = "job_change", _("Job change")
+    WORK_DROP = "work_drop", _("Clear drop in work")
+
+
+class CareVisitQuerySet(ScopedQuerySet):
+    area_field = "worker__area"
+
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class CareVisit(models.Model):
+    """三必访: a party member's trigger creates a due visit; recording the visit closes it."""
+
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="care_visits", verbose_name=_("worker")
+    )
+    trigger = models.CharField(_("reason"), max_length=16, choices=CareTrigger.choices)
+    trigger_notes = models.TextField(_("what happened"), blank=True)
+    due_on = models.DateField(_("visit due by"))
+    responsible = staff_reference(_("responsible staff member"))
+    recorded_by = staff_reference(_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), db_default=Now())
+    visited_on = models.DateField(_("visited on"), null=True, blank=True)
+    visitor = models.CharField(_("visited by"), max_length=60, blank=True)
+    visit_notes = models.TextField(_("notes"), blank=True)
+    follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
+    closed_by = staff_reference(_("closed by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The reminder task's own bookkeeping: at most one reminder per visit per day.
+    last_reminded_on = models.DateField(null=True, blank=True, editable=False)
+
+    objects = CareVisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("care visit")
+        verbose_name_plural = _("care visits")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["closed_at", "due_on"], name="care_visit_due")]
+
+    def __str__(self):
+        return f"{self.get_trigger_display()}: {self.worker}"
+
+
+class ImportJob(models.Model):
+    """One uploaded survey list (数据摸排清单): read in the background, reviewed, then committed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be read")
+        READING = "reading", _("Reading")
+        READ = "read", _("Ready to review")
+        COMMITTING = "committing", _("Saving")
+        DONE = "done", _("Saved")
+        FAILED = "failed", _("Failed")
+
+    uploaded_by = staff_reference(_("uploaded by"))
+    # The uploader's scope at upload time: every row must lie within it.
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    created_count = models.PositiveIntegerField(_("workers added"), default=0)
+    updated_count = models.PositiveIntegerField(_("workers updated"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), db_default=Now())
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ImportRow(models.Model):
+    """One data row of an import: its values and, if rejected, why."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField(_("row"))
+    values = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="import_row_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.job} #{self.number}"

@@ -4,7 +4,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.models import Channel, CheckIn, Worker, WorkerEvent, WorkerStatus
+from registry.models import (
+    Channel,
+    CheckIn,
+    PoliticalStatus,
+    Worker,
+    WorkerEvent,
+    WorkerRole,
+    WorkerStatus,
+)
 
 # Bump when the wording of the consent notice (templates/registry/consent_notice.html) changes.
 CONSENT_VERSION = "2026-11-v1"
@@ -22,10 +30,7 @@ def register(details: dict, *, sensitive_consent: bool, channel: Channel, actor=
     One mobile is one worker, also when two submits from one phone race: the unique mobile
     index lets one insert win and the other becomes an update.
     """
-    now = timezone.now()
-    consent = {"consent_version": CONSENT_VERSION, "consented_at": now}
-    if sensitive_consent:
-        consent["sensitive_consented_at"] = now
+    consent = _consent(sensitive_consent)
     with transaction.atomic():
         worker = Worker.objects.select_for_update().filter(mobile=details["mobile"]).first()
         if worker is None:
@@ -51,13 +56,31 @@ def register(details: dict, *, sensitive_consent: bool, channel: Channel, actor=
     return worker
 
 
-def _update(worker: Worker, details: dict, consent: dict, actor) -> None:
+def _consent(sensitive: bool) -> dict:
+    now = timezone.now()
+    consent = {"consent_version": CONSENT_VERSION, "consented_at": now}
+    if sensitive:
+        consent["sensitive_consented_at"] = now
+    return consent
+
+
+def _update(worker: Worker, details: dict, consent: dict, actor, roles=None) -> None:
     changes = {
         # The timeline says that the ID number changed, never what it is.
-        field: ["***", "***"] if field == "id_number" else [str(getattr(worker, field)), str(value)]
+        field: ["***", "***"]
+        if field == "id_number"
+        else [_plain(getattr(worker, field)), _plain(value)]
         for field, value in details.items()
         if getattr(worker, field) != value
     }
+    if roles is not None:
+        held = sorted(worker.roles.values_list("role", flat=True))
+        if held != sorted(roles):
+            changes["roles"] = [held, sorted(roles)]
+            worker.roles.exclude(role__in=roles).delete()
+            WorkerRole.objects.bulk_create(
+                [WorkerRole(worker=worker, role=role) for role in roles if role not in held]
+            )
     for field, value in {**details, **consent}.items():
         setattr(worker, field, value)
     worker.save()
@@ -65,6 +88,136 @@ def _update(worker: Worker, details: dict, consent: dict, actor) -> None:
         WorkerEvent.objects.create(
             worker=worker, kind=WorkerEvent.Kind.UPDATED, actor=actor, changes=changes
         )
+
+
+def _plain(value):
+    """A value as the timeline keeps it: choice codes and text as they are, areas by name."""
+    return value if isinstance(value, bool | None) else str(value)
+
+
+def add_worker(details: dict, roles: list[str], *, sensitive_consent: bool, by) -> Worker:
+    """Staff enter a worker by hand (the offline channel); it counts as a check-in at the desk."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                worker = Worker.objects.create(
+                    **details,
+                    **_consent(sensitive_consent),
+                    status=WorkerStatus.CONFIRMED,
+                    confirmed_at=timezone.now(),
+                    confirmed_by=by,
+                )
+        except IntegrityError:
+            raise RegistryError(
+                "duplicate_mobile", _("A worker with this mobile number is already registered.")
+            ) from None
+        WorkerRole.objects.bulk_create([WorkerRole(worker=worker, role=role) for role in roles])
+        WorkerEvent.objects.create(
+            worker=worker,
+            kind=WorkerEvent.Kind.REGISTERED,
+            actor=by,
+            changes={"roles": [[], sorted(roles)]} if roles else {},
+        )
+        CheckIn.objects.create(
+            worker=worker,
+            area=worker.area,
+            as_party_member=worker.is_party_member,
+            channel=Channel.STAFF,
+            recorded_by=by,
+        )
+    return worker
+
+
+def update_worker(
+    worker: Worker, details: dict, roles: list[str], *, sensitive_consent: bool, by
+) -> None:
+    """Staff correct a worker's details and roles; the timeline keeps what changed."""
+    with transaction.atomic():
+        worker = Worker.objects.select_for_update().get(pk=worker.pk)
+        _require_active(worker)
+        consent = {}
+        if sensitive_consent and not worker.sensitive_consented_at:
+            consent["sensitive_consented_at"] = timezone.now()
+        try:
+            with transaction.atomic():
+                _update(worker, details, consent, by, roles=roles)
+        except IntegrityError:
+            raise RegistryError(
+                "duplicate_mobile", _("A worker with this mobile number is already registered.")
+            ) from None
+
+
+def _require_active(worker: Worker) -> None:
+    if worker.anonymised_at:
+        raise RegistryError("anonymised", _("This record has been anonymised."))
+
+
+def leave(worker: Worker, *, reason: str, by) -> None:
+    """离职/迁出: the worker no longer works here; the record and its history stay."""
+    with transaction.atomic():
+        worker = Worker.objects.select_for_update().get(pk=worker.pk)
+        _require_active(worker)
+        if worker.status == WorkerStatus.LEFT:
+            raise RegistryError("already_left", _("This worker is already marked as left."))
+        old_status = worker.status
+        worker.status = WorkerStatus.LEFT
+        worker.left_at = timezone.now()
+        worker.save(update_fields=["status", "left_at", "updated_at"])
+        WorkerEvent.objects.create(
+            worker=worker,
+            kind=WorkerEvent.Kind.LEFT,
+            actor=by,
+            changes={"status": [old_status, WorkerStatus.LEFT], "reason": ["", reason]},
+        )
+
+
+def withdraw_consent(worker: Worker, *, by=None) -> None:
+    """The worker withdraws consent: the record is marked for anonymisation and leaves the rosters'
+    active lists; an administrator then erases the personal details (`anonymise`)."""
+    with transaction.atomic():
+        worker = Worker.objects.select_for_update().get(pk=worker.pk)
+        _require_active(worker)
+        if worker.consent_withdrawn_at:
+            raise RegistryError("already_withdrawn", _("Consent has already been withdrawn."))
+        worker.consent_withdrawn_at = timezone.now()
+        fields = ["consent_withdrawn_at", "updated_at"]
+        if worker.status != WorkerStatus.LEFT:
+            worker.status, worker.left_at = WorkerStatus.LEFT, worker.consent_withdrawn_at
+            fields += ["status", "left_at"]
+        worker.save(update_fields=fields)
+        WorkerEvent.objects.create(worker=worker, kind=WorkerEvent.Kind.CONSENT_WITHDRAWN, actor=by)
+
+
+# What anonymisation keeps: the counts by area, occupation, platform and party membership.
+ERASED = {
+    "name": "",
+    "platform_other": "",
+    "party_branch": "",
+    "membership_held_at": "",
+    "id_number": "",
+}
+
+
+def anonymise(worker: Worker, *, by) -> None:
+    """PIPL's deletion right: clear the personal fields of a departed worker, keep the counts."""
+    with transaction.atomic():
+        worker = Worker.objects.select_for_update().get(pk=worker.pk)
+        _require_active(worker)
+        if worker.status != WorkerStatus.LEFT:
+            raise RegistryError(
+                "not_left", _("Only a worker who has left or withdrawn consent can be anonymised.")
+            )
+        for field, value in ERASED.items():
+            setattr(worker, field, value)
+        # A placeholder no real number can take (mainland mobiles start with 1), unique per row.
+        worker.mobile = f"0{worker.pk:010d}"[-11:]
+        if worker.political_status not in PoliticalStatus.party():
+            worker.sensitive_consented_at = None
+        worker.is_mobile_party_member = False
+        worker.anonymised_at = timezone.now()
+        worker.save()
+        worker.events.update(changes={})  # old values in the timeline are personal data too
+        WorkerEvent.objects.create(worker=worker, kind=WorkerEvent.Kind.ANONYMISED, actor=by)
 
 
 def confirm(worker: Worker, by) -> None:

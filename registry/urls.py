@@ -1,12 +1,12 @@
 from django.urls import path
 
-from registry import views
+from registry.views import workers
 
 app_name = "registry"
 
 urlpatterns = [
-    path("register/", views.register, name="register"),
-    path("register/done/", views.registered, name="registered"),
-    path("staff/registry/pending/", views.pending, name="pending"),
-    path("staff/registry/workers/<int:worker_id>/confirm/", views.confirm, name="confirm"),
+    path("register/", workers.register, name="register"),
+    path("register/done/", workers.registered, name="registered"),
+    path("staff/registry/pending/", workers.pending, name="pending"),
+    path("staff/registry/workers/<int:worker_id>/confirm/", workers.confirm, name="confirm"),
 ]

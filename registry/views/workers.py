@@ -4,14 +4,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.models import Area, AreaLevel, Role
+from portal.models import Area, AreaLevel
 from portal.permissions import role_required
 from portal.scope import get_in_scope_or_404
 from registry import services
+from registry.access import LEDGER_KEEPERS
 from registry.forms import RegistrationForm
 from registry.models import Channel, Worker
-
-CONFIRMING_ROLES = (Role.COMMUNITY_STAFF, Role.ADMINISTRATOR)
 
 
 def register(request):
@@ -40,7 +39,7 @@ def registered(request):
     return render(request, "registry/registered.html")
 
 
-@role_required(*CONFIRMING_ROLES)
+@role_required(*LEDGER_KEEPERS)
 def pending(request):
     """The confirmation queue: self-registrations in the user's scope, oldest first."""
     workers = Worker.objects.in_scope(request.user).pending().select_related("area")
@@ -49,7 +48,7 @@ def pending(request):
 
 
 @require_POST
-@role_required(*CONFIRMING_ROLES)
+@role_required(*LEDGER_KEEPERS)
 def confirm(request, worker_id):
     worker = get_in_scope_or_404(Worker.objects, request.user, id=worker_id)
     try:
