@@ -9,8 +9,8 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
-        from registry.demo import seed_workers
+        from registry import demo
         from registry.views.workers import pending_count
 
         add(NavItem(_("Registrations to confirm"), "registry:pending", badge=pending_count))
-        seed_demo.connect(seed_workers, dispatch_uid="registry.demo")
+        seed_demo.connect(demo.seed, dispatch_uid="registry.demo")

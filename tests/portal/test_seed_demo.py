@@ -1,18 +1,71 @@
+from datetime import timedelta
+from io import StringIO
+
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from portal.models import Area, AreaLevel, Role, User
+from registry.demo import JOBS
+from registry.models import (
+    CheckIn,
+    Enterprise,
+    EnterpriseKind,
+    PartyOrganisation,
+    PoliticalStatus,
+    Worker,
+    WorkerEvent,
+    WorkerRole,
+    WorkerRoleKind,
+    WorkerStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def seed(settings, debug=True):
+def seed(settings, debug=True, *args):
     settings.DEBUG = debug
-    from io import StringIO
-
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
+
+
+def everything():
+    """What the demo consists of, for comparing two runs."""
+    return (
+        list(Area.objects.values_list("code", "name", "path", "parent__code")),
+        list(User.objects.values_list("username", "password", "area__code")),
+        list(Worker.objects.order_by("mobile").values_list("mobile", "name", "status", "area")),
+        list(
+            WorkerEvent.objects.order_by("id").values_list("worker__mobile", "kind", "created_at")
+        ),
+        list(CheckIn.objects.order_by("id").values_list("worker__mobile", "created_at")),
+        list(WorkerRole.objects.order_by("id").values_list("worker__mobile", "role")),
+        list(Enterprise.objects.values_list("name", "area", "parent__name", "workforce")),
+    )
+
+
+def people():
+    """The demo workers without their dates, which count back from the day of the run."""
+    return list(
+        Worker.objects.order_by("mobile").values_list(
+            "mobile",
+            "name",
+            "occupation",
+            "platform",
+            "platform_other",
+            "area__code",
+            "political_status",
+            "party_branch",
+            "membership_held_at",
+            "is_mobile_party_member",
+            "status",
+            "roles__role",
+        )
+    )
 
 
 def test_it_creates_a_small_city_with_one_staff_user_per_role(settings):
@@ -34,17 +87,11 @@ def test_it_creates_a_small_city_with_one_staff_user_per_role(settings):
 
 def test_running_it_again_changes_nothing(settings):
     seed(settings)
-    before = (
-        list(Area.objects.values_list("code", "name", "path", "parent__code")),
-        list(User.objects.values_list("username", "password", "area__code")),
-    )
+    before = everything()
     out = seed(settings)
-    after = (
-        list(Area.objects.values_list("code", "name", "path", "parent__code")),
-        list(User.objects.values_list("username", "password", "area__code")),
-    )
-    assert before == after
+    assert everything() == before
     assert "(0 new)" in out
+    assert "(20 new)" not in out
 
 
 def test_it_prints_the_demo_password_in_debug_only(settings):
@@ -60,14 +107,102 @@ def test_it_prints_the_demo_password_in_debug_only(settings):
     assert User.objects.get(username="zhangmin").check_password(DEMO_PASSWORD)
 
 
-def test_apps_add_their_demo_rows_once(settings):
-    from registry.models import CheckIn, Worker, WorkerStatus
+def test_every_community_has_forty_workers_of_every_kind(settings):
+    seed(settings)
+    assert Worker.objects.count() == 320
+    for community in Area.objects.filter(level=AreaLevel.COMMUNITY):
+        workers = Worker.objects.filter(area=community)
+        party = workers.filter(political_status__in=PoliticalStatus.party())
+        assert workers.count() == 40
+        assert party.count() == 6
+        assert workers.filter(status=WorkerStatus.PENDING).count() == 6
+        assert workers.filter(status=WorkerStatus.LEFT, left_at__isnull=False).count() == 2
+        assert workers.filter(roles__isnull=False).distinct().count() >= 6
+        mobile_members = party.filter(is_mobile_party_member=True)
+        assert mobile_members.count() == 2
+        for member in mobile_members:
+            assert member.party_branch.startswith(community.name)
+            assert member.membership_held_at not in ("", member.party_branch)
+    for worker in Worker.objects.all():
+        assert worker.platform in JOBS[worker.occupation][1]
+        assert (worker.platform_other != "") == (worker.platform == "other")
+    assert set(WorkerRole.objects.values_list("role", flat=True)) == set(WorkerRoleKind)
 
+
+def test_the_timelines_tell_the_story_of_each_worker_in_order(settings):
     seed(settings)
+    now = timezone.now()
+    for worker in Worker.objects.prefetch_related("events"):
+        events = {event.kind: event.created_at for event in worker.events.all()}
+        assert events[WorkerEvent.Kind.REGISTERED] == worker.created_at < now
+        if worker.status != WorkerStatus.PENDING:
+            assert worker.created_at < worker.confirmed_at < now
+        if worker.status == WorkerStatus.LEFT:
+            assert worker.confirmed_at < worker.left_at == events[WorkerEvent.Kind.LEFT] < now
+    eight_weeks_ago = now - timedelta(weeks=8)
+    for member in Worker.objects.filter(
+        political_status__in=PoliticalStatus.party(), status=WorkerStatus.CONFIRMED
+    ):
+        recent = member.check_ins.filter(as_party_member=True, created_at__gte=eight_weeks_ago)
+        weeks = {(now - check_in.created_at).days // 7 for check_in in recent}
+        assert len(weeks) >= 2
+        assert not member.check_ins.filter(created_at__gt=now).exists()
+
+
+def test_the_enterprise_ledger_has_the_platforms_and_their_local_stations(settings):
     seed(settings)
-    assert Worker.objects.count() == 48
-    assert CheckIn.objects.count() == 48
-    pending_in_jianshelu = Worker.objects.filter(
-        area__code="411402001001", status=WorkerStatus.PENDING
-    )
-    assert pending_in_jianshelu.count() == 3
+    platforms = Enterprise.objects.filter(kind=EnterpriseKind.PLATFORM)
+    assert set(platforms.values_list("name", flat=True)) == {
+        "美团",
+        "饿了么",
+        "顺丰速运",
+        "京东物流",
+        "滴滴出行",
+        "货拉拉",
+    }
+    assert set(platforms.values_list("area__level", flat=True)) == {AreaLevel.CITY}
+    branches = Enterprise.objects.filter(kind=EnterpriseKind.BRANCH).select_related("parent")
+    assert branches.count() == 14
+    for branch in branches:
+        assert branch.parent.platform == branch.platform
+        assert branch.area.level in (AreaLevel.STREET, AreaLevel.COMMUNITY)
+        assert branch.workforce > 0 and branch.contact_phone
+    assert set(branches.values_list("party_organisation", flat=True)) == set(PartyOrganisation)
+
+
+def test_the_demo_is_the_same_on_every_run(settings):
+    seed(settings)
+    first = people()
+    Worker.objects.all().delete()
+    seed(settings)
+    assert people() == first
+
+
+def test_the_workers_option_adds_searchable_synthetic_workers_in_bulk(settings):
+    seed(settings)
+    with CaptureQueriesContext(connection) as demo_only:
+        seed(settings)
+    with CaptureQueriesContext(connection) as with_workers:
+        out = seed(settings, True, "--workers", "500")
+    assert len(with_workers) - len(demo_only) < 50  # one by one would take 500 or more
+    assert "Synthetic workers: 500 (500 new)." in out
+    synthetic = Worker.objects.filter(mobile__startswith="170")
+    assert synthetic.count() == 500
+    assert Worker.objects.count() == 320 + 500
+    assert not synthetic.filter(Q(name_pinyin="") | Q(mobile_tail="")).exists()
+    assert synthetic.filter(roles__isnull=False).exists()
+
+
+def test_the_workers_option_tops_up_to_the_same_workers(settings):
+    seed(settings, True, "--workers", "300")
+    assert "(0 new)" in seed(settings, True, "--workers", "300")
+    assert "Synthetic workers: 500 (200 new)." in seed(settings, True, "--workers", "500")
+    topped_up = people()
+    Worker.objects.all().delete()
+    seed(settings, True, "--workers", "500")
+    assert people() == topped_up
+
+
+def test_a_negative_number_of_workers_is_refused(settings):
+    with pytest.raises(CommandError):
+        seed(settings, True, "--workers", "-1")

@@ -1,7 +1,7 @@
 """A small believable city for development and demonstrations; safe to run again."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.models import Area, AreaLevel, Role, User
@@ -63,15 +63,29 @@ STAFF = [
 class Command(BaseCommand):
     help = "Create the demo city, its areas and one staff user per role (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also make sure N synthetic workers exist, for benchmarks; a second run only "
+            "adds those missing.",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if options["workers"] < 0:
+            raise CommandError("--workers must be 0 or more.")
         areas = {}
         self.seed_area(CITY, None, AreaLevel.CITY, areas)
         created_users = [self.seed_user(*row, areas) for row in STAFF]
         self.stdout.write(
             f"Demo data: {len(areas)} areas, {len(STAFF)} staff users ({sum(created_users)} new)."
         )
-        seed_demo.send(sender=self.__class__, areas=areas, stdout=self.stdout)
+        seed_demo.send(
+            sender=self.__class__, areas=areas, stdout=self.stdout, workers=options["workers"]
+        )
         if settings.DEBUG:
             names = ", ".join(username for username, *_ in STAFF)
             self.stdout.write(f"Log in as any of {names} with the password {DEMO_PASSWORD!r}.")
