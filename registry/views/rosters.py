@@ -150,7 +150,7 @@ def _scoped_worker(request, worker_id) -> Worker:
 def worker_detail(request, worker_id):
     """The full record: personal data unmasked, so every view is written to the access log."""
     worker = _scoped_worker(request, worker_id)
-    # The entry points at the worker rather than copying the name, so anonymising erases it here too.
+    # The entry points at the worker instead of copying the name: anonymising erases it here too.
     AccessLog.record(request.user, AccessLog.Action.VIEWED, "", subject=worker)
     return render(
         request,
