@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/areas/", views.area_detail, name="my_area"),
     path("staff/areas/<str:code>/", views.area_detail, name="area_detail"),
+    path("staff/access-log/", views.access_log, name="access_log"),
     path("accounts/login/", views.StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("registry.urls")),

@@ -13,4 +13,5 @@ class RegistryConfig(AppConfig):
         from registry.views.workers import pending_count
 
         add(NavItem(_("Registrations to confirm"), "registry:pending", badge=pending_count))
+        add(NavItem(_("Ledger"), "registry:workers"))
         seed_demo.connect(demo.seed, dispatch_uid="registry.demo")

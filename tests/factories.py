@@ -44,3 +44,13 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     political_status = "masses"
     consent_version = "test"
     consented_at = factory.LazyFunction(timezone.now)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registry.Enterprise"
+
+    name = factory.Sequence(lambda n: f"测试网点{n}")
+    kind = "branch"
+    platform = "meituan"
+    workforce = 30

@@ -16,6 +16,12 @@ def expect(default, **overrides):
 
 
 STAFF = expect(200, anonymous=LOGIN)
+READERS = expect(200, anonymous=LOGIN, handler=403)  # registry.access.LEDGER_READERS
+KEEPERS = expect(200, anonymous=LOGIN, handler=403, official=403)  # LEDGER_KEEPERS
+# An object in community A, for readers / keepers; its sibling community's staff get 404.
+A_READERS = expect(200, anonymous=LOGIN, staff_b=404, handler=403)
+A_KEEPERS = expect(200, anonymous=LOGIN, staff_b=404, handler=403, official=403)
+A_KEEPERS_POST = expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403)
 
 # (url name, object in the URL (a fixture or an area of the tree) or None, method,
 #  expected status per persona)
@@ -41,6 +47,7 @@ MATRIX = [
         "get",
         expect(404, anonymous=LOGIN, handler=403, administrator=200),
     ),
+    ("access_log", None, "get", expect(403, anonymous=LOGIN, administrator=200)),
     ("registry:register", None, "get", expect(200)),
     ("registry:registered", None, "get", expect(200)),
     ("registry:pending", None, "get", expect(200, anonymous=LOGIN, handler=403, official=403)),
@@ -56,6 +63,45 @@ MATRIX = [
         "worker_c",
         "post",
         expect(404, anonymous=LOGIN, handler=403, official=403, administrator=302),
+    ),
+    *[
+        (name, None, "get", READERS)
+        for name in [
+            "registry:workers",
+            "registry:party_members",
+            "registry:mobile_party_members",
+            "registry:workers_export",
+            "registry:party_members_export",
+            "registry:mobile_party_members_export",
+            "registry:enterprises",
+            "registry:enterprises_export",
+        ]
+    ],
+    ("registry:worker_add", None, "get", KEEPERS),
+    ("registry:enterprise_add", None, "get", KEEPERS),
+    ("registry:worker_detail", "worker_a", "get", A_READERS),
+    (
+        "registry:worker_detail",
+        "worker_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, administrator=200),
+    ),
+    ("registry:worker_edit", "worker_a", "get", A_KEEPERS),
+    (
+        "registry:worker_edit",
+        "worker_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=200),
+    ),
+    ("registry:enterprise_edit", "enterprise_a", "get", A_KEEPERS),
+    ("registry:worker_leave", "worker_a", "get", expect(405)),
+    ("registry:worker_leave", "worker_a", "post", A_KEEPERS_POST),
+    ("registry:worker_withdraw_consent", "worker_a", "post", A_KEEPERS_POST),
+    (
+        "registry:worker_anonymise",
+        "worker_a",
+        "post",
+        expect(403, anonymous=LOGIN, administrator=302),
     ),
 ]
 
