@@ -14,5 +14,6 @@ class RegistryConfig(AppConfig):
         from registry.views.workers import pending_count
 
         add(NavItem(_("Registrations to confirm"), "registry:pending", badge=pending_count))
+        add(NavItem(_("Ledger"), "registry:workers"))
         add(NavItem(_("Care visits"), "registry:care_visits", badge=due_count))
         seed_demo.connect(seed_workers, dispatch_uid="registry.demo")

@@ -64,3 +64,13 @@ class CareVisitFactory(factory.django.DjangoModelFactory):
     worker = factory.SubFactory(WorkerFactory, party_member=True)
     trigger = "job_change"
     due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registry.Enterprise"
+
+    name = factory.Sequence(lambda n: f"测试网点{n}")
+    kind = "branch"
+    platform = "meituan"
+    workforce = 30
