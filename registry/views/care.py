@@ -73,7 +73,7 @@ def care_new(request, worker_id):
                 _("A care visit to %(name)s is due by %(due)s.")
                 % {"name": worker, "due": visit.due_on.isoformat()},
             )
-            return redirect("registry:care_visits")
+            return redirect("registry:worker_detail", worker.id)
     return render(request, "registry/care_new.html", {"worker": worker, "form": form})
 
 

@@ -327,6 +327,7 @@ def test_the_list_shows_open_visits_in_scope_overdue_first_and_marked(
     names = [visit.worker.name for visit in response.context["page"]]
     assert names == ["王芳", "赵六"]  # not the sibling community's
     assert "Overdue by 2 days" in response.text
+    assert reverse("registry:worker_detail", args=[member_a.pk]) in response.text
     assert response.text.index("王芳") < response.text.index("赵六")
 
 
@@ -407,6 +408,7 @@ def test_staff_record_a_reason_with_themselves_responsible_and_the_due_date_pref
         },
         follow=True,
     )
+    assert response.redirect_chain == [(reverse("registry:worker_detail", args=[member_a.pk]), 302)]
     assert f"A care visit to 王芳 is due by {(today + 3 * DAY).isoformat()}." in response.text
     visit = CareVisit.objects.get()
     assert (visit.trigger, visit.trigger_notes, visit.due_on) == (
@@ -512,19 +514,30 @@ def test_staff_of_the_sibling_community_cannot_see_or_record_a_visit(
 # The worker page's snippet
 
 
+def snippet(worker, can_keep):
+    with translation.override("en"):
+        return render_to_string(
+            "registry/includes/worker_care.html",
+            {"worker": worker, "care_visits": worker.care_visits.all(), "can_keep": can_keep},
+        )
+
+
 def test_the_worker_snippet_lists_visits_and_offers_a_reason_only_for_party_members(
     tree, staff_a, member_a, worker_a, today
 ):
-    visit_due(member_a, today - DAY, staff_a)
-    with translation.override("en"):
-        html = render_to_string(
-            "registry/includes/worker_care.html",
-            {"worker": member_a, "care_visits": member_a.care_visits.all()},
-        )
-        other = render_to_string(
-            "registry/includes/worker_care.html", {"worker": worker_a, "care_visits": []}
-        )
-    assert "Record a reason for a visit" in html
-    assert reverse("registry:care_new", args=[member_a.pk]) in html
+    visit = visit_due(member_a, today - DAY, staff_a)
+    html = snippet(member_a, can_keep=True)
     assert "Overdue by 1 day" in html
-    assert "Record a reason for a visit" not in other
+    assert reverse("registry:care_new", args=[member_a.pk]) in html
+    assert reverse("registry:care_visit", args=[visit.pk]) in html
+    assert reverse("registry:care_new", args=[worker_a.pk]) not in snippet(worker_a, True)
+
+
+def test_the_worker_snippet_offers_no_actions_to_readers_who_do_not_keep_the_ledger(
+    tree, staff_a, member_a, today
+):
+    visit = visit_due(member_a, today - DAY, staff_a)
+    html = snippet(member_a, can_keep=False)
+    assert "Overdue by 1 day" in html
+    assert reverse("registry:care_new", args=[member_a.pk]) not in html
+    assert reverse("registry:care_visit", args=[visit.pk]) not in html
