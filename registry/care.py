@@ -21,7 +21,7 @@ from portal.inbox import notify
 from portal.models import User
 from registry.access import LEDGER_KEEPERS
 from registry.models import CareTrigger, CareVisit, Worker
-from registry.services import RegistryError, _require_active
+from registry.services import RegistryError, require_active
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def default_due_on(today: date) -> date:
 
 def check_can_have_visits(worker: Worker) -> None:
     """Care visits are for party members only; says why not with a RegistryError."""
-    _require_active(worker)
+    require_active(worker)
     if not worker.is_party_member:
         raise RegistryError(
             "not_party_member",
