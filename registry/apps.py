@@ -10,8 +10,10 @@ class RegistryConfig(AppConfig):
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
         from registry import demo
+        from registry.views.care import due_count
         from registry.views.workers import pending_count
 
         add(NavItem(_("Registrations to confirm"), "registry:pending", badge=pending_count))
         add(NavItem(_("Ledger"), "registry:workers"))
+        add(NavItem(_("Care visits"), "registry:care_visits", badge=due_count))
         seed_demo.connect(demo.seed, dispatch_uid="registry.demo")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import enterprises, rosters, workers
+from registry.views import care, enterprises, rosters, workers
 
 app_name = "registry"
 
@@ -68,4 +68,7 @@ urlpatterns = [
         enterprises.enterprise_edit,
         name="enterprise_edit",
     ),
+    path("staff/registry/care/", care.care_visits, name="care_visits"),
+    path("staff/registry/workers/<int:worker_id>/care/new/", care.care_new, name="care_new"),
+    path("staff/registry/care/<int:visit_id>/visit/", care.care_visit, name="care_visit"),
 ]

@@ -7,6 +7,9 @@ view escapes the check. Objects of another area answer 404, never 403, so nothin
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from portal.inbox import notify
+from tests.factories import CareVisitFactory
+
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
 
@@ -103,7 +106,34 @@ MATRIX = [
         "post",
         expect(403, anonymous=LOGIN, administrator=302),
     ),
+    ("inbox", None, "get", STAFF),
+    ("inbox_read", "notification_a", "get", expect(405)),
+    # Only the recipient opens a message; to everyone else it does not exist.
+    ("inbox_read", "notification_a", "post", expect(404, anonymous=LOGIN, staff_a=302)),
+    ("inbox_read_all", None, "get", expect(405)),
+    ("inbox_read_all", None, "post", expect(302, anonymous=LOGIN)),
+    ("registry:care_visits", None, "get", KEEPERS),
+    ("registry:care_new", "worker_a", "get", A_KEEPERS),
+    (
+        "registry:care_new",
+        "worker_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=200),
+    ),
+    ("registry:care_visit", "care_visit_a", "get", A_KEEPERS),
+    # An empty form is redisplayed with its errors, to those who may record the visit.
+    ("registry:care_visit", "care_visit_a", "post", A_KEEPERS),
 ]
+
+
+@pytest.fixture
+def notification_a(staff_a):
+    return notify(staff_a, "提醒", url="/staff/")
+
+
+@pytest.fixture
+def care_visit_a(tree, staff_a):
+    return CareVisitFactory(worker__area=tree.community_a, responsible=staff_a)
 
 
 def url_names(patterns, namespace=""):

@@ -160,6 +160,7 @@ def worker_detail(request, worker_id):
             "roles": worker.roles.order_by("role"),
             "events": worker.events.select_related("actor")[:100],
             "check_ins": worker.check_ins.select_related("area", "recorded_by")[:20],
+            "care_visits": worker.care_visits.order_by("-created_at")[:20],
             "can_keep": request.user.role in LEDGER_KEEPERS,
             "can_anonymise": request.user.role == Role.ADMINISTRATOR,
             "leave_form": LeaveForm(),
