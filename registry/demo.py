@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.db import reset_queries
 from django.utils import timezone
 
 from portal.models import AreaLevel, Role, User
@@ -116,6 +117,7 @@ SYNTHETIC_POLITICS = {
 SYNTHETIC_STATUSES = {WorkerStatus.PENDING: 1, WorkerStatus.LEFT: 8, WorkerStatus.CONFIRMED: 91}
 SYNTHETIC_MOBILE_PARTY_MEMBERS = 0.4  # of the party members
 SYNTHETIC_ROLE_HOLDERS = 0.04  # of the confirmed workers
+SYNTHETIC_DAYS = 3 * 365  # they registered over the last three years
 DAY = 86400  # seconds
 
 
@@ -381,27 +383,31 @@ def seed_synthetic_workers(total: int, communities, stdout) -> None:
     now = timezone.now()
     for first in range(start, total, SYNTHETIC_BATCH):
         numbers = range(first, min(first + SYNTHETIC_BATCH, total))
-        workers, roles = zip(*(_synthetic(i, communities, now) for i in numbers), strict=True)
+        workers, roles = zip(
+            *(_synthetic(i, total, communities, now) for i in numbers), strict=True
+        )
         bulk_create_workers(workers)
         WorkerRole.objects.bulk_create(
             WorkerRole(worker=worker, role=role)
             for worker, role in zip(workers, roles, strict=True)
             if role
         )
+        reset_queries()  # with DEBUG on, Django keeps each query's SQL: gigabytes for a million
     stdout.write(f"Synthetic workers: {max(total, start)} ({max(total - start, 0)} new).")
 
 
-def _synthetic(i: int, communities, now: datetime) -> tuple[Worker, str | None]:
+def _synthetic(i: int, total: int, communities, now: datetime) -> tuple[Worker, str | None]:
     rng = random.Random(i)
-    community = communities[i % len(communities)]
+    community = rng.choice(communities)
     politics = _draw(rng, SYNTHETIC_POLITICS)
     party = politics in PoliticalStatus.party()
     status = _draw(rng, SYNTHETIC_STATUSES)
-    registered = now - timedelta(
-        seconds=rng.randrange(14 * DAY)
-        if status == WorkerStatus.PENDING
-        else rng.randrange(2 * DAY, 3 * 365 * DAY)
-    )
+    if status == WorkerStatus.PENDING:
+        registered = now - timedelta(seconds=rng.randrange(14 * DAY))
+    else:
+        # One after another, as a live ledger fills up: the table's physical order follows the
+        # registration time, as in production, and the planner's choices depend on that.
+        registered = now - timedelta(days=2 + SYNTHETIC_DAYS * (total - i) / total)
     confirmed = left = None
     if status != WorkerStatus.PENDING:
         confirmed = registered + timedelta(hours=rng.randrange(1, 48))
