@@ -108,8 +108,8 @@ def fill(workers: int) -> str:
         # What autovacuum would have done by now on a live database: planner statistics and
         # the visibility map that index-only scans need.
         cursor.execute("VACUUM ANALYZE")
-    synthetic = re.search(r"Synthetic workers: .*", out.getvalue()).group(0)
-    return f"{synthetic} in {took:.0f} s"
+    synthetic = re.search(r"Synthetic workers: (.*)\.", out.getvalue()).group(1)
+    return f"Synthetic workers: {synthetic}, filled in {took:.0f} s"
 
 
 def session_cookie(username: str) -> str:
