@@ -210,3 +210,25 @@ class EnterpriseForm(forms.ModelForm):
         if data.get("kind") == EnterpriseKind.PLATFORM:
             data["parent"] = None
         return data
+
+
+class MobileForm(forms.Form):
+    mobile = forms.CharField(
+        label=_("The mobile number you registered with"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_mobile(self):
+        mobile = normalise_mobile(self.cleaned_data["mobile"])
+        validate_mobile(mobile)
+        return mobile
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code we texted you"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

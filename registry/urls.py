@@ -1,12 +1,15 @@
 from django.urls import path
 
-from registry.views import care, enterprises, rosters, workers
+from registry.views import care, consent, enterprises, rosters, workers
 
 app_name = "registry"
 
 urlpatterns = [
     path("register/", workers.register, name="register"),
     path("register/done/", workers.registered, name="registered"),
+    path("register/withdraw/", consent.withdraw, name="withdraw"),
+    path("register/withdraw/code/", consent.withdraw_confirm, name="withdraw_confirm"),
+    path("register/withdraw/done/", consent.withdrawn, name="withdrawn"),
     path("staff/registry/pending/", workers.pending, name="pending"),
     path("staff/registry/workers/<int:worker_id>/confirm/", workers.confirm, name="confirm"),
     path("staff/registry/workers/", rosters.roster, {"roster": "workers"}, name="workers"),

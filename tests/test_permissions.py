@@ -53,6 +53,10 @@ MATRIX = [
     ("access_log", None, "get", expect(403, anonymous=LOGIN, administrator=200)),
     ("registry:register", None, "get", expect(200)),
     ("registry:registered", None, "get", expect(200)),
+    ("registry:withdraw", None, "get", expect(200)),
+    # Without a mobile in the session the code page sends the visitor back to the first step.
+    ("registry:withdraw_confirm", None, "get", expect(302)),
+    ("registry:withdrawn", None, "get", expect(200)),
     ("registry:pending", None, "get", expect(200, anonymous=LOGIN, handler=403, official=403)),
     ("registry:confirm", "worker_a", "get", expect(405)),
     (
