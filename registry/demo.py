@@ -71,7 +71,7 @@ JOBS = {
             Platform.STO: 1,
             Platform.EMS: 1,
         },
-    ),  # fmt: skip
+    ),
     Occupation.RIDE_HAILING: (13, {Platform.DIDI: 1}),
     Occupation.TRUCK: (9, {Platform.HUOLALA: 3, Platform.FULL_TRUCK: 2}),
     Occupation.OTHER: (5, {Platform.OTHER: 1}),
@@ -283,7 +283,7 @@ def plan_demo_workers(communities, now: datetime) -> list[DemoWorker]:
             mobile_member = False
             if politics == PoliticalStatus.PARTY_MEMBER:
                 mobile_member = party_seen < MOBILE_PARTY_MEMBERS
-                if party_seen == MOBILE_PARTY_MEMBERS:
+                if 0 <= party_seen - MOBILE_PARTY_MEMBERS < PROBATIONARY_MEMBERS:
                     politics = PoliticalStatus.PROBATIONARY
                 party_seen += 1
             details = {
@@ -312,10 +312,16 @@ def plan_demo_workers(communities, now: datetime) -> list[DemoWorker]:
                 if roles or (status == WorkerStatus.CONFIRMED and rng.random() < STAFF_ENTERED)
                 else Channel.SELF,
                 roles=roles,
-                registered=_at(rng, today, rng.randrange(1, 14)),
+                # Waiting for confirmation: registered in the last two weeks.
+                registered=_at(
+                    rng,
+                    today,
+                    rng.randrange(1, 14)
+                    if status == WorkerStatus.PENDING
+                    else rng.randrange(70, 420),
+                ),
             )
             if status != WorkerStatus.PENDING:
-                plan.registered = _at(rng, today, rng.randrange(70, 420))
                 plan.confirmed = plan.registered + timedelta(hours=rng.randrange(1, 72))
             if status == WorkerStatus.LEFT:
                 plan.left = _at(rng, today, rng.randrange(3, 60))
