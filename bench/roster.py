@@ -184,7 +184,8 @@ class Server:
 
 @contextmanager
 def web_server(port: int):
-    """bin/start-web as deployed (migrate, collectstatic, gunicorn), stopped afterwards."""
+    """bin/start-web as deployed (migrate, collectstatic, gunicorn), stopped afterwards; its log
+    is kept only when something went wrong."""
     log = tempfile.NamedTemporaryFile(prefix="bench-web-", suffix=".log", delete=False)  # noqa: SIM115
     environment = {
         **os.environ,
@@ -200,6 +201,7 @@ def web_server(port: int):
         start_new_session=True,
     )
     server = Server(port, process.pid, log.name)
+    succeeded = False
     try:
         for _ in range(120):
             if process.poll() is not None:
@@ -212,9 +214,12 @@ def web_server(port: int):
         else:
             sys.exit(f"The web server did not answer within a minute; see {log.name}")
         yield server
+        succeeded = True
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)
+        if succeeded:
+            os.unlink(log.name)
 
 
 @dataclass
