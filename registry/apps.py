@@ -13,4 +13,5 @@ class RegistryConfig(AppConfig):
         from registry.views.workers import pending_count
 
         add(NavItem(_("Registrations to confirm"), "registry:pending", badge=pending_count))
+        add(NavItem(_("Import survey list"), "registry:import_start"))
         seed_demo.connect(seed_workers, dispatch_uid="registry.demo")

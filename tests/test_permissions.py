@@ -7,6 +7,8 @@ view escapes the check. Objects of another area answer 404, never 403, so nothin
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from registry.models import ImportJob
+
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
 
@@ -57,7 +59,35 @@ MATRIX = [
         "post",
         expect(404, anonymous=LOGIN, handler=403, official=403, administrator=302),
     ),
+    ("registry:import_start", None, "get", expect(200, anonymous=LOGIN, handler=403, official=403)),
+    (
+        "registry:import_template",
+        None,
+        "get",
+        expect(200, anonymous=LOGIN, handler=403, official=403),
+    ),
+    (
+        "registry:import_job",
+        "import_job_a",
+        "get",
+        expect(200, anonymous=LOGIN, staff_b=404, handler=403, official=403),
+    ),
+    ("registry:import_commit", "import_job_a", "get", expect(405)),
+    (
+        "registry:import_commit",
+        "import_job_a",
+        "post",
+        expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403),
+    ),
 ]
+
+
+@pytest.fixture
+def import_job_a(tree, staff_a):
+    """A survey list of community A, read and waiting to be saved."""
+    return ImportJob.objects.create(
+        uploaded_by=staff_a, area=tree.community_a, original_name="a.xlsx", status="read"
+    )
 
 
 def url_names(patterns, namespace=""):
