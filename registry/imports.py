@@ -76,6 +76,9 @@ class Column:
         return capfirst(Worker._meta.get_field(self.field).verbose_name)
 
 
+ONE_OF_THE_VALUES = _(
+    "One of the values on the notes sheet (填写说明), by its Chinese name or its code."
+)
 COLUMNS = (
     Column("姓名", "name", _("2 to 30 characters.")),
     Column(
@@ -86,15 +89,30 @@ COLUMNS = (
             "in your area updates that worker."
         ),
     ),
-    Column("职业", "occupation", _("One of the values below."), Occupation),
-    Column("平台或单位", "platform", _("One of the values below."), Platform),
+    Column(
+        "职业",
+        "occupation",
+        ONE_OF_THE_VALUES,
+        Occupation,
+    ),
+    Column(
+        "平台或单位",
+        "platform",
+        ONE_OF_THE_VALUES,
+        Platform,
+    ),
     Column("其他平台或单位", "platform_other", _("Required when the platform is “Other”.")),
     Column(
         "所属社区",
         "area",
         _("The community's 12-digit division code, or its exact name; it must be in your area."),
     ),
-    Column("政治面貌", "political_status", _("One of the values below."), PoliticalStatus),
+    Column(
+        "政治面貌",
+        "political_status",
+        ONE_OF_THE_VALUES,
+        PoliticalStatus,
+    ),
     Column("所在党支部", "party_branch", _("Required for party members and probationary members.")),
     Column("组织关系所在地", "membership_held_at", _("Party members only; may be empty.")),
     Column("是否流动党员", "is_mobile_party_member", _("是 (yes) or 否 (no); empty means no.")),
@@ -102,7 +120,7 @@ COLUMNS = (
     Column(
         "角色",
         "roles",
-        _("Optional: one or more of the values below, separated by commas."),
+        _("Optional: one or more of the values on the notes sheet, separated by commas."),
         WorkerRoleKind,
     ),
 )
@@ -114,10 +132,15 @@ NOT_AN_XLSX = _(
     "This is not a readable .xlsx workbook: it may be a renamed CSV or .xls file, or damaged. "
     "Open it in Excel or WPS and save it as “Excel workbook (.xlsx)”."
 )
-# Kept as the English message id in ImportJob.error and translated when shown.
+# Kept as English message ids in ImportJob.error and translated when shown.
 READ_FAILED = gettext_noop(
     "The file could not be read. Check that it is the survey list saved as .xlsx, and upload it "
     "again."
+)
+SAVE_FAILED = gettext_noop(
+    "Saving stopped part-way; the workers saved until then are kept. Upload the list again to "
+    "save the rest: people already saved are recognised by their mobile number and not added "
+    "twice."
 )
 
 
@@ -453,7 +476,8 @@ def _error(column: str, message, params=None) -> dict:
     texts = {}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            texts[language] = str(message) % params if params else str(message)
+            # As ValidationError does it: `%` on the lazy message picks a plural form.
+            texts[language] = str(message % params if params else message)
     return {"column": column, "message": texts}
 
 
@@ -505,8 +529,7 @@ class RowChecker:
             worker = None
         data = self.form_data(values, errors)
         form = ImportRowForm(data, instance=worker, communities=self.communities)
-        valid = form.is_valid()
-        if not (valid and not errors):
+        if not form.is_valid() or errors:
             errors += [
                 self.form_error(field, error)
                 for field, field_errors in form.errors.as_data().items()
@@ -643,15 +666,20 @@ def commit(job_id: int) -> None:
     if job is None:
         return
     conflicts = 0
-    while True:
-        try:
-            if not _commit_next_chunk(job):
-                break
-        except IntegrityError:
-            # Someone registered one of these mobiles meanwhile: try the chunk again, as updates.
-            conflicts += 1
-            if conflicts > 3:
-                raise
+    try:
+        while True:
+            try:
+                if not _commit_next_chunk(job):
+                    break
+            except IntegrityError:
+                # Someone registered one of these mobiles meanwhile: again, now as updates.
+                conflicts += 1
+                if conflicts > 3:
+                    raise
+    except Exception as error:  # the chunks saved so far stay saved, and the job says so
+        logger.warning("import %s: saving failed (%s)", job.pk, type(error).__name__)
+        _finish(job, ImportJob.Status.FAILED, error=SAVE_FAILED)
+        return
     _finish(job, ImportJob.Status.DONE)
 
 
@@ -676,7 +704,7 @@ def _commit_next_chunk(job: ImportJob) -> bool:
     return True
 
 
-# Besides the details: the columns bulk_update must write for an updated worker.
+# Besides the changed details: the columns bulk_update writes for an updated worker.
 DERIVED_FIELDS = [
     "name_pinyin",
     "name_initials",
@@ -687,8 +715,9 @@ DERIVED_FIELDS = [
 
 
 def _save_workers(job: ImportJob, rows: list[dict]) -> tuple[int, int]:
-    """Create the new workers and update the changed ones among `rows` (valid rows' values);
-    unchanged workers get nothing, not even a timeline row. Returns (created, updated)."""
+    """Create the new workers and update the changed ones among `rows` (valid rows' values), with
+    their roles and timeline rows, in a few bulk queries. Unchanged workers get nothing, not even
+    a timeline row. Returns (created, updated)."""
     existing = {
         worker.mobile: worker
         for worker in Worker.objects.select_for_update(of=("self",))
@@ -705,51 +734,27 @@ def _save_workers(job: ImportJob, rows: list[dict]) -> tuple[int, int]:
         details["area"] = areas[row["area"]]
         worker = existing.get(row["mobile"])
         if worker is None:
-            worker = Worker(
-                **details,
-                status=WorkerStatus.CONFIRMED,
-                confirmed_at=now,
-                confirmed_by=job.uploaded_by,
-                consent_version=job.consent_version,
-                consented_at=job.created_at,
-                sensitive_consented_at=job.created_at if job.sensitive_consent else None,
-            )
-            worker.set_derived_fields()
+            worker = _new_worker(job, details, now)
             new.append(worker)
-            roles += [WorkerRole(worker=worker, role=role) for role in row["roles"]]
             changes = {"roles": [[], row["roles"]]} if row["roles"] else {}
-            events.append(
-                WorkerEvent(
-                    worker=worker,
-                    kind=WorkerEvent.Kind.IMPORTED,
-                    actor=job.uploaded_by,
-                    changes=changes,
-                )
-            )
-            continue
-        if job.area is not None and not worker.area.is_within(job.area):
+            kind = WorkerEvent.Kind.IMPORTED
+        elif job.area is None or worker.area.is_within(job.area):
+            changes = services.detail_changes(worker, details)
+            held = held_roles(worker)
+            if held != row["roles"]:
+                changes["roles"] = [held, row["roles"]]
+                replaced_roles.append(worker.pk)
+            if not changes:
+                continue
+            _apply(job, worker, details, now)
+            changed.append(worker)
+            changed_fields.update(changes)
+            kind = WorkerEvent.Kind.UPDATED
+        else:
             continue  # moved out of the uploader's area since the list was read
-        changes = services.detail_changes(worker, details)
-        held = held_roles(worker)
-        if held != row["roles"]:
-            changes["roles"] = [held, row["roles"]]
-            replaced_roles.append(worker.pk)
+        if "roles" in changes:
             roles += [WorkerRole(worker=worker, role=role) for role in row["roles"]]
-        if not changes:
-            continue
-        for field, value in details.items():
-            setattr(worker, field, value)
-        worker.set_derived_fields()
-        worker.updated_at = now
-        if job.sensitive_consent and not worker.sensitive_consented_at:
-            worker.sensitive_consented_at = job.created_at
-        changed.append(worker)
-        changed_fields.update(changes)
-        events.append(
-            WorkerEvent(
-                worker=worker, kind=WorkerEvent.Kind.UPDATED, actor=job.uploaded_by, changes=changes
-            )
-        )
+        events.append(WorkerEvent(worker=worker, kind=kind, actor=job.uploaded_by, changes=changes))
     Worker.objects.bulk_create(new)
     if changed:
         Worker.objects.bulk_update(changed, sorted(changed_fields - {"roles"}) + DERIVED_FIELDS)
@@ -757,6 +762,30 @@ def _save_workers(job: ImportJob, rows: list[dict]) -> tuple[int, int]:
     WorkerRole.objects.bulk_create(roles)
     WorkerEvent.objects.bulk_create(events)
     return len(new), len(changed)
+
+
+def _new_worker(job: ImportJob, details: dict, now) -> Worker:
+    """A confirmed worker entered by staff, consenting as the uploader attested for the list."""
+    worker = Worker(
+        **details,
+        status=WorkerStatus.CONFIRMED,
+        confirmed_at=now,
+        confirmed_by=job.uploaded_by,
+        consent_version=job.consent_version,
+        consented_at=job.created_at,
+        sensitive_consented_at=job.created_at if job.sensitive_consent else None,
+    )
+    worker.set_derived_fields()  # bulk_create skips save()
+    return worker
+
+
+def _apply(job: ImportJob, worker: Worker, details: dict, now) -> None:
+    for field, value in details.items():
+        setattr(worker, field, value)
+    worker.set_derived_fields()  # bulk_update skips save() and auto_now
+    worker.updated_at = now
+    if job.sensitive_consent and not worker.sensitive_consented_at:
+        worker.sensitive_consented_at = job.created_at
 
 
 def _finish(job: ImportJob, status: str, error: str = "") -> None:

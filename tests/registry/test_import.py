@@ -170,6 +170,10 @@ REJECTIONS = {
         person(area="平原路社区"),
         "所属社区: “平原路社区” is not a community in your area",
     ),
+    "too long": (
+        person(platform="其他", platform_other="快" * 61),
+        "其他平台或单位: Ensure this value has at most 60 characters (it has 61).",
+    ),
     "party member without branch": (
         person(political_status="中共党员"),
         "所在党支部: Party members: enter your party branch.",
@@ -239,12 +243,20 @@ def test_the_reasons_are_shown_in_the_readers_language(english, client, staff_a,
     assert "请输入 11 位大陆手机号（以 13 至 19 开头）。" in client.get(url).text
 
 
-def build_zip(**members) -> bytes:
+def zipped(members: dict[str, bytes]) -> bytes:
     output = BytesIO()
     with zipfile.ZipFile(output, "w") as archive:
         for name, content in members.items():
             archive.writestr(name, content)
     return output.getvalue()
+
+
+def with_a_damaged_sheet() -> bytes:
+    """A sound zip holding a workbook whose sheet breaks off: openpyxl fails only reading it."""
+    archive = zipfile.ZipFile(BytesIO(xlsx(person())))
+    members = {name: archive.read(name) for name in archive.namelist()}
+    members["xl/worksheets/sheet1.xml"] = b"<worksheet><sheetData><row>"
+    return zipped(members)
 
 
 BAD_FILES = {
@@ -255,20 +267,8 @@ BAD_FILES = {
     ),
     "an old .xls": ("list.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "not a readable"),
     "a damaged workbook": ("list.xlsx", xlsx(person())[:600], "not a readable .xlsx"),
-    "a zip of something else": ("list.xlsx", build_zip(**{"a.txt": "hello"}), "not a readable"),
-    "a damaged sheet inside a sound zip": (
-        "list.xlsx",
-        build_zip(
-            **{
-                name: content if "sheet1" not in name else "<worksheet><sheetData><row>"
-                for name, content in (
-                    (info.filename, zipfile.ZipFile(BytesIO(xlsx(person()))).read(info))
-                    for info in zipfile.ZipFile(BytesIO(xlsx(person()))).infolist()
-                )
-            }
-        ),
-        "not a readable .xlsx",
-    ),
+    "a zip of something else": ("list.xlsx", zipped({"a.txt": b"hello"}), "not a readable"),
+    "a damaged sheet inside a sound zip": ("list.xlsx", with_a_damaged_sheet(), "not a readable"),
     "an empty sheet": ("list.xlsx", xlsx(headers=None), "The first sheet is empty."),
     "wrong headings": (
         "list.xlsx",
@@ -400,6 +400,36 @@ def test_a_commit_that_stopped_half_way_goes_on_where_it_stopped(staff_a, tree, 
     job.refresh_from_db()
     assert (job.status, job.created_count) == ("done", 5)
     assert Worker.objects.count() == 5
+
+
+def test_a_commit_that_fails_part_way_says_so_and_keeps_what_it_saved(
+    english, staff_a, tree, monkeypatch
+):
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    save_workers = imports._save_workers
+
+    def fail_on_the_second_chunk(job, rows):
+        if Worker.objects.exists():
+            raise RuntimeError("the database went away")
+        return save_workers(job, rows)
+
+    monkeypatch.setattr(imports, "_save_workers", fail_on_the_second_chunk)
+    job = ImportJob.objects.create(
+        uploaded_by=staff_a, area=tree.community_a, original_name="list.xlsx"
+    )
+    job.file.save(
+        "list.xlsx", ContentFile(xlsx(*(person(mobile=f"1390000001{n}") for n in range(3))))
+    )
+    imports.read(job.pk)
+    imports.start_commit(job)
+    imports.commit(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.file.name) == ("failed", 2, "")
+    assert not job.rows.exists()
+    english.force_login(staff_a)
+    page = english.get(reverse("registry:import_job", args=[job.pk]))
+    assert "Saving stopped part-way" in page.text
+    assert "Saved before it stopped: 2 workers added and 0 updated." in page.text
 
 
 def test_reading_again_leaves_a_read_job_alone_and_restarts_an_interrupted_one(staff_a, tree):
