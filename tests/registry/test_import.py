@@ -328,15 +328,16 @@ def test_a_row_for_a_known_worker_in_the_area_updates_them_with_a_timeline_entry
 ):
     WorkerRole.objects.create(worker=worker_a, role="volunteer")
     client.force_login(staff_a)
-    upload(xlsx(person(name="张三", mobile=worker_a.mobile, platform="顺丰", roles="grid_member")))
+    upload(xlsx(person(name="张珊", mobile=worker_a.mobile, platform="顺丰", roles="grid_member")))
     job = ImportJob.objects.get()
     assert rows_of(job)[2].outcome == ImportRow.Outcome.UPDATE
     save(job)
     worker_a.refresh_from_db()
-    assert worker_a.platform == "sf"
+    assert (worker_a.name, worker_a.name_pinyin, worker_a.platform) == ("张珊", "zhangshan", "sf")
     assert list(worker_a.roles.values_list("role", flat=True)) == ["grid_member"]
     event = worker_a.events.get(kind=WorkerEvent.Kind.UPDATED)
     assert event.changes == {
+        "name": ["张三", "张珊"],
         "platform": ["meituan", "sf"],
         "roles": [["volunteer"], ["grid_member"]],
     }
