@@ -8,3 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import checks  # noqa: F401  (registers the system checks)
+        from portal.inbox import unread_count
+        from portal.navigation import NavItem, add
+
+        add(NavItem(_("Inbox"), "inbox", badge=unread_count))

@@ -216,7 +216,7 @@ class AccessLog(models.Model):
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
-    description = models.CharField(_("what"), max_length=300)
+    description = models.CharField(_("what"), max_length=300, blank=True)
     rows = models.PositiveIntegerField(_("records"), default=1)
     created_at = models.DateTimeField(_("at"), db_default=Now(), db_index=True)
 

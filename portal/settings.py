@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -204,6 +205,9 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 # Text messages go through a backend class, like e-mail: the console one prints them.
 SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.ConsoleBackend")
+
+# Filter drop-downs read "All" rather than django-filter's dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # 三必访: days from a recorded trigger to the care visit's due date.
 CARE_VISIT_DUE_DAYS = env.int("CARE_VISIT_DUE_DAYS", default=7)

@@ -3,13 +3,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import health, views
+from portal import health, inbox_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/areas/", views.area_detail, name="my_area"),
     path("staff/areas/<str:code>/", views.area_detail, name="area_detail"),
+    path("staff/inbox/", inbox_views.inbox, name="inbox"),
+    path("staff/inbox/<int:pk>/read/", inbox_views.inbox_read, name="inbox_read"),
+    path("staff/inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
+    path("staff/access-log/", views.access_log, name="access_log"),
     path("accounts/login/", views.StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("registry.urls")),

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from portal.models import Area, AreaLevel, Role
+from portal.models import AccessLog, Area, AreaLevel, Role
 from portal.permissions import role_required
 from portal.scope import get_in_scope_or_404
 
@@ -74,3 +75,14 @@ def locked_out(request, original_response=None, credentials=None):
         },
         status=429,
     )
+
+
+@role_required(Role.ADMINISTRATOR)
+def access_log(request):
+    """Who viewed or exported personal data in full: for the administrator's PIPL audits."""
+    entries = AccessLog.objects.select_related("user").prefetch_related("subject")
+    username = request.GET.get("user", "").strip()
+    if username:
+        entries = entries.filter(user__username=username)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "portal/access_log.html", {"page": page, "username": username})

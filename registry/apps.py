@@ -10,8 +10,11 @@ class RegistryConfig(AppConfig):
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
         from registry.demo import seed_workers
+        from registry.views.care import due_count
         from registry.views.workers import pending_count
 
         add(NavItem(_("Registrations to confirm"), "registry:pending", badge=pending_count))
+        add(NavItem(_("Ledger"), "registry:workers"))
+        add(NavItem(_("Care visits"), "registry:care_visits", badge=due_count))
         add(NavItem(_("Import survey list"), "registry:import_start"))
         seed_demo.connect(seed_workers, dispatch_uid="registry.demo")

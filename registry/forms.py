@@ -1,8 +1,17 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Area, AreaLevel
-from registry.models import Platform, PoliticalStatus, Worker, WorkerRoleKind
+from registry.models import (
+    Enterprise,
+    EnterpriseKind,
+    Platform,
+    PoliticalStatus,
+    Worker,
+    WorkerRoleKind,
+)
 from registry.validators import normalise_mobile, validate_id_number, validate_mobile
 
 PARTY_FIELDS = ["party_branch", "membership_held_at", "is_mobile_party_member"]
@@ -128,19 +137,13 @@ class StaffWorkerForm(WorkerForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    class Meta(WorkerForm.Meta):
-        error_messages = {
-            **WorkerForm.Meta.error_messages,
-            "mobile": {
-                "unique": _(
-                    "A worker with this mobile number is already registered. Search the roster "
-                    "by the last four digits to find them."
-                )
-            },
-        }
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["mobile"].help_text = ""
+        self.fields["mobile"].error_messages["unique"] = _(
+            "A worker with this mobile number is already registered. Search the roster by the "
+            "last four digits to find them."
+        )
         self.fields["consent"].label = _(
             "The worker has agreed to the consent notice (in person or on the paper form)."
         )
@@ -153,3 +156,79 @@ class StaffWorkerForm(WorkerForm):
             self.initial["roles"] = [role.role for role in self.instance.roles.all()]
             if self.instance.sensitive_consented_at:
                 del self.fields["sensitive_consent"]
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: changed jobs, moved to another city."),
+    )
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "kind",
+            "platform",
+            "parent",
+            "area",
+            "address",
+            "workforce",
+            "party_organisation",
+            "party_instructor",
+            "contact_name",
+            "contact_phone",
+        ]
+
+    def __init__(self, *args, areas, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas.order_by("path")
+        self.fields["parent"].queryset = parents.filter(kind=EnterpriseKind.PLATFORM).exclude(
+            pk=self.instance.pk
+        )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if len(name) < 2:
+            raise forms.ValidationError(_("Enter the enterprise's name."))
+        return name
+
+    def clean_contact_phone(self):
+        phone = normalise_mobile(self.cleaned_data["contact_phone"])
+        if phone and not re.fullmatch(r"(1[3-9]\d{9})|(0\d{2,3}\d{7,8})", phone):
+            raise forms.ValidationError(
+                _("Enter a mobile number or a landline with its area code, e.g. 0370-1234567.")
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == EnterpriseKind.PLATFORM:
+            data["parent"] = None
+        return data
+
+
+class MobileForm(forms.Form):
+    mobile = forms.CharField(
+        label=_("The mobile number you registered with"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_mobile(self):
+        mobile = normalise_mobile(self.cleaned_data["mobile"])
+        validate_mobile(mobile)
+        return mobile
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code we texted you"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -220,6 +220,32 @@ class WorkerEvent(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.worker}"
 
+    def readable_changes(self) -> list[tuple[str, str, str]]:
+        """(field label, old, new) with choice codes, flags and role lists put into words."""
+        return [
+            (self._label(field), self._readable(field, old), self._readable(field, new))
+            for field, (old, new) in self.changes.items()
+        ]
+
+    @staticmethod
+    def _label(field: str) -> str:
+        if field == "roles":
+            return gettext("Roles")
+        if field == "reason":
+            return gettext("Reason")
+        return Worker._meta.get_field(field).verbose_name
+
+    @staticmethod
+    def _readable(field: str, value) -> str:
+        if field == "roles":
+            return "、".join(str(WorkerRoleKind(role).label) for role in value) or "—"
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if field != "reason":
+            choices = dict(Worker._meta.get_field(field).flatchoices)
+            value = choices.get(value, value)
+        return str(value) if value not in ("", None) else "—"
+
 
 class WorkerRole(models.Model):
     """A duty a worker takes on in the community (网格员, 监督员, 志愿者)."""
@@ -297,6 +323,10 @@ class Enterprise(models.Model):
     def save(self, *args, **kwargs):
         self.name_pinyin, self.name_initials = romanise(self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return mask_mobile(self.contact_phone)
 
 
 class CareTrigger(models.TextChoices):

@@ -139,7 +139,7 @@ def update_worker(
     """Staff correct a worker's details and roles; the timeline keeps what changed."""
     with transaction.atomic():
         worker = Worker.objects.select_for_update().get(pk=worker.pk)
-        _require_active(worker)
+        require_active(worker)
         consent = {}
         if sensitive_consent and not worker.sensitive_consented_at:
             consent["sensitive_consented_at"] = timezone.now()
@@ -152,7 +152,7 @@ def update_worker(
             ) from None
 
 
-def _require_active(worker: Worker) -> None:
+def require_active(worker: Worker) -> None:
     if worker.anonymised_at:
         raise RegistryError("anonymised", _("This record has been anonymised."))
 
@@ -161,7 +161,7 @@ def leave(worker: Worker, *, reason: str, by) -> None:
     """离职/迁出: the worker no longer works here; the record and its history stay."""
     with transaction.atomic():
         worker = Worker.objects.select_for_update().get(pk=worker.pk)
-        _require_active(worker)
+        require_active(worker)
         if worker.status == WorkerStatus.LEFT:
             raise RegistryError("already_left", _("This worker is already marked as left."))
         old_status = worker.status
@@ -181,7 +181,7 @@ def withdraw_consent(worker: Worker, *, by=None) -> None:
     active lists; an administrator then erases the personal details (`anonymise`)."""
     with transaction.atomic():
         worker = Worker.objects.select_for_update().get(pk=worker.pk)
-        _require_active(worker)
+        require_active(worker)
         if worker.consent_withdrawn_at:
             raise RegistryError("already_withdrawn", _("Consent has already been withdrawn."))
         worker.consent_withdrawn_at = timezone.now()
@@ -207,7 +207,7 @@ def anonymise(worker: Worker, *, by) -> None:
     """PIPL's deletion right: clear the personal fields of a departed worker, keep the counts."""
     with transaction.atomic():
         worker = Worker.objects.select_for_update().get(pk=worker.pk)
-        _require_active(worker)
+        require_active(worker)
         if worker.status != WorkerStatus.LEFT:
             raise RegistryError(
                 "not_left", _("Only a worker who has left or withdrawn consent can be anonymised.")

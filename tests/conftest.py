@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from portal.models import Area, AreaLevel, Role
-from tests.factories import AreaFactory, UserFactory, WorkerFactory
+from tests.factories import AreaFactory, EnterpriseFactory, UserFactory, WorkerFactory
 
 
 @dataclass
@@ -122,3 +122,9 @@ def worker_a(tree):
 def worker_c(tree):
     """A pending self-registration in community C, in the other district."""
     return WorkerFactory(name="李四", mobile="13800000003", area=tree.community_c)
+
+
+@pytest.fixture
+def enterprise_a(tree):
+    """A Meituan station in community A."""
+    return EnterpriseFactory(name="美团建设路站", area=tree.community_a)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -44,3 +46,31 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     political_status = "masses"
     consent_version = "test"
     consented_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        party_member = factory.Trait(
+            political_status="party_member",
+            party_branch="美团骑手党支部",
+            sensitive_consented_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class CareVisitFactory(factory.django.DjangoModelFactory):
+    """A care visit (三必访) due in a week for a party member."""
+
+    class Meta:
+        model = "registry.CareVisit"
+
+    worker = factory.SubFactory(WorkerFactory, party_member=True)
+    trigger = "job_change"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registry.Enterprise"
+
+    name = factory.Sequence(lambda n: f"测试网点{n}")
+    kind = "branch"
+    platform = "meituan"
+    workforce = 30

@@ -7,7 +7,9 @@ view escapes the check. Objects of another area answer 404, never 403, so nothin
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from portal.inbox import notify
 from registry.models import ImportJob
+from tests.factories import CareVisitFactory
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
@@ -18,6 +20,12 @@ def expect(default, **overrides):
 
 
 STAFF = expect(200, anonymous=LOGIN)
+READERS = expect(200, anonymous=LOGIN, handler=403)  # registry.access.LEDGER_READERS
+KEEPERS = expect(200, anonymous=LOGIN, handler=403, official=403)  # LEDGER_KEEPERS
+# An object in community A, for readers / keepers; its sibling community's staff get 404.
+A_READERS = expect(200, anonymous=LOGIN, staff_b=404, handler=403)
+A_KEEPERS = expect(200, anonymous=LOGIN, staff_b=404, handler=403, official=403)
+A_KEEPERS_POST = expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403)
 
 # (url name, object in the URL (a fixture or an area of the tree) or None, method,
 #  expected status per persona)
@@ -43,8 +51,13 @@ MATRIX = [
         "get",
         expect(404, anonymous=LOGIN, handler=403, administrator=200),
     ),
+    ("access_log", None, "get", expect(403, anonymous=LOGIN, administrator=200)),
     ("registry:register", None, "get", expect(200)),
     ("registry:registered", None, "get", expect(200)),
+    ("registry:withdraw", None, "get", expect(200)),
+    # Without a mobile in the session the code page sends the visitor back to the first step.
+    ("registry:withdraw_confirm", None, "get", expect(302)),
+    ("registry:withdrawn", None, "get", expect(200)),
     ("registry:pending", None, "get", expect(200, anonymous=LOGIN, handler=403, official=403)),
     ("registry:confirm", "worker_a", "get", expect(405)),
     (
@@ -59,6 +72,62 @@ MATRIX = [
         "post",
         expect(404, anonymous=LOGIN, handler=403, official=403, administrator=302),
     ),
+    *[
+        (name, None, "get", READERS)
+        for name in [
+            "registry:workers",
+            "registry:party_members",
+            "registry:mobile_party_members",
+            "registry:workers_export",
+            "registry:party_members_export",
+            "registry:mobile_party_members_export",
+            "registry:enterprises",
+            "registry:enterprises_export",
+        ]
+    ],
+    ("registry:worker_add", None, "get", KEEPERS),
+    ("registry:enterprise_add", None, "get", KEEPERS),
+    ("registry:worker_detail", "worker_a", "get", A_READERS),
+    (
+        "registry:worker_detail",
+        "worker_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, administrator=200),
+    ),
+    ("registry:worker_edit", "worker_a", "get", A_KEEPERS),
+    (
+        "registry:worker_edit",
+        "worker_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=200),
+    ),
+    ("registry:enterprise_edit", "enterprise_a", "get", A_KEEPERS),
+    ("registry:worker_leave", "worker_a", "get", expect(405)),
+    ("registry:worker_leave", "worker_a", "post", A_KEEPERS_POST),
+    ("registry:worker_withdraw_consent", "worker_a", "post", A_KEEPERS_POST),
+    (
+        "registry:worker_anonymise",
+        "worker_a",
+        "post",
+        expect(403, anonymous=LOGIN, administrator=302),
+    ),
+    ("inbox", None, "get", STAFF),
+    ("inbox_read", "notification_a", "get", expect(405)),
+    # Only the recipient opens a message; to everyone else it does not exist.
+    ("inbox_read", "notification_a", "post", expect(404, anonymous=LOGIN, staff_a=302)),
+    ("inbox_read_all", None, "get", expect(405)),
+    ("inbox_read_all", None, "post", expect(302, anonymous=LOGIN)),
+    ("registry:care_visits", None, "get", KEEPERS),
+    ("registry:care_new", "worker_a", "get", A_KEEPERS),
+    (
+        "registry:care_new",
+        "worker_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=200),
+    ),
+    ("registry:care_visit", "care_visit_a", "get", A_KEEPERS),
+    # An empty form is redisplayed with its errors, to those who may record the visit.
+    ("registry:care_visit", "care_visit_a", "post", A_KEEPERS),
     ("registry:import_start", None, "get", expect(200, anonymous=LOGIN, handler=403, official=403)),
     (
         "registry:import_template",
@@ -80,6 +149,16 @@ MATRIX = [
         expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403),
     ),
 ]
+
+
+@pytest.fixture
+def notification_a(staff_a):
+    return notify(staff_a, "提醒", url="/staff/")
+
+
+@pytest.fixture
+def care_visit_a(tree, staff_a):
+    return CareVisitFactory(worker__area=tree.community_a, responsible=staff_a)
 
 
 @pytest.fixture

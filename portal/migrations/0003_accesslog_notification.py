@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('action', models.CharField(choices=[('viewed', 'Viewed in full'), ('exported', 'Exported')], max_length=16, verbose_name='action')),
                 ('subject_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('description', models.CharField(max_length=300, verbose_name='what')),
+                ('description', models.CharField(blank=True, max_length=300, verbose_name='what')),
                 ('rows', models.PositiveIntegerField(default=1, verbose_name='records')),
                 ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), db_index=True, verbose_name='at')),
                 ('subject_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype')),

@@ -1,0 +1,108 @@
+"""The enterprise ledger (一台账): platform companies and their local branches and stations."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import AccessLog, Area
+from portal.permissions import role_required
+from portal.scope import get_in_scope_or_404
+from portal.xlsx import xlsx_response
+from registry.access import LEDGER_KEEPERS, LEDGER_READERS
+from registry.filters import EnterpriseFilter
+from registry.forms import EnterpriseForm
+from registry.models import Enterprise
+
+
+def _ledger(request):
+    enterprises = Enterprise.objects.in_scope(request.user)
+    filters = EnterpriseFilter(request.GET, queryset=enterprises, user=request.user)
+    return filters, filters.qs.select_related("area", "parent").order_by("name", "id")
+
+
+@role_required(*LEDGER_READERS)
+def enterprises(request):
+    filters, rows = _ledger(request)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/enterprises.html",
+        {"filters": filters, "page": page, "can_keep": request.user.role in LEDGER_KEEPERS},
+    )
+
+
+@role_required(*LEDGER_READERS)
+def enterprises_export(request):
+    filters, rows = _ledger(request)
+    title = _("Enterprises")
+    AccessLog.record(
+        request.user,
+        AccessLog.Action.EXPORTED,
+        f"{title} ({filters.describe()})",
+        rows=rows.count(),
+    )
+    header = [
+        _("Name"),
+        _("Kind"),
+        _("Platform"),
+        _("Belongs to"),
+        _("Area"),
+        _("Address"),
+        _("Workforce size"),
+        _("Party organisation"),
+        _("Party-building instructor"),
+        _("Contact person"),
+        _("Contact phone"),
+    ]
+    lines = (
+        [
+            enterprise.name,
+            enterprise.get_kind_display(),
+            enterprise.get_platform_display(),
+            enterprise.parent.name if enterprise.parent else "",
+            enterprise.area.name,
+            enterprise.address,
+            enterprise.workforce,
+            enterprise.get_party_organisation_display(),
+            enterprise.party_instructor,
+            enterprise.contact_name,
+            enterprise.contact_phone,
+        ]
+        for enterprise in rows.iterator(chunk_size=2000)
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(f"{title}-{stamp}.xlsx", title, header, lines)
+
+
+def _form(request, enterprise=None):
+    return EnterpriseForm(
+        request.POST or None,
+        instance=enterprise,
+        areas=Area.objects.in_scope(request.user),
+        parents=Enterprise.objects.in_scope(request.user),
+    )
+
+
+@role_required(*LEDGER_KEEPERS)
+def enterprise_add(request):
+    form = _form(request)
+    if request.method == "POST" and form.is_valid():
+        enterprise = form.save()
+        messages.success(request, _("Added %(name)s to the ledger.") % {"name": enterprise})
+        return redirect("registry:enterprises")
+    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": None})
+
+
+@role_required(*LEDGER_KEEPERS)
+def enterprise_edit(request, enterprise_id):
+    enterprise = get_in_scope_or_404(Enterprise.objects, request.user, id=enterprise_id)
+    form = _form(request, enterprise)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved the changes."))
+        return redirect("registry:enterprises")
+    return render(
+        request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise}
+    )
