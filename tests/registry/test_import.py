@@ -148,6 +148,8 @@ def test_the_template_downloads_and_imports_as_it_is(client, staff_a, tree, uplo
     ]
     event = party_member.events.get()
     assert (event.kind, event.actor) == (WorkerEvent.Kind.IMPORTED, staff_a)
+    record = client.get(reverse("registry:worker_detail", args=[party_member.pk]))
+    assert "从摸排清单导入" in record.text
 
 
 REJECTIONS = {
