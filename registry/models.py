@@ -405,6 +405,10 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(_("workers added"), default=0)
     updated_count = models.PositiveIntegerField(_("workers updated"), default=0)
     error = models.CharField(_("error"), max_length=300, blank=True)
+    # What the uploader attested at upload for everyone on the list (paper consent forms);
+    # the workers it adds take this version and the upload time as their consent.
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    sensitive_consent = models.BooleanField(_("consent to sensitive data"), default=False)
     created_at = models.DateTimeField(_("uploaded at"), db_default=Now())
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -422,8 +426,15 @@ class ImportJob(models.Model):
 class ImportRow(models.Model):
     """One data row of an import: its values and, if rejected, why."""
 
+    class Outcome(models.TextChoices):
+        NEW = "new", _("New worker")
+        UPDATE = "update", _("Update")
+        UNCHANGED = "unchanged", _("No change")
+        REJECTED = "rejected", _("Rejected")
+
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
     number = models.PositiveIntegerField(_("row"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     values = models.JSONField(default=dict)
     errors = models.JSONField(default=list)
 
@@ -431,6 +442,10 @@ class ImportRow(models.Model):
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["job", "number"], name="import_row_once"),
+        ]
+        indexes = [
+            # the preview's "rejected only" filter and its counts per outcome
+            models.Index(fields=["job", "outcome", "number"], name="import_row_outcome"),
         ]
 
     def __str__(self):

@@ -64,8 +64,9 @@ def _consent(sensitive: bool) -> dict:
     return consent
 
 
-def _update(worker: Worker, details: dict, consent: dict, actor, roles=None) -> None:
-    changes = {
+def detail_changes(worker: Worker, details: dict) -> dict:
+    """What `details` would change in the worker, as the timeline keeps it: {field: [old, new]}."""
+    return {
         # The timeline says that the ID number changed, never what it is.
         field: ["***", "***"]
         if field == "id_number"
@@ -73,6 +74,10 @@ def _update(worker: Worker, details: dict, consent: dict, actor, roles=None) -> 
         for field, value in details.items()
         if getattr(worker, field) != value
     }
+
+
+def _update(worker: Worker, details: dict, consent: dict, actor, roles=None) -> None:
+    changes = detail_changes(worker, details)
     if roles is not None:
         held = sorted(worker.roles.values_list("role", flat=True))
         if held != sorted(roles):

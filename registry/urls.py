@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import care, consent, enterprises, rosters, workers
+from registry.views import care, consent, enterprises, imports, rosters, workers
 
 app_name = "registry"
 
@@ -74,4 +74,8 @@ urlpatterns = [
     path("staff/registry/care/", care.care_visits, name="care_visits"),
     path("staff/registry/workers/<int:worker_id>/care/new/", care.care_new, name="care_new"),
     path("staff/registry/care/<int:visit_id>/visit/", care.care_visit, name="care_visit"),
+    path("staff/registry/import/", imports.start, name="import_start"),
+    path("staff/registry/import/template.xlsx", imports.template, name="import_template"),
+    path("staff/registry/import/<int:job_id>/", imports.job, name="import_job"),
+    path("staff/registry/import/<int:job_id>/commit/", imports.commit, name="import_commit"),
 ]

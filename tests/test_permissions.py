@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.inbox import notify
+from registry.models import ImportJob
 from tests.factories import CareVisitFactory
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
@@ -127,6 +128,26 @@ MATRIX = [
     ("registry:care_visit", "care_visit_a", "get", A_KEEPERS),
     # An empty form is redisplayed with its errors, to those who may record the visit.
     ("registry:care_visit", "care_visit_a", "post", A_KEEPERS),
+    ("registry:import_start", None, "get", expect(200, anonymous=LOGIN, handler=403, official=403)),
+    (
+        "registry:import_template",
+        None,
+        "get",
+        expect(200, anonymous=LOGIN, handler=403, official=403),
+    ),
+    (
+        "registry:import_job",
+        "import_job_a",
+        "get",
+        expect(200, anonymous=LOGIN, staff_b=404, handler=403, official=403),
+    ),
+    ("registry:import_commit", "import_job_a", "get", expect(405)),
+    (
+        "registry:import_commit",
+        "import_job_a",
+        "post",
+        expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403),
+    ),
 ]
 
 
@@ -138,6 +159,14 @@ def notification_a(staff_a):
 @pytest.fixture
 def care_visit_a(tree, staff_a):
     return CareVisitFactory(worker__area=tree.community_a, responsible=staff_a)
+
+
+@pytest.fixture
+def import_job_a(tree, staff_a):
+    """A survey list of community A, read and waiting to be saved."""
+    return ImportJob.objects.create(
+        uploaded_by=staff_a, area=tree.community_a, original_name="a.xlsx", status="read"
+    )
 
 
 def url_names(patterns, namespace=""):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0003_fill_mobile_tail_schedule_care_reminders"),
+        ("registry", "0004_import_consent_outcome"),
     ]
 
     operations = [
