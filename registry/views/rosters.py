@@ -4,7 +4,6 @@ worker's full record with the changes staff make to it."""
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.models import AccessLog, Area, AreaLevel, Role
+from portal.pagination import CappedPaginator
 from portal.permissions import role_required
 from portal.scope import get_in_scope_or_404
 from portal.xlsx import xlsx_response
@@ -22,7 +22,16 @@ from registry import services
 from registry.access import LEDGER_KEEPERS, LEDGER_READERS
 from registry.filters import WorkerFilter
 from registry.forms import LeaveForm, StaffWorkerForm
-from registry.models import CheckIn, PoliticalStatus, Worker, WorkerRole
+from registry.models import (
+    CheckIn,
+    Occupation,
+    Platform,
+    PoliticalStatus,
+    Worker,
+    WorkerRole,
+    WorkerRoleKind,
+    WorkerStatus,
+)
 
 PAGE_SIZE = 50
 
@@ -67,7 +76,7 @@ def roster_rows(request, roster: Roster):
 def roster(request, roster):
     filters, rows = roster_rows(request, ROSTERS[roster])
     rows = rows.prefetch_related(Prefetch("roles", queryset=WorkerRole.objects.order_by("role")))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/roster.html",
@@ -114,22 +123,33 @@ def roster_export(request, roster):
     )
 
 
+def _labels(choices) -> dict:
+    """{code: label} translated once per export: get_FOO_display() per row costs 8 s per
+    100,000 rows (docs/BENCHMARKS.md)."""
+    return {code: str(label) for code, label in choices}
+
+
 def _export_rows(rows, party: bool):
     yes, no = _("Yes"), _("No")
+    occupations, platforms = _labels(Occupation.choices), _labels(Platform.choices)
+    statuses, roles = _labels(WorkerStatus.choices), _labels(WorkerRoleKind.choices)
+    political = _labels(PoliticalStatus.choices)
     rows = rows.prefetch_related("roles")
     for worker in rows.iterator(chunk_size=2000):
         line = [
             worker.name,
             worker.mobile,
-            worker.get_occupation_display(),
-            worker.platform_label,
+            occupations[worker.occupation],
+            worker.platform_other
+            if worker.platform == Platform.OTHER
+            else platforms[worker.platform],
             worker.area.name,
-            worker.get_political_status_display(),
+            political[worker.political_status],
             worker.party_branch,
             worker.membership_held_at,
             yes if worker.is_mobile_party_member else no,
-            "、".join(role.get_role_display() for role in worker.roles.all()),
-            worker.get_status_display(),
+            "、".join(roles[role.role] for role in worker.roles.all()),
+            statuses[worker.status],
             timezone.localtime(worker.created_at).strftime("%Y-%m-%d %H:%M"),
         ]
         if party:
