@@ -38,8 +38,8 @@ def test_staff_upload_a_survey_list_watch_it_read_fix_nothing_and_save_it(
     page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
     )
-    page.goto("/staff/")
-    page.get_by_role("navigation").get_by_role("link", name="Import survey list").click()
+    page.goto("/staff/registry/workers/")
+    page.get_by_role("main").get_by_role("link", name="Import survey list").click()
     look_at(page, "import-start")
 
     survey = xlsx(person(), person(mobile="13900000012", name="李红"), person(mobile="12345"))
