@@ -14,12 +14,21 @@ from registry.models import Channel, Worker
 
 
 def register(request):
-    """The public registration page; `?community=<division code>` preselects the community."""
-    community = Area.objects.filter(
-        level=AreaLevel.COMMUNITY, code=request.GET.get("community", "")
-    ).first()
+    """The public registration page. A station's QR link carries `?community=<division code>`;
+    without one the rider first picks their community step by step (choose_community)."""
+    community = (
+        Area.objects.filter(level=AreaLevel.COMMUNITY, code=request.GET.get("community", ""))
+        .select_related("parent")
+        .first()
+    )
+    if community is None and request.method == "GET":
+        return choose_community(request)
+    # The community's own street, not a province's thousands of communities in one drop-down.
+    communities = community.parent.children.all() if community else None
     form = RegistrationForm(
-        request.POST if request.method == "POST" else None, initial={"area": community}
+        request.POST if request.method == "POST" else None,
+        initial={"area": community},
+        communities=communities,
     )
     if request.method == "POST" and form.is_valid():
         services.register(
@@ -32,6 +41,24 @@ def register(request):
         request,
         "registry/register.html",
         {"form": form, "community": community, "consent_version": services.CONSENT_VERSION},
+    )
+
+
+def choose_community(request):
+    """District → street → community as plain links: no JavaScript, a short list on each step."""
+    area = (
+        Area.objects.exclude(level=AreaLevel.COMMUNITY)
+        .filter(code=request.GET.get("area", ""))
+        .first()
+    )
+    choices = list((area.children if area else Area.objects.filter(parent=None)).order_by("code"))
+    while len(choices) == 1 and choices[0].level != AreaLevel.COMMUNITY:
+        area = choices[0]  # one city or one street: nothing to choose, go one level down
+        choices = list(area.children.order_by("code"))
+    return render(
+        request,
+        "registry/choose_community.html",
+        {"area": area, "trail": area.ancestors() if area else [], "choices": choices},
     )
 
 

@@ -34,8 +34,33 @@ def test_the_page_preselects_the_community_from_the_qr_link(client, tree):
     assert response.context["form"].initial["area"] == tree.community_a
 
 
+def test_without_a_qr_link_the_rider_taps_down_to_their_community(client, tree):
+    url = reverse("registry:register")
+    # One city: nothing to choose there, so the first step lists its districts.
+    first = client.get(url)
+    assert [area.name for area in first.context["choices"]] == ["梁园区", "睢阳区"]
+    assert f'href="?area={tree.district.code}"' in first.text
+    # 梁园区 has one street in this tree: the page skips to its communities.
+    communities = client.get(url, {"area": tree.district.code})
+    assert [area.name for area in communities.context["choices"]] == ["建设路社区", "平原路社区"]
+    assert f'href="?community={tree.community_a.code}"' in communities.text
+    assert "梁园区" in communities.text  # the trail back up
+
+
+def test_the_form_offers_the_communities_of_the_street_not_the_whole_province(client, tree):
+    response = client.get(reverse("registry:register"), {"community": tree.community_a.code})
+    choices = list(response.context["form"].fields["area"].queryset)
+    assert choices == [tree.community_a, tree.community_b]
+
+
+def test_an_unknown_code_starts_the_choice_from_the_top(client, tree):
+    response = client.get(reverse("registry:register"), {"community": "999", "area": "abc"})
+    assert response.status_code == 200
+    assert [area.name for area in response.context["choices"]] == ["梁园区", "睢阳区"]
+
+
 def test_the_consent_notice_says_what_why_who_how_long_and_your_rights(client, tree):
-    text = client.get(reverse("registry:register")).text
+    text = client.get(reverse("registry:register") + f"?community={tree.community_a.code}").text
     for heading in ("收集哪些信息", "用途", "谁能看到", "保存多久", "您的权利", "敏感信息"):
         assert heading in text
     assert services.CONSENT_VERSION in text
