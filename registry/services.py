@@ -190,7 +190,13 @@ def withdraw_consent(worker: Worker, *, by=None) -> None:
             worker.status, worker.left_at = WorkerStatus.LEFT, worker.consent_withdrawn_at
             fields += ["status", "left_at"]
         worker.save(update_fields=fields)
+        _close_care_visits(worker, by)
         WorkerEvent.objects.create(worker=worker, kind=WorkerEvent.Kind.CONSENT_WITHDRAWN, actor=by)
+
+
+def _close_care_visits(worker: Worker, by) -> None:
+    """No more visits (nor reminders about them) for someone who withdrew or was erased."""
+    worker.care_visits.filter(closed_at__isnull=True).update(closed_at=timezone.now(), closed_by=by)
 
 
 # What anonymisation keeps: the counts by area, occupation, platform and party membership.
@@ -222,6 +228,8 @@ def anonymise(worker: Worker, *, by) -> None:
         worker.anonymised_at = timezone.now()
         worker.save()
         worker.events.update(changes={})  # old values in the timeline are personal data too
+        _close_care_visits(worker, by)
+        worker.care_visits.update(trigger_notes="", visit_notes="")
         WorkerEvent.objects.create(worker=worker, kind=WorkerEvent.Kind.ANONYMISED, actor=by)
 
 

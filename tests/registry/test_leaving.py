@@ -100,3 +100,44 @@ def test_an_anonymised_record_cannot_be_edited(client, staff_a, administrator, t
     client.force_login(staff_a)
     response = client.get(reverse("registry:worker_edit", args=[worker.id]), follow=True)
     assert "这条记录已匿名化。" in response.text
+
+
+def test_withdrawing_consent_closes_open_care_visits_so_no_reminder_follows(staff_a, tree):
+    from datetime import date
+
+    from registry import services
+    from registry.care import remind_due_visits
+    from registry.models import CareVisit
+
+    worker = WorkerFactory(
+        area=tree.community_a,
+        political_status="party_member",
+        sensitive_consented_at=timezone.now(),
+    )
+    visit = CareVisit.objects.create(
+        worker=worker, trigger="job_change", due_on=date.today(), responsible=staff_a
+    )
+    services.withdraw_consent(worker)
+    visit.refresh_from_db()
+    assert visit.closed_at is not None
+    assert remind_due_visits(date.today()) == 0
+
+
+def test_anonymising_erases_the_care_visit_notes(administrator, staff_a, tree):
+    from datetime import date
+
+    from registry import services
+    from registry.models import CareVisit
+
+    worker = WorkerFactory(
+        area=tree.community_a,
+        political_status="party_member",
+        sensitive_consented_at=timezone.now(),
+        status=WorkerStatus.LEFT,
+    )
+    CareVisit.objects.create(
+        worker=worker, trigger="life_change", trigger_notes="家人住院", due_on=date.today()
+    )
+    services.anonymise(worker, by=administrator)
+    visit = worker.care_visits.get()
+    assert (visit.trigger_notes, visit.closed_by) == ("", administrator)
