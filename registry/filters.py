@@ -22,6 +22,7 @@ from registry.models import (
     WorkerStatus,
 )
 
+TO_ERASE = "to_erase"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
@@ -83,7 +84,7 @@ class WorkerFilter(ScopedFilterSet):
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=WorkerStatus.choices,
+        choices=[*WorkerStatus.choices, (TO_ERASE, _("Consent withdrawn, to be erased"))],
         empty_label=_("Current (not left)"),
         method="with_status",
     )
@@ -108,6 +109,8 @@ class WorkerFilter(ScopedFilterSet):
         return queryset
 
     def with_status(self, queryset, name, value):
+        if value == TO_ERASE:  # the administrator's work list (PIPL deletion)
+            return queryset.filter(consent_withdrawn_at__isnull=False, anonymised_at__isnull=True)
         return queryset.filter(status=value)
 
     # Bounds as local midnights, so the registration-time index serves the range.

@@ -141,3 +141,16 @@ def test_anonymising_erases_the_care_visit_notes(administrator, staff_a, tree):
     services.anonymise(worker, by=administrator)
     visit = worker.care_visits.get()
     assert (visit.trigger_notes, visit.closed_by) == ("", administrator)
+
+
+def test_the_administrator_finds_whom_to_erase_with_one_filter(client, administrator, tree):
+    from registry import services
+
+    withdrawn, erased = WorkerFactory.create_batch(2, area=tree.community_a)
+    WorkerFactory(area=tree.community_a, status=WorkerStatus.LEFT)
+    services.withdraw_consent(withdrawn)
+    services.withdraw_consent(erased)
+    services.anonymise(erased, by=administrator)
+    client.force_login(administrator)
+    response = client.get(reverse("registry:workers"), {"status": "to_erase"})
+    assert list(response.context["page"].object_list) == [withdrawn]
