@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from itertools import islice
 
@@ -136,6 +136,10 @@ NOT_AN_XLSX = _(
 READ_FAILED = gettext_noop(
     "The file could not be read. Check that it is the survey list saved as .xlsx, and upload it "
     "again."
+)
+ABANDONED = gettext_noop(
+    "This list was not saved within 7 days, so the uploaded file and its rows were deleted. "
+    "Upload it again to import it."
 )
 SAVE_FAILED = gettext_noop(
     "Saving stopped part-way; the workers saved until then are kept. Upload the list again to "
@@ -795,6 +799,23 @@ def _finish(job: ImportJob, status: str, error: str = "") -> None:
         if stored:
             storage = job.file.storage
             transaction.on_commit(lambda: storage.delete(stored))
+
+
+ABANDONED_AFTER = timedelta(days=7)
+
+
+def purge_abandoned(now=None) -> int:
+    """Uploads left unsaved for a week lose their file and rows, as finished ones do: a survey
+    list is personal data and is not kept because someone forgot to press Save."""
+    now = now or timezone.now()
+    waiting = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.QUEUED, ImportJob.Status.READING, ImportJob.Status.READ],
+        created_at__lt=now - ABANDONED_AFTER,
+    )
+    jobs = list(waiting)
+    for job in jobs:
+        _finish(job, ImportJob.Status.FAILED, error=ABANDONED)
+    return len(jobs)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,3 +23,9 @@ def read_import(job_id: int) -> None:
 def commit_import(job_id: int) -> None:
     """Save the valid rows of a reviewed survey list as workers."""
     imports.commit(job_id)
+
+
+@shared_task
+def purge_abandoned_imports() -> int:
+    """Delete survey lists left unsaved for a week; scheduled daily by migration 0006."""
+    return imports.purge_abandoned()

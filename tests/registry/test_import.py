@@ -387,6 +387,34 @@ def test_after_saving_the_file_and_the_rows_are_deleted_and_the_counts_stay(
     assert page.context["counts"][ImportRow.Outcome.REJECTED] == 1
 
 
+def test_a_list_left_unsaved_for_a_week_is_deleted_and_the_page_says_so(
+    english, staff_a, upload, media, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from registry.imports import purge_abandoned
+
+    english.force_login(staff_a)
+    upload(xlsx(person()))
+    job = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_abandoned(now=timezone.now() + timedelta(days=6)) == 0
+        assert purge_abandoned(now=timezone.now() + timedelta(days=8)) == 1
+    job.refresh_from_db()
+    assert (job.status, job.file.name, job.rows.exists()) == ("failed", "", False)
+    assert not list(media.rglob("*.xlsx"))
+    page = english.get(reverse("registry:import_job", args=[job.pk]))
+    assert "was not saved within 7 days" in page.text
+
+
+def test_the_purge_of_unsaved_lists_is_scheduled_daily():
+    from django_celery_beat.models import PeriodicTask
+
+    assert PeriodicTask.objects.filter(task="registry.tasks.purge_abandoned_imports").exists()
+
+
 def test_a_commit_that_stopped_half_way_goes_on_where_it_stopped(staff_a, tree, monkeypatch):
     monkeypatch.setattr(imports, "CHUNK", 2)
     job = ImportJob.objects.create(
