@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/login/", views.StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("registry.urls")),
+    path("", include("stations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

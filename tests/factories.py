@@ -74,3 +74,15 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     kind = "branch"
     platform = "meituan"
     workforce = 30
+
+
+class StationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "stations.Station"
+
+    name = factory.Sequence(lambda n: f"测试驿站{n}")
+    kind = "warm_station"
+    address = factory.Sequence(lambda n: f"建设路{n}号")
+    latitude = "34.414000"
+    longitude = "115.656000"
+    open_24h = True
