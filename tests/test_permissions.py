@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.inbox import notify
 from registry.models import ImportJob
-from tests.factories import CareVisitFactory
+from tests.factories import CareVisitFactory, StationFactory
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
@@ -148,7 +148,18 @@ MATRIX = [
         "post",
         expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403),
     ),
+    # The friendly map and its markers are public.
+    ("stations:map", None, "get", expect(200)),
+    ("stations:map_data", None, "get", expect(200)),
+    # Temporary, with the placeholder landing line in stations/urls.py: the landing page's
+    # branch replaces both.
+    ("stations:landing", "station_a", "get", expect(302)),
 ]
+
+
+@pytest.fixture
+def station_a(tree):
+    return StationFactory(area=tree.community_a)
 
 
 @pytest.fixture
