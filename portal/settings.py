@@ -244,7 +244,7 @@ def tile_image_sources(tile_url: str) -> list[str]:
         rest = labels[placeholders[-1] + 1 :]
         if len(rest) < 2:
             raise ImproperlyConfigured(
-                f"MAP_TILE_URL's host is too much a placeholder: {tile_url!r}"
+                f"MAP_TILE_URL needs a fixed domain after its placeholder: {tile_url!r}"
             )
         labels = ["*", *rest]
     return [f"{parts.scheme}://{'.'.join(labels)}"]
