@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.inbox import notify
 from registry.models import ImportJob
-from tests.factories import CareVisitFactory
+from tests.factories import CareVisitFactory, StationFactory
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
@@ -148,6 +148,11 @@ MATRIX = [
         "post",
         expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403),
     ),
+    # A station's QR code: public, for riders.
+    ("stations:landing", "station_token_a", "get", expect(200)),
+    ("stations:check_in", "station_token_a", "get", expect(200)),
+    # No mobile given: the form is shown again with its error.
+    ("stations:check_in", "station_token_a", "post", expect(200)),
 ]
 
 
@@ -167,6 +172,12 @@ def import_job_a(tree, staff_a):
     return ImportJob.objects.create(
         uploaded_by=staff_a, area=tree.community_a, original_name="a.xlsx", status="read"
     )
+
+
+@pytest.fixture
+def station_token_a(tree):
+    """The QR token of a station in community A (public URLs carry the token, not the id)."""
+    return StationFactory(area=tree.community_a).token
 
 
 def url_names(patterns, namespace=""):
@@ -203,7 +214,8 @@ def test_permission_matrix(client, request, tree, name, obj, method, persona, ex
     elif hasattr(tree, obj):
         args = [getattr(tree, obj).code]
     else:
-        args = [request.getfixturevalue(obj).id]
+        value = request.getfixturevalue(obj)
+        args = [value if isinstance(value, str) else value.id]
     url = reverse(name, args=args)
     response = getattr(client, method)(url)
     if expected == LOGIN:
