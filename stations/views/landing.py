@@ -1,20 +1,23 @@
 """The rider's side of a station's QR code: its landing page and 报到.
 
 Built for a cheap phone inside WeChat's browser: no JavaScript, its own small stylesheet instead
-of Bootstrap, two queries (the station with its area, its amenities).
+of Bootstrap, two queries (the station with its area, its amenities), and for a minute none.
 """
 
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.privacy import mask_mobile
 from registry.forms import MobileForm
-from stations import checkin
+from stations import checkin, landing_cache
 from stations.icons import AMENITY_ICONS
 from stations.models import Amenity, RetiredToken, Service, Station
 
@@ -40,10 +43,22 @@ def station_from_token(view):
     return wrapped
 
 
+def landing(request, token):
+    """From the cache (landing_cache) when another rider opened it less than a minute ago."""
+    key = landing_cache.key(token, get_language())
+    html = cache.get(key)
+    if html is not None:
+        return HttpResponse(html)
+    response = _landing(request, token)
+    if response.status_code == 200:
+        cache.set(key, response.content, landing_cache.SECONDS)
+    return response
+
+
 @station_from_token
-def landing(request, station):
+def _landing(request, station):
     now = timezone.localtime()
-    amenities = sorted(station.amenities.all(), key=lambda row: AMENITY_ORDER[row.amenity])
+    codes = sorted(station.amenities.values_list("amenity", flat=True), key=AMENITY_ORDER.get)
     return render(
         request,
         "stations/landing.html",
@@ -51,9 +66,7 @@ def landing(request, station):
             "station": station,
             "open_now": station.is_open_at(now),
             "hours_today": hours_on(station, now.weekday()),
-            "amenities": [
-                (row.get_amenity_display(), AMENITY_ICONS[row.amenity]) for row in amenities
-            ],
+            "amenities": [(Amenity(code).label, AMENITY_ICONS[code]) for code in codes],
             "services": [
                 Service(code).label for code in station.services if code in Service.values
             ],

@@ -7,7 +7,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
-from stations.models import Amenity, RetiredToken, StationAmenity
+from stations.models import Amenity, RetiredToken, StationAmenity, new_token
 from tests.factories import StationFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,14 +110,14 @@ def test_it_says_open_now_inside_todays_hours(client, station):
 def test_it_says_closed_now_outside_todays_hours(client, station):
     station.open_24h, station.hours = False, hours_around_now(1, 2)
     station.save()
-    assert "当前未营业" in landing(client, station).text
+    assert "现在不营业" in landing(client, station).text
 
 
 def test_a_temporarily_closed_station_says_so_and_why(client, station):
     station.temporarily_closed, station.closure_reason = True, "装修中"
     station.save()
     text = landing(client, station).text
-    assert "暂停开放" in text
+    assert "暂停服务" in text
     assert "装修中" in text
     assert "正在营业" not in text
 
@@ -141,3 +141,32 @@ def test_an_unknown_code_is_a_friendly_not_found_page(client, station):
     response = client.get(reverse("stations:landing", args=["no-such-code"]))
     assert response.status_code == 404
     assert "无法识别" in response.text
+
+
+def test_for_a_minute_the_next_rider_gets_the_page_without_a_query(
+    client, station, django_assert_num_queries
+):
+    first = landing(client, station)
+    with django_assert_num_queries(0):
+        again = landing(client, station)
+    assert again.content == first.content
+
+
+def test_a_change_to_the_station_shows_at_once(client, station):
+    landing(client, station)
+    station.temporarily_closed = True
+    station.save()
+    StationAmenity.objects.create(station=station, amenity=Amenity.MICROWAVE)
+    text = landing(client, station).text
+    assert "暂停服务" in text
+    assert "微波炉" in text or "Microwave" in text
+
+
+def test_a_replaced_code_is_refused_at_once_though_its_page_was_cached(client, station):
+    old = station.token
+    landing(client, station)
+    station.token = new_token()
+    station.save()
+    RetiredToken.objects.create(token=old, station=station)
+    assert client.get(reverse("stations:landing", args=[old])).status_code == 410
+    assert landing(client, station).status_code == 200
