@@ -1,14 +1,13 @@
 """The rider's side of a station's QR code: its landing page and 报到.
 
 Built for a cheap phone inside WeChat's browser: no JavaScript, its own small stylesheet instead
-of Bootstrap, two queries (the station with its area, its amenities), and for a minute none.
+of Bootstrap, two queries (the station with its area, its amenities), and for a few seconds none.
 """
 
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,14 +43,14 @@ def station_from_token(view):
 
 
 def landing(request, token):
-    """From the cache (landing_cache) when another rider opened it less than a minute ago."""
+    """From landing_cache when another rider opened it a few seconds ago."""
     key = landing_cache.key(token, get_language())
-    html = cache.get(key)
+    html = landing_cache.pages.get(key)
     if html is not None:
         return HttpResponse(html)
     response = _landing(request, token)
     if response.status_code == 200:
-        cache.set(key, response.content, landing_cache.SECONDS)
+        landing_cache.pages.set(key, response.content)
     return response
 
 
