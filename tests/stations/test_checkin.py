@@ -5,6 +5,7 @@ import pytest
 from django.core.signing import get_cookie_signer
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registry import services
 from registry.models import CheckIn
@@ -34,9 +35,16 @@ def test_a_registered_rider_checks_in_with_their_mobile(client, station, worker_
     assert 'name="csrfmiddlewaretoken"' in page.text
     response = check_in(client, station, "138 0000 0001")
     assert response.status_code == 200
-    assert "报到成功" in response.text
+    assert _("Checked in") in response.text
     assert "建设路暖心驿站" in response.text
-    assert "今天这里已有 1 人次报到" in response.text
+    assert (
+        _("Welcome to %(name)s. Check-ins here today: %(visits)s.")
+        % {
+            "name": "建设路暖心驿站",
+            "visits": 1,
+        }
+        in response.text
+    )
     visit = StationVisit.objects.get()
     assert (visit.station, visit.worker, visit.day) == (station, worker_a, timezone.localdate())
 
@@ -49,7 +57,7 @@ def test_a_station_visit_is_not_a_check_in_with_the_community(client, station, w
 def test_a_second_tap_within_30_minutes_counts_once(client, station, worker_a):
     check_in(client, station, worker_a.mobile)
     again = check_in(client, station, worker_a.mobile)
-    assert "已经报到过了" in again.text
+    assert _("Already checked in") in again.text
     first = StationVisit.objects.get()
     assert timezone.localtime(first.created_at).strftime("%H:%M") in again.text
     assert StationVisit.objects.count() == 1
@@ -78,7 +86,9 @@ def test_an_unknown_mobile_is_sent_to_register_with_the_stations_community(clien
         f"{reverse('registry:register')}?community={tree.community_a.code}"
     )
     page = client.get(response["Location"])
-    assert "这个手机号还没有登记" in page.text
+    assert _("This mobile number is not registered yet. Register first: it takes a minute.") in (
+        page.text
+    )
     assert not StationVisit.objects.exists()
 
 
@@ -108,7 +118,7 @@ def test_the_phone_remembers_the_mobile_and_checks_in_with_one_tap(client, stati
     assert "138****0001" in page.text
     assert 'name="mobile"' not in page.text
     StationVisit.objects.update(created_at=timezone.now() - timedelta(hours=1))
-    assert "报到成功" in client.post(url(station)).text
+    assert _("Checked in") in client.post(url(station)).text
     assert StationVisit.objects.count() == 2
 
 
