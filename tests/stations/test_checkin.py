@@ -1,8 +1,10 @@
 import logging
+import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core.signing import get_cookie_signer
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,3 +182,29 @@ def test_visits_per_day_counts_each_station_and_day_in_one_query(
         {"station": other_station.id, "day": timezone.localdate(today), "visits": 1},
     ]
     assert isinstance(counts[0]["day"], date)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_taps_from_one_phone_count_once(tree, worker_a):
+    station = StationFactory(area=tree.community_a)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def tap():
+        try:
+            barrier.wait()
+            results.append(checkin.check_in(station, worker_a).counted)
+        except Exception as error:  # the test reports any failure below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tap) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [False, True]
+    assert StationVisit.objects.count() == 1
