@@ -124,6 +124,12 @@ def test_the_phone_remembers_the_mobile_and_checks_in_with_one_tap(client, stati
     assert StationVisit.objects.count() == 2
 
 
+def test_in_production_the_cookie_goes_over_https_only(client, station, worker_a, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    response = check_in(client, station, worker_a.mobile)
+    assert response.cookies[checkin.MOBILE_COOKIE]["secure"]
+
+
 def test_the_remembered_rider_can_check_in_with_another_number(client, station, worker_a):
     other = WorkerFactory(mobile="13700000002", area=station.area)
     check_in(client, station, worker_a.mobile)
