@@ -1,6 +1,6 @@
-from django.urls import path, reverse_lazy
-from django.views.generic import RedirectView
+from django.urls import path
 
+from stations.views import landing
 from stations.views import map as station_map
 
 app_name = "stations"
@@ -10,6 +10,7 @@ app_name = "stations"
 urlpatterns: list = [
     path("map/", station_map.station_map, name="map"),
     path("map/stations.json", station_map.map_data, name="map_data"),
-    # Temporary, until the landing page (views/landing.py) is merged: it replaces this line.
-    path("s/<str:token>/", RedirectView.as_view(url=reverse_lazy("stations:map")), name="landing"),
+    # The public landing page of a station's QR code and its 报到.
+    path("s/<str:token>/", landing.landing, name="landing"),
+    path("s/<str:token>/check-in/", landing.check_in, name="check_in"),
 ]

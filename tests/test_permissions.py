@@ -151,9 +151,11 @@ MATRIX = [
     # The friendly map and its markers are public.
     ("stations:map", None, "get", expect(200)),
     ("stations:map_data", None, "get", expect(200)),
-    # Temporary, with the placeholder landing line in stations/urls.py: the landing page's
-    # branch replaces both.
-    ("stations:landing", "station_a", "get", expect(302)),
+    # A station's QR code: public, for riders.
+    ("stations:landing", "station_token_a", "get", expect(200)),
+    ("stations:check_in", "station_token_a", "get", expect(200)),
+    # No mobile given: the form is shown again with its error.
+    ("stations:check_in", "station_token_a", "post", expect(200)),
 ]
 
 
@@ -178,6 +180,12 @@ def import_job_a(tree, staff_a):
     return ImportJob.objects.create(
         uploaded_by=staff_a, area=tree.community_a, original_name="a.xlsx", status="read"
     )
+
+
+@pytest.fixture
+def station_token_a(tree):
+    """The QR token of a station in community A (public URLs carry the token, not the id)."""
+    return StationFactory(area=tree.community_a).token
 
 
 def url_names(patterns, namespace=""):
@@ -214,7 +222,8 @@ def test_permission_matrix(client, request, tree, name, obj, method, persona, ex
     elif hasattr(tree, obj):
         args = [getattr(tree, obj).code]
     else:
-        args = [request.getfixturevalue(obj).id]
+        value = request.getfixturevalue(obj)
+        args = [value if isinstance(value, str) else value.id]
     url = reverse(name, args=args)
     response = getattr(client, method)(url)
     if expected == LOGIN:
