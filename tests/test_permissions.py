@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.inbox import notify
 from registry.models import ImportJob
-from tests.factories import CareVisitFactory
+from tests.factories import CareVisitFactory, StationPhotoFactory
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
@@ -148,6 +148,31 @@ MATRIX = [
         "post",
         expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403),
     ),
+    ("stations:list", None, "get", READERS),
+    ("stations:add", None, "get", KEEPERS),
+    ("stations:detail", "station_a", "get", A_READERS),
+    ("stations:edit", "station_a", "get", A_KEEPERS),
+    ("stations:qr_png", "station_a", "get", A_READERS),
+    ("stations:qr_svg", "station_a", "get", A_READERS),
+    ("stations:poster", "station_a", "get", A_READERS),
+    ("stations:posters", "community_a", "get", A_READERS),
+    (
+        "stations:posters",
+        "community_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, administrator=200),
+    ),
+    # Refused or empty forms go back to the station's page with a message.
+    *[
+        row
+        for name in ["stations:rotate", "stations:standard", "stations:photo_add"]
+        for row in [
+            (name, "station_a", "get", expect(405)),
+            (name, "station_a", "post", A_KEEPERS_POST),
+        ]
+    ],
+    ("stations:photo_delete", "station_photo_a", "get", expect(405)),
+    ("stations:photo_delete", "station_photo_a", "post", A_KEEPERS_POST),
 ]
 
 
@@ -159,6 +184,11 @@ def notification_a(staff_a):
 @pytest.fixture
 def care_visit_a(tree, staff_a):
     return CareVisitFactory(worker__area=tree.community_a, responsible=staff_a)
+
+
+@pytest.fixture
+def station_photo_a(station_a):
+    return StationPhotoFactory(station=station_a)
 
 
 @pytest.fixture

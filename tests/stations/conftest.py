@@ -1,0 +1,8 @@
+import pytest
+
+
+@pytest.fixture
+def english(client, settings):
+    """A client that reads the pages in English, the msgids these tests assert."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
