@@ -64,6 +64,9 @@ class StationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas.order_by("path")
         station = self.instance
+        if station.pk is None:
+            # The top of the scope: a community's staff have nothing else to choose.
+            self.fields["area"].initial = self.fields["area"].queryset.first()
         self.fields["amenities"].initial = (
             list(station.amenities.values_list("amenity", flat=True)) if station.pk else []
         )

@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.filter
 def weekly_hours(station) -> list[tuple[str, str]]:
-    """(weekday, its hours in words), Monday first; "22:00–次日06:00" for past midnight."""
+    """(weekday, its hours in words), Monday first; "22:00–次日 06:00" for past midnight."""
     if station.open_24h:
         return []
     week = []
@@ -20,6 +20,23 @@ def weekly_hours(station) -> list[tuple[str, str]]:
         ]
         week.append((name, ", ".join(intervals) or _("closed")))
     return week
+
+
+@register.filter
+def open_days(station) -> list[tuple[str, str]]:
+    """The days it opens; days in a row with the same hours as one (星期一–星期五 09:00–21:00)."""
+    runs = []
+    closed = _("closed")
+    for name, hours in weekly_hours(station):
+        if runs and runs[-1][2] == hours:
+            runs[-1][1] = name
+        else:
+            runs.append([name, name, hours])
+    return [
+        (first if first == last else f"{first}–{last}", hours)
+        for first, last, hours in runs
+        if hours != closed
+    ]
 
 
 @register.filter

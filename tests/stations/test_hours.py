@@ -4,8 +4,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from stations.models import Station
+from stations.templatetags.stations import open_days
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -62,3 +64,12 @@ def test_a_day_without_hours_is_closed_all_day():
 def test_a_temporarily_closed_station_is_closed_even_around_the_clock():
     closed = station(open_24h=True, temporarily_closed=True, closure_reason="装修")
     assert not closed.is_open_at(at(1, "12:00"))
+
+
+def test_the_poster_names_runs_of_days_with_the_same_hours_together():
+    week = {**{str(day): [["09:00", "21:00"]] for day in range(5)}, "5": [["22:00", "02:00"]]}
+    with translation.override("en"):
+        assert open_days(station(hours=week)) == [
+            ("Monday–Friday", "09:00–21:00"),
+            ("Saturday", "22:00–next day 02:00"),
+        ]
