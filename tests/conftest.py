@@ -137,6 +137,14 @@ def enterprise_a(tree):
 
 
 @pytest.fixture
+def eager_tasks(monkeypatch):
+    """Celery tasks run in the test's process, also on CI's pass with a Redis broker."""
+    from portal.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+@pytest.fixture
 def media(settings, tmp_path):
     """Uploaded and generated files go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"

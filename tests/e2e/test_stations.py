@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
 def test_staff_add_a_station_check_its_standard_and_print_its_poster(
-    new_page, tree, staff_a, media, viewport
+    new_page, tree, staff_a, media, eager_tasks, viewport
 ):
     # A transactional test empties the tables afterwards, the standard of migration 0002 too.
     for position, item in enumerate(import_module("stations.migrations.0002_standard_items").ITEMS):

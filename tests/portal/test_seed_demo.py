@@ -222,7 +222,7 @@ def test_a_negative_number_of_workers_is_refused(settings):
 
 
 def test_the_demo_has_stations_of_every_kind_around_shangqiu_with_their_qr_codes(
-    settings, media, django_capture_on_commit_callbacks
+    settings, media, eager_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         out = seed(settings)
