@@ -9,5 +9,7 @@ def english(client, settings):
 
 
 @pytest.fixture(autouse=True)
-def tasks_run_in_process(eager_tasks):
-    """The QR codes are made while the test waits."""
+def tasks_run_in_process(request):
+    """The QR codes are made while the test waits; a `services` test sends them to a worker."""
+    if not request.node.get_closest_marker("services"):
+        request.getfixturevalue("eager_tasks")
