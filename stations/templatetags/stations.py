@@ -13,9 +13,10 @@ def weekly_hours(station) -> list[tuple[str, str]]:
     if station.open_24h:
         return []
     week = []
+    next_day = _("next day")
     for day, name in WEEKDAYS.items():
         intervals = [
-            f"{start}–{end}" if end > start else f"{start}–{_('next day')} {end}"
+            f"{start}–{end}" if end > start else f"{start}–{next_day} {end}"
             for start, end in station.hours.get(str(day), [])
         ]
         week.append((name, ", ".join(intervals) or _("closed")))
