@@ -304,3 +304,17 @@ def test_the_area_posters_print_every_station_of_the_area(
     assert [s.name for s in response.context["stations"]] == ["平原路商户", "建设路暖心驿站"]
     assert response.text.count('<article class="poster">') == 2
     assert "免费热水" in response.text
+
+
+def test_an_official_reads_the_station_without_the_forms_that_change_it(
+    english, station_a, official
+):
+    first, *_ = StandardItem.objects.all()
+    services.set_standard(station_a, [first], by=None)
+    english.force_login(official)
+    response = english.get(reverse("stations:detail", args=[station_a.id]))
+    assert f"✓ {first.name}" in response.text
+    assert "11% met" in response.text
+    for name in ["stations:rotate", "stations:standard", "stations:photo_add", "stations:edit"]:
+        assert reverse(name, args=[station_a.id]) not in response.text
+    assert reverse("stations:qr_png", args=[station_a.id]) in response.text
