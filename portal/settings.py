@@ -8,6 +8,7 @@ and the README list every variable.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -225,13 +226,44 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# Content-Security-Policy: everything from our own origin, no inline script, no external host.
+
+def tile_image_sources(tile_url: str) -> list[str]:
+    """The img-src entries the map's tiles need: `https://{s}.tile.example.org/{z}/{x}/{y}.png`
+    gives `https://*.tile.example.org` (the `{s}` subdomain placeholder becomes a wildcard, which
+    CSP allows only as the leftmost label); a tile URL on our own origin ("/tiles/…") needs none."""
+    if not tile_url or tile_url.startswith("/"):
+        return []
+    parts = urlsplit(tile_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"MAP_TILE_URL must start with https://, http:// or /: {tile_url!r}"
+        )
+    labels = parts.netloc.split(".")
+    placeholders = [i for i, label in enumerate(labels) if "{" in label]
+    if placeholders:
+        rest = labels[placeholders[-1] + 1 :]
+        if len(rest) < 2:
+            raise ImproperlyConfigured(
+                f"MAP_TILE_URL needs a fixed domain after its placeholder: {tile_url!r}"
+            )
+        labels = ["*", *rest]
+    return [f"{parts.scheme}://{'.'.join(labels)}"]
+
+
+# The friendly map's tiles (docs in the README): a Leaflet tile URL template, its attribution and
+# the values of its {s} placeholder. Empty: the map page shows the list and says the map is off.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="").strip()
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+MAP_TILE_SUBDOMAINS = env.str("MAP_TILE_SUBDOMAINS", default="abc").strip()
+
+# Content-Security-Policy: everything from our own origin, no inline script, no external host but
+# the map's tile server.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *tile_image_sources(MAP_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Area
+from portal.models import Area, AreaLevel
 from registry.models import (
     Enterprise,
     EnterpriseKind,
@@ -52,7 +52,12 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["area"].queryset = Area.objects.in_scope(user).order_by("path")
+        areas = Area.objects.in_scope(user).order_by("path")
+        if user.area is None or user.area.level not in (AreaLevel.STREET, AreaLevel.COMMUNITY):
+            # A city has thousands of communities: offer districts and streets, not one
+            # drop-down of every community (the search still finds anyone).
+            areas = areas.exclude(level=AreaLevel.COMMUNITY)
+        self.filters["area"].queryset = areas
 
     def within_area(self, queryset, name, area):
         return queryset.filter(area__path__startswith=area.path)

@@ -173,6 +173,12 @@ MATRIX = [
     ],
     ("stations:photo_delete", "station_photo_a", "get", expect(405)),
     ("stations:photo_delete", "station_photo_a", "post", A_KEEPERS_POST),
+    # The friendly map and its markers are public.
+    ("stations:map", None, "get", expect(200)),
+    ("stations:map_data", None, "get", expect(200)),
+    # Temporary, with the placeholder landing line in stations/urls.py: the landing page's
+    # branch replaces both.
+    ("stations:landing", "station_a", "get", expect(302)),
 ]
 
 

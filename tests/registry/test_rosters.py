@@ -146,3 +146,17 @@ def test_a_roster_page_costs_the_same_queries_for_5_or_50_workers(
     with django_assert_max_num_queries(10):
         response = client.get(reverse(url_name))
     assert len(response.context["page"].object_list) == 50
+
+
+def test_the_area_filter_offers_districts_and_streets_to_officials_and_communities_to_streets(
+    client, tree, official
+):
+    client.force_login(official)
+    choices = client.get(reverse("registry:workers")).context["filters"].filters["area"].queryset
+    assert set(choices) == {tree.district, tree.street}
+    from tests.factories import UserFactory
+
+    street_staff = UserFactory(area=tree.street)
+    client.force_login(street_staff)
+    choices = client.get(reverse("registry:workers")).context["filters"].filters["area"].queryset
+    assert set(choices) == {tree.street, tree.community_a, tree.community_b}

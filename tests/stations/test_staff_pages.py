@@ -161,7 +161,7 @@ def test_the_list_filters_by_kind_area_and_closure_and_shows_compliance(
     assert [s.compliance for s in response.context["page"].object_list] == [33, 0]
     assert "33%" in response.text
     assert names(english.get(url, {"kind": "merchant"})) == ["乙商户"]
-    assert names(english.get(url, {"area": tree.community_a.id})) == ["甲驿站"]
+    assert names(english.get(url, {"area": tree.street.id})) == ["乙商户", "甲驿站"]
     assert names(english.get(url, {"temporarily_closed": "true"})) == ["乙商户"]
     assert names(english.get(url, {"q": "甲"})) == ["甲驿站"]
     assert "Add a station" not in response.text  # officials read
