@@ -11,7 +11,13 @@ from dataclasses import dataclass
 import pytest
 
 from portal.models import Area, AreaLevel, Role
-from tests.factories import AreaFactory, EnterpriseFactory, UserFactory, WorkerFactory
+from tests.factories import (
+    AreaFactory,
+    EnterpriseFactory,
+    StationFactory,
+    UserFactory,
+    WorkerFactory,
+)
 
 
 @dataclass
@@ -128,3 +134,29 @@ def worker_c(tree):
 def enterprise_a(tree):
     """A Meituan station in community A."""
     return EnterpriseFactory(name="美团建设路站", area=tree.community_a)
+
+
+@pytest.fixture
+def eager_tasks(monkeypatch):
+    """Celery tasks run in the test's process, also on CI's pass with a Redis broker."""
+    from portal.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded and generated files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def station_a(tree, media):
+    """A warm-heart station in community A, open 24 hours, with its QR codes made."""
+    from stations.tasks import make_qr_codes
+
+    station = StationFactory(name="建设路暖心驿站", area=tree.community_a)
+    make_qr_codes(station.pk)
+    station.refresh_from_db()
+    return station

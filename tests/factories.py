@@ -86,3 +86,12 @@ class StationFactory(factory.django.DjangoModelFactory):
     latitude = "34.414000"
     longitude = "115.656000"
     open_24h = True
+
+
+class StationPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "stations.StationPhoto"
+
+    station = factory.SubFactory(StationFactory)
+    image = factory.django.ImageField(filename="photo.jpg", format="JPEG", width=64, height=48)
+    caption = "门口"

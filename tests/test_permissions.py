@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.inbox import notify
 from registry.models import ImportJob
-from tests.factories import CareVisitFactory, StationFactory
+from tests.factories import CareVisitFactory, StationPhotoFactory
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
@@ -148,6 +148,31 @@ MATRIX = [
         "post",
         expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403),
     ),
+    ("stations:list", None, "get", READERS),
+    ("stations:add", None, "get", KEEPERS),
+    ("stations:detail", "station_a", "get", A_READERS),
+    ("stations:edit", "station_a", "get", A_KEEPERS),
+    ("stations:qr_png", "station_a", "get", A_READERS),
+    ("stations:qr_svg", "station_a", "get", A_READERS),
+    ("stations:poster", "station_a", "get", A_READERS),
+    ("stations:posters", "community_a", "get", A_READERS),
+    (
+        "stations:posters",
+        "community_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, administrator=200),
+    ),
+    # Refused or empty forms go back to the station's page with a message.
+    *[
+        row
+        for name in ["stations:rotate", "stations:standard", "stations:photo_add"]
+        for row in [
+            (name, "station_a", "get", expect(405)),
+            (name, "station_a", "post", A_KEEPERS_POST),
+        ]
+    ],
+    ("stations:photo_delete", "station_photo_a", "get", expect(405)),
+    ("stations:photo_delete", "station_photo_a", "post", A_KEEPERS_POST),
     # The friendly map and its markers are public.
     ("stations:map", None, "get", expect(200)),
     ("stations:map_data", None, "get", expect(200)),
@@ -157,11 +182,6 @@ MATRIX = [
     # No mobile given: the form is shown again with its error.
     ("stations:check_in", "station_token_a", "post", expect(200)),
 ]
-
-
-@pytest.fixture
-def station_a(tree):
-    return StationFactory(area=tree.community_a)
 
 
 @pytest.fixture
@@ -175,6 +195,11 @@ def care_visit_a(tree, staff_a):
 
 
 @pytest.fixture
+def station_photo_a(station_a):
+    return StationPhotoFactory(station=station_a)
+
+
+@pytest.fixture
 def import_job_a(tree, staff_a):
     """A survey list of community A, read and waiting to be saved."""
     return ImportJob.objects.create(
@@ -183,9 +208,9 @@ def import_job_a(tree, staff_a):
 
 
 @pytest.fixture
-def station_token_a(tree):
+def station_token_a(station_a):
     """The QR token of a station in community A (public URLs carry the token, not the id)."""
-    return StationFactory(area=tree.community_a).token
+    return station_a.token
 
 
 def url_names(patterns, namespace=""):

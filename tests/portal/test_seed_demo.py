@@ -21,6 +21,7 @@ from registry.models import (
     WorkerRoleKind,
     WorkerStatus,
 )
+from stations.models import Station, StationAmenity, StationKind, StationStandard
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,9 @@ def everything():
         list(CheckIn.objects.order_by("id").values_list("worker__mobile", "created_at")),
         list(WorkerRole.objects.order_by("id").values_list("worker__mobile", "role")),
         list(Enterprise.objects.values_list("name", "area", "parent__name", "workforce")),
+        list(Station.objects.values_list("name", "area", "token", "hours", "latitude")),
+        list(StationAmenity.objects.order_by("id").values_list("station", "amenity")),
+        list(StationStandard.objects.order_by("id").values_list("station", "item")),
     )
 
 
@@ -215,3 +219,27 @@ def test_the_workers_option_tops_up_to_the_same_workers(settings):
 def test_a_negative_number_of_workers_is_refused(settings):
     with pytest.raises(CommandError):
         seed(settings, True, "--workers", "-1")
+
+
+def test_the_demo_has_stations_of_every_kind_around_shangqiu_with_their_qr_codes(
+    settings, media, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        out = seed(settings)
+    assert "Demo stations: 24 (24 new)." in out
+    stations = Station.objects.all()
+    assert set(stations.values_list("kind", flat=True)) == set(StationKind)
+    for community in Area.objects.filter(level=AreaLevel.COMMUNITY):
+        assert stations.filter(area=community).count() == 3
+    for station in stations:
+        # GCJ-02 around the centre of 商丘, 34.41 N 115.65 E
+        assert abs(float(station.latitude) - 34.41) < 0.05
+        assert abs(float(station.longitude) - 115.65) < 0.05
+        assert station.qr_token == station.token and station.qr_png and station.qr_svg
+        assert station.amenities.exists() and station.standard.count() >= 5
+        assert station.open_24h or station.hours
+        assert (station.offer != "") == (station.kind == StationKind.MERCHANT)
+    assert stations.filter(open_24h=True).exists()
+    assert any(s.hours.get("5") == [["17:00", "02:00"]] for s in stations)  # past midnight
+    (closed,) = stations.filter(temporarily_closed=True)
+    assert closed.closure_reason

@@ -1,0 +1,93 @@
+"""Station state changes: each is atomic; QR codes are made by a task enqueued on commit."""
+
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, IntegerField, Q, QuerySet, Value
+
+from stations.models import (
+    RetiredToken,
+    StandardItem,
+    Station,
+    StationAmenity,
+    StationStandard,
+    new_token,
+)
+
+
+def landing_url(station: Station) -> str:
+    """The absolute URL a station's QR code encodes: its landing page, `stations:landing`."""
+    return f"{settings.SITE_URL}/s/{station.token}/"
+
+
+def _make_qr_codes_on_commit(station: Station) -> None:
+    from stations.tasks import make_qr_codes
+
+    transaction.on_commit(partial(make_qr_codes.delay, station.pk))
+
+
+def save_station(station: Station, amenities: list[str], *, by) -> Station:
+    """Add or update a station and set its amenities; a new station gets its QR codes made."""
+    with transaction.atomic():
+        new = station.pk is None
+        if new:
+            station.created_by = by
+        station.save()
+        station.amenities.exclude(amenity__in=amenities).delete()
+        held = set(station.amenities.values_list("amenity", flat=True))
+        StationAmenity.objects.bulk_create(
+            StationAmenity(station=station, amenity=amenity)
+            for amenity in amenities
+            if amenity not in held
+        )
+        if new:
+            _make_qr_codes_on_commit(station)
+    return station
+
+
+def rotate_token(station: Station, by) -> Station:
+    """Give the station a new token, so a lost or defaced poster's code stops working.
+
+    The old token is kept as a RetiredToken: its URL then says the code has been replaced.
+    """
+    with transaction.atomic():
+        station = Station.objects.select_for_update().get(pk=station.pk)
+        RetiredToken.objects.create(token=station.token, station=station, retired_by=by)
+        station.token = new_token()
+        station.save(update_fields=["token", "updated_at"])
+        _make_qr_codes_on_commit(station)
+    return station
+
+
+def set_standard(station: Station, items, *, by) -> None:
+    """The standard items the station has now; items it already had keep their check date."""
+    items = list(items)
+    with transaction.atomic():
+        station.standard.exclude(item__in=items).delete()
+        held = set(station.standard.values_list("item_id", flat=True))
+        StationStandard.objects.bulk_create(
+            StationStandard(station=station, item=item, checked_by=by)
+            for item in items
+            if item.pk not in held
+        )
+
+
+def with_compliance(stations: QuerySet) -> QuerySet:
+    """Annotate `compliance`: the per cent of the active standard items each station has.
+
+    One COUNT per station inside the same query, so a list of any length costs one query (plus
+    one for the number of active items).
+    """
+    total = StandardItem.objects.filter(active=True).count()
+    if not total:
+        return stations.annotate(compliance=Value(100, output_field=IntegerField()))
+    held = Count("standard", filter=Q(standard__item__active=True), distinct=True)
+    return stations.annotate(compliance=held * 100 / total)
+
+
+def compliance(station: Station) -> int:
+    """The compliance per cent of one station (its detail page)."""
+    return with_compliance(Station.objects.filter(pk=station.pk)).values_list(
+        "compliance", flat=True
+    )[0]

@@ -1,0 +1,197 @@
+"""Staff pages of the stations: list, add, edit, detail with QR code, standard and photos,
+printable posters. Community staff keep the stations of their scope; officials read them."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.models import Area, Role
+from portal.permissions import role_required
+from portal.scope import get_in_scope_or_404
+from stations import services
+from stations.filters import StationFilter
+from stations.forms import PhotoForm, RotateForm, StandardForm, StationForm
+from stations.models import Station, StationAmenity, StationPhoto
+
+STATION_READERS = (Role.COMMUNITY_STAFF, Role.OFFICIAL, Role.ADMINISTRATOR)
+STATION_KEEPERS = (Role.COMMUNITY_STAFF, Role.ADMINISTRATOR)
+
+
+def _station(request, station_id) -> Station:
+    return get_in_scope_or_404(Station.objects.select_related("area"), request.user, id=station_id)
+
+
+@role_required(*STATION_READERS)
+def station_list(request):
+    filters = StationFilter(
+        request.GET, queryset=Station.objects.in_scope(request.user), user=request.user
+    )
+    rows = services.with_compliance(filters.qs.select_related("area")).order_by("name", "id")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    area = filters.form.cleaned_data.get("area") if filters.is_valid() else None
+    return render(
+        request,
+        "stations/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "can_keep": request.user.role in STATION_KEEPERS,
+            "poster_area": area or request.user.area,
+        },
+    )
+
+
+def _form(request, station=None):
+    return StationForm(
+        request.POST or None,
+        instance=station,
+        areas=Area.objects.in_scope(request.user),
+    )
+
+
+def _save(request, form):
+    station = form.save(commit=False)
+    return services.save_station(station, form.cleaned_data["amenities"], by=request.user)
+
+
+@role_required(*STATION_KEEPERS)
+def station_add(request):
+    form = _form(request)
+    if request.method == "POST" and form.is_valid():
+        station = _save(request, form)
+        messages.success(request, _("Added %(name)s.") % {"name": station})
+        return redirect("stations:detail", station.id)
+    return render(request, "stations/form.html", {"form": form, "station": None})
+
+
+@role_required(*STATION_KEEPERS)
+def station_edit(request, station_id):
+    station = _station(request, station_id)
+    form = _form(request, station)
+    if request.method == "POST" and form.is_valid():
+        _save(request, form)
+        messages.success(request, _("Saved the changes."))
+        return redirect("stations:detail", station.id)
+    return render(request, "stations/form.html", {"form": form, "station": station})
+
+
+@role_required(*STATION_READERS)
+def station_detail(request, station_id):
+    station = _station(request, station_id)
+    held = station.standard.values_list("item_id", flat=True)
+    return render(
+        request,
+        "stations/detail.html",
+        {
+            "station": station,
+            "compliance": services.compliance(station),
+            "amenities": station.amenities.all(),
+            "photos": station.photos.all(),
+            "can_keep": request.user.role in STATION_KEEPERS,
+            "standard_form": StandardForm(initial={"items": list(held)}),
+            "rotate_form": RotateForm(),
+            "photo_form": PhotoForm(),
+            "landing_url": services.landing_url(station),
+        },
+    )
+
+
+def _qr(request, station_id, field):
+    station = _station(request, station_id)
+    image = getattr(station, field)
+    if not image or station.qr_token != station.token:
+        raise Http404("The QR code is being made.")
+    extension = image.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        image.open("rb"),
+        as_attachment="download" in request.GET,
+        filename=f"{station.name}-{_('QR code')}.{extension}",
+    )
+
+
+@role_required(*STATION_READERS)
+def qr_png(request, station_id):
+    return _qr(request, station_id, "qr_png")
+
+
+@role_required(*STATION_READERS)
+def qr_svg(request, station_id):
+    return _qr(request, station_id, "qr_svg")
+
+
+@require_POST
+@role_required(*STATION_KEEPERS)
+def rotate(request, station_id):
+    station = _station(request, station_id)
+    form = RotateForm(request.POST)
+    if form.is_valid():
+        services.rotate_token(station, by=request.user)
+        messages.success(
+            request, _("The station has a new QR code. Print its new poster and replace the old.")
+        )
+    else:
+        messages.error(request, form.errors["confirm"][0])
+    return redirect("stations:detail", station.id)
+
+
+@require_POST
+@role_required(*STATION_KEEPERS)
+def standard(request, station_id):
+    station = _station(request, station_id)
+    form = StandardForm(request.POST)
+    if form.is_valid():
+        services.set_standard(station, form.cleaned_data["items"], by=request.user)
+        messages.success(request, _("Saved the standard checklist."))
+    else:
+        messages.error(request, _("Choose items of the standard from the list."))
+    return redirect("stations:detail", station.id)
+
+
+@require_POST
+@role_required(*STATION_KEEPERS)
+def photo_add(request, station_id):
+    station = _station(request, station_id)
+    form = PhotoForm(request.POST, request.FILES, instance=StationPhoto(station=station))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Added the photo."))
+    else:
+        messages.error(
+            request, " ".join(error for errors in form.errors.values() for error in errors)
+        )
+    return redirect("stations:detail", station.id)
+
+
+@require_POST
+@role_required(*STATION_KEEPERS)
+def photo_delete(request, photo_id):
+    photo = get_in_scope_or_404(
+        StationPhoto.objects.all(), request.user, area_field="station__area", id=photo_id
+    )
+    photo.image.delete(save=False)
+    photo.delete()
+    messages.success(request, _("Deleted the photo."))
+    return redirect("stations:detail", photo.station_id)
+
+
+def _with_amenities(stations):
+    return stations.select_related("area").prefetch_related(
+        Prefetch("amenities", queryset=StationAmenity.objects.order_by("amenity"))
+    )
+
+
+@role_required(*STATION_READERS)
+def poster(request, station_id):
+    station = get_in_scope_or_404(_with_amenities(Station.objects), request.user, id=station_id)
+    return render(request, "stations/poster.html", {"stations": [station], "area": None})
+
+
+@role_required(*STATION_READERS)
+def posters(request, code):
+    area = get_in_scope_or_404(Area.objects.all(), request.user, area_field=None, code=code)
+    stations = _with_amenities(Station.objects.filter(area__path__startswith=area.path))
+    return render(request, "stations/poster.html", {"stations": stations, "area": area})
