@@ -30,8 +30,8 @@ TARGET_BYTES = 30 * 1024
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of each page")
-    parser.add_argument("--seconds", type=int, default=10, help="length of one round")
+    parser.add_argument("--rounds", type=int, default=11, help="rounds of each page")
+    parser.add_argument("--seconds", type=int, default=5, help="length of one round")
     parser.add_argument("--connections", type=int, default=8, help="wrk's open connections")
     parser.add_argument("--in-process", type=int, default=300, help="requests per page, timed")
     parser.add_argument("--port", type=int, default=8766)
@@ -45,8 +45,8 @@ def main():
 
     django.setup()
     landing = seed()
-    handler = in_process(landing, args.in_process)
-    with web_server(args.port) as server:
+    with web_server(args.port) as server:  # its start collects the static files the page names
+        handler = in_process(landing, args.in_process)
         weight = first_load_bytes(server, landing)
         pages = {BARE: [], landing: []}
         for _ in range(args.rounds):
@@ -150,7 +150,11 @@ def wrk(program: str, port: int, path: str, seconds: int, connections: int) -> f
 
 def report(args, landing: str, weight: dict, pages: dict, handler: dict) -> str:
     bare, page = pages[BARE], pages[landing]
-    share = statistics.median(page) / statistics.median(bare)
+    # Each round measures the two pages back to back, so a round's ratio shares that moment's
+    # noise (on this 2-core VM a page's rate swings 3× between rounds); the median of the
+    # rounds' ratios is the figure.
+    shares = [p / b for p, b in zip(page, bare, strict=True)]
+    share = statistics.median(shares)
     total = weight["html"] + weight["css"]
     threads = os.environ.get("GUNICORN_THREADS", "2")
 
@@ -165,17 +169,17 @@ def report(args, landing: str, weight: dict, pages: dict, handler: dict) -> str:
             f"{args.connections} keep-alive connections, on the same machine; {args.rounds} "
             f"rounds of {args.seconds} s per page, alternating.",
             "",
-            "| page | requests/s per round | median requests/s | share of the bare view | "
-            f"target ≥ {TARGET_SHARE:.0%} |",
-            "|---|---|---:|---:|:---:|",
-            f"| bare Django view `{BARE}` | {rounds(bare)} | {statistics.median(bare):.0f} "
-            "| 100 % | |",
+            "| page | requests/s per round | median requests/s |",
+            "|---|---|---:|",
+            f"| bare Django view `{BARE}` | {rounds(bare)} | {statistics.median(bare):.0f} |",
             f"| station landing page `/s/<token>/` | {rounds(page)} | "
-            f"{statistics.median(page):.0f} | {share:.0%} | {_mark(share >= TARGET_SHARE)} |",
+            f"{statistics.median(page):.0f} |",
             "",
-            "Share of the bare view round by round: "
-            + " · ".join(f"{p / b:.0%}" for p, b in zip(page, bare, strict=True))
-            + ".",
+            f"| landing ÷ bare, round by round | median | target ≥ {TARGET_SHARE:.0%} |",
+            "|---|---:|:---:|",
+            "| "
+            + " · ".join(f"{value:.0%}" for value in shares)
+            + f" | {share:.0%} | {_mark(share >= TARGET_SHARE)} |",
             "",
             f"| first load | HTML bytes | CSS bytes ({weight['stylesheets']} stylesheet) | total "
             f"| target < {TARGET_BYTES // 1024} KB |",
