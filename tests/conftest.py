@@ -38,6 +38,14 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and one-time codes live in the cache: each test starts without any."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def services_are_configured(request):
     """Tests marked `services` fail, never skip, when PostgreSQL and Redis are not configured."""
     if request.node.get_closest_marker("services"):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal import ratelimit
 from portal.privacy import mask_mobile
 from registry.forms import MobileForm
 from stations import checkin, landing_cache
@@ -81,6 +82,9 @@ def hours_on(station: Station, weekday: int) -> list[str]:
     return [f"{start}–{end}" for start, end in station.hours.get(str(weekday), [])]
 
 
+TYPED_NUMBERS = (60, 600)  # per client address: 60 typed numbers in 10 minutes
+
+
 @station_from_token
 def check_in(request, station):
     """报到: the rider gives their mobile once; afterwards the phone remembers it and one tap
@@ -94,7 +98,14 @@ def check_in(request, station):
         if use_remembered:
             return _check_in(request, station, remembered)
         if form.is_valid():
-            return _check_in(request, station, form.cleaned_data["mobile"])
+            # A typed number's answer says whether it is registered: bound how many numbers one
+            # network can try, generously, as riders share carrier addresses.
+            if ratelimit.allow("check-in", ratelimit.client_address(request), *TYPED_NUMBERS):
+                return _check_in(request, station, form.cleaned_data["mobile"])
+            form.add_error(
+                "mobile",
+                _("Too many numbers tried from this network. Wait ten minutes, or ask the staff."),
+            )
     return render(
         request,
         "stations/check_in.html",
