@@ -240,3 +240,56 @@ class StationVisit(models.Model):
 
     def __str__(self):
         return f"{self.worker_id} @ {self.station_id} {self.day}"
+
+
+class StationEvent(models.Model):
+    """A station's history: who added, changed, re-coded or checked it, and what changed."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Added")
+        UPDATED = "updated", _("Details changed")
+        TOKEN_ROTATED = "token_rotated", _("QR code replaced")
+        STANDARD_CHECKED = "standard_checked", _("Standard checked")
+        PHOTO_ADDED = "photo_added", _("Photo added")
+        PHOTO_DELETED = "photo_deleted", _("Photo deleted")
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    actor = staff_reference(_("by"))
+    changes = models.JSONField(_("changes"), default=dict, blank=True)  # {field: [old, new]}
+    created_at = models.DateTimeField(_("at"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("station event")
+        verbose_name_plural = _("station events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.station}"
+
+    def readable_changes(self) -> list[tuple[str, str, str]]:
+        """(field label, old, new) in words: choice labels, amenity names, yes/no."""
+        return [
+            (self._label(field), self._readable(field, old), self._readable(field, new))
+            for field, (old, new) in self.changes.items()
+        ]
+
+    @staticmethod
+    def _label(field: str) -> str:
+        if field == "amenities":
+            return str(_("Amenities"))
+        return str(Station._meta.get_field(field).verbose_name)
+
+    @staticmethod
+    def _readable(field: str, value) -> str:
+        if field == "amenities":
+            return "、".join(str(Amenity(code).label) for code in value) or "—"
+        if field == "services":
+            return "、".join(str(Service(code).label) for code in value) or "—"
+        if field == "hours":
+            return "…"  # a week of intervals; the page shows the current hours
+        if isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
+        choices = dict(Station._meta.get_field(field).flatchoices)
+        value = choices.get(value, value)
+        return str(value) if value not in ("", None) else "—"

@@ -11,6 +11,7 @@ from stations.models import (
     StandardItem,
     Station,
     StationAmenity,
+    StationEvent,
     StationStandard,
     new_token,
 )
@@ -27,12 +28,41 @@ def _make_qr_codes_on_commit(station: Station) -> None:
     transaction.on_commit(partial(make_qr_codes.delay, station.pk))
 
 
+# The fields whose changes the station's history shows.
+TRACKED = [
+    "name",
+    "kind",
+    "area",
+    "address",
+    "latitude",
+    "longitude",
+    "open_24h",
+    "hours",
+    "services",
+    "offer",
+    "contact_name",
+    "contact_phone",
+    "temporarily_closed",
+    "closure_reason",
+]
+
+
+def _plain(value):
+    return value if isinstance(value, bool | dict | list | None) else str(value)
+
+
 def save_station(station: Station, amenities: list[str], *, by) -> Station:
-    """Add or update a station and set its amenities; a new station gets its QR codes made."""
+    """Add or update a station and set its amenities, with a history row; a new station gets its
+    QR codes made."""
     with transaction.atomic():
         new = station.pk is None
         if new:
             station.created_by = by
+            before = {}
+        else:
+            old = Station.objects.select_for_update().get(pk=station.pk)
+            before = {field: _plain(getattr(old, field)) for field in TRACKED}
+            before["amenities"] = sorted(old.amenities.values_list("amenity", flat=True))
         station.save()
         station.amenities.exclude(amenity__in=amenities).delete()
         held = set(station.amenities.values_list("amenity", flat=True))
@@ -42,7 +72,16 @@ def save_station(station: Station, amenities: list[str], *, by) -> Station:
             if amenity not in held
         )
         if new:
+            StationEvent.objects.create(station=station, kind=StationEvent.Kind.CREATED, actor=by)
             _make_qr_codes_on_commit(station)
+        else:
+            after = {field: _plain(getattr(station, field)) for field in TRACKED}
+            after["amenities"] = sorted(amenities)
+            changes = {f: [before[f], after[f]] for f in after if before[f] != after[f]}
+            if changes:
+                StationEvent.objects.create(
+                    station=station, kind=StationEvent.Kind.UPDATED, actor=by, changes=changes
+                )
     return station
 
 
@@ -56,6 +95,7 @@ def rotate_token(station: Station, by) -> Station:
         RetiredToken.objects.create(token=station.token, station=station, retired_by=by)
         station.token = new_token()
         station.save(update_fields=["token", "updated_at"])
+        StationEvent.objects.create(station=station, kind=StationEvent.Kind.TOKEN_ROTATED, actor=by)
         _make_qr_codes_on_commit(station)
     return station
 
@@ -71,6 +111,27 @@ def set_standard(station: Station, items, *, by) -> None:
             for item in items
             if item.pk not in held
         )
+        StationEvent.objects.create(
+            station=station, kind=StationEvent.Kind.STANDARD_CHECKED, actor=by
+        )
+
+
+def add_photo(form, *, by) -> None:
+    """Save a valid PhotoForm for its station, with a history row."""
+    with transaction.atomic():
+        photo = form.save()
+        StationEvent.objects.create(
+            station=photo.station, kind=StationEvent.Kind.PHOTO_ADDED, actor=by
+        )
+
+
+def delete_photo(photo, *, by) -> None:
+    with transaction.atomic():
+        StationEvent.objects.create(
+            station=photo.station, kind=StationEvent.Kind.PHOTO_DELETED, actor=by
+        )
+        photo.delete()
+        transaction.on_commit(partial(photo.image.storage.delete, photo.image.name))
 
 
 def with_compliance(stations: QuerySet) -> QuerySet:

@@ -91,6 +91,7 @@ def station_detail(request, station_id):
             "compliance": services.compliance(station),
             "amenities": station.amenities.all(),
             "photos": station.photos.all(),
+            "events": station.events.select_related("actor")[:30],
             "can_keep": request.user.role in STATION_KEEPERS,
             "standard_form": StandardForm(initial={"items": list(held)}),
             "rotate_form": RotateForm(),
@@ -157,7 +158,7 @@ def photo_add(request, station_id):
     station = _station(request, station_id)
     form = PhotoForm(request.POST, request.FILES, instance=StationPhoto(station=station))
     if form.is_valid():
-        form.save()
+        services.add_photo(form, by=request.user)
         messages.success(request, _("Added the photo."))
     else:
         messages.error(
@@ -172,8 +173,7 @@ def photo_delete(request, photo_id):
     photo = get_in_scope_or_404(
         StationPhoto.objects.all(), request.user, area_field="station__area", id=photo_id
     )
-    photo.image.delete(save=False)
-    photo.delete()
+    services.delete_photo(photo, by=request.user)
     messages.success(request, _("Deleted the photo."))
     return redirect("stations:detail", photo.station_id)
 

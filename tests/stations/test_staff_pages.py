@@ -136,6 +136,27 @@ def test_editing_keeps_the_token_and_syncs_the_amenities(english, station_a, sta
     assert sorted(station.amenities.values_list("amenity", flat=True)) == ["fridge", "wifi"]
 
 
+def test_every_change_to_a_station_shows_in_its_history_with_who_and_what(
+    client, station_a, staff_a
+):
+    client.force_login(staff_a)
+    client.post(
+        reverse("stations:edit", args=[station_a.id]),
+        details(station_a.area, name="建设路驿站", kind="warm_station", offer="",
+                temporarily_closed="on", closure_reason="装修中"),
+    )  # fmt: skip
+    client.post(reverse("stations:rotate", args=[station_a.id]), {"confirm": "on"})
+    page = client.get(reverse("stations:detail", args=[station_a.id]))
+    kinds = [event.kind for event in page.context["events"]]
+    assert kinds == ["token_rotated", "updated"]
+    updated = page.context["events"][1]
+    assert updated.actor == staff_a
+    assert updated.changes["temporarily_closed"] == [False, True]
+    history = page.text[page.text.index("station-history") :]
+    assert "暂停开放: <del>否</del> → 是" in history
+    assert "二维码已更换" in history and "张敏" in history
+
+
 def test_the_sibling_communitys_staff_get_404_for_a_station(client, station_a, staff_b):
     client.force_login(staff_b)
     for name in ["stations:detail", "stations:edit", "stations:qr_png", "stations:poster"]:
@@ -240,7 +261,9 @@ def jpeg(size=(80, 60)) -> SimpleUploadedFile:
     return SimpleUploadedFile("door.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
-def test_staff_upload_and_delete_photos(english, station_a, staff_a):
+def test_staff_upload_and_delete_photos(
+    english, station_a, staff_a, django_capture_on_commit_callbacks
+):
     english.force_login(staff_a)
     response = english.post(
         reverse("stations:photo_add", args=[station_a.id]),
@@ -250,7 +273,8 @@ def test_staff_upload_and_delete_photos(english, station_a, staff_a):
     assert "Added the photo." in response.text
     photo = StationPhoto.objects.get()
     assert photo.caption == "门口"
-    english.post(reverse("stations:photo_delete", args=[photo.id]))
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes once the row has
+        english.post(reverse("stations:photo_delete", args=[photo.id]))
     assert not StationPhoto.objects.exists()
     assert not photo.image.storage.exists(photo.image.name)
 
