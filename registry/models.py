@@ -7,6 +7,7 @@ from pypinyin import Style, lazy_pinyin
 from portal.models import Area, staff_reference
 from portal.privacy import mask_mobile
 from portal.scope import ScopedQuerySet
+from portal.timeline import ReadableChanges
 
 
 class Occupation(models.TextChoices):
@@ -197,7 +198,7 @@ class CheckIn(models.Model):
         return f"{self.worker} @ {self.area}"
 
 
-class WorkerEvent(models.Model):
+class WorkerEvent(ReadableChanges, models.Model):
     """The timeline of a worker's record: who changed what, and when."""
 
     class Kind(models.TextChoices):
@@ -220,34 +221,12 @@ class WorkerEvent(models.Model):
         verbose_name_plural = _("worker events")
         ordering = ["-created_at", "-id"]
 
+    changed_model = Worker
+    extra_labels = {"roles": _("Roles"), "reason": _("Reason")}
+    extra_choices = {"roles": WorkerRoleKind}
+
     def __str__(self):
         return f"{self.get_kind_display()}: {self.worker}"
-
-    def readable_changes(self) -> list[tuple[str, str, str]]:
-        """(field label, old, new) with choice codes, flags and role lists put into words."""
-        return [
-            (self._label(field), self._readable(field, old), self._readable(field, new))
-            for field, (old, new) in self.changes.items()
-        ]
-
-    @staticmethod
-    def _label(field: str) -> str:
-        if field == "roles":
-            return gettext("Roles")
-        if field == "reason":
-            return gettext("Reason")
-        return Worker._meta.get_field(field).verbose_name
-
-    @staticmethod
-    def _readable(field: str, value) -> str:
-        if field == "roles":
-            return "、".join(str(WorkerRoleKind(role).label) for role in value) or "—"
-        if isinstance(value, bool):
-            return gettext("Yes") if value else gettext("No")
-        if field != "reason":
-            choices = dict(Worker._meta.get_field(field).flatchoices)
-            value = choices.get(value, value)
-        return str(value) if value not in ("", None) else "—"
 
 
 class WorkerRole(models.Model):

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.timeline import stored_value
 from registry.models import (
     Channel,
     CheckIn,
@@ -70,7 +71,7 @@ def detail_changes(worker: Worker, details: dict) -> dict:
         # The timeline says that the ID number changed, never what it is.
         field: ["***", "***"]
         if field == "id_number"
-        else [_plain(getattr(worker, field)), _plain(value)]
+        else [stored_value(getattr(worker, field)), stored_value(value)]
         for field, value in details.items()
         if getattr(worker, field) != value
     }
@@ -93,11 +94,6 @@ def _update(worker: Worker, details: dict, consent: dict, actor, roles=None) -> 
         WorkerEvent.objects.create(
             worker=worker, kind=WorkerEvent.Kind.UPDATED, actor=actor, changes=changes
         )
-
-
-def _plain(value):
-    """A value as the timeline keeps it: choice codes and text as they are, areas by name."""
-    return value if isinstance(value, bool | None) else str(value)
 
 
 def add_worker(details: dict, roles: list[str], *, sensitive_consent: bool, by) -> Worker:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Area, staff_reference
 from portal.scope import ScopedQuerySet
+from portal.timeline import ReadableChanges
 
 
 class StationKind(models.TextChoices):
@@ -242,7 +243,7 @@ class StationVisit(models.Model):
         return f"{self.worker_id} @ {self.station_id} {self.day}"
 
 
-class StationEvent(models.Model):
+class StationEvent(ReadableChanges, models.Model):
     """A station's history: who added, changed, re-coded or checked it, and what changed."""
 
     class Kind(models.TextChoices):
@@ -264,32 +265,9 @@ class StationEvent(models.Model):
         verbose_name_plural = _("station events")
         ordering = ["-created_at", "-id"]
 
+    changed_model = Station
+    extra_labels = {"amenities": _("Amenities")}
+    extra_choices = {"amenities": Amenity, "services": Service}
+
     def __str__(self):
         return f"{self.get_kind_display()}: {self.station}"
-
-    def readable_changes(self) -> list[tuple[str, str, str]]:
-        """(field label, old, new) in words: choice labels, amenity names, yes/no."""
-        return [
-            (self._label(field), self._readable(field, old), self._readable(field, new))
-            for field, (old, new) in self.changes.items()
-        ]
-
-    @staticmethod
-    def _label(field: str) -> str:
-        if field == "amenities":
-            return str(_("Amenities"))
-        return str(Station._meta.get_field(field).verbose_name)
-
-    @staticmethod
-    def _readable(field: str, value) -> str:
-        if field == "amenities":
-            return "、".join(str(Amenity(code).label) for code in value) or "—"
-        if field == "services":
-            return "、".join(str(Service(code).label) for code in value) or "—"
-        if field == "hours":
-            return "…"  # a week of intervals; the page shows the current hours
-        if isinstance(value, bool):
-            return str(_("Yes") if value else _("No"))
-        choices = dict(Station._meta.get_field(field).flatchoices)
-        value = choices.get(value, value)
-        return str(value) if value not in ("", None) else "—"

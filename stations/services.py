@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, IntegerField, Q, QuerySet, Value
 
+from portal.timeline import stored_value
 from stations.models import (
     RetiredToken,
     StandardItem,
@@ -47,10 +48,6 @@ TRACKED = [
 ]
 
 
-def _plain(value):
-    return value if isinstance(value, bool | dict | list | None) else str(value)
-
-
 def save_station(station: Station, amenities: list[str], *, by) -> Station:
     """Add or update a station and set its amenities, with a history row; a new station gets its
     QR codes made."""
@@ -61,7 +58,7 @@ def save_station(station: Station, amenities: list[str], *, by) -> Station:
             before = {}
         else:
             old = Station.objects.select_for_update().get(pk=station.pk)
-            before = {field: _plain(getattr(old, field)) for field in TRACKED}
+            before = {field: stored_value(getattr(old, field)) for field in TRACKED}
             before["amenities"] = sorted(old.amenities.values_list("amenity", flat=True))
         station.save()
         station.amenities.exclude(amenity__in=amenities).delete()
@@ -75,7 +72,7 @@ def save_station(station: Station, amenities: list[str], *, by) -> Station:
             StationEvent.objects.create(station=station, kind=StationEvent.Kind.CREATED, actor=by)
             _make_qr_codes_on_commit(station)
         else:
-            after = {field: _plain(getattr(station, field)) for field in TRACKED}
+            after = {field: stored_value(getattr(station, field)) for field in TRACKED}
             after["amenities"] = sorted(amenities)
             changes = {f: [before[f], after[f]] for f in after if before[f] != after[f]}
             if changes:
