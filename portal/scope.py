@@ -20,8 +20,13 @@ def scope_to_user(queryset: QuerySet, user, area_field: str | None = "area") -> 
     if user.area_id is None:
         # Only administrators may have no area (a database constraint holds that): everywhere.
         return queryset if user.is_administrator else queryset.none()
+    return within_area(queryset, user.area, area_field)
+
+
+def within_area(queryset: QuerySet, area, area_field: str | None = "area") -> QuerySet:
+    """Rows of `queryset` in `area` or anywhere under it: one indexed prefix match on the path."""
     prefix = f"{area_field}__" if area_field else ""
-    return queryset.filter(**{f"{prefix}path__startswith": user.area.path})
+    return queryset.filter(**{f"{prefix}path__startswith": area.path})
 
 
 def get_in_scope_or_404(queryset: QuerySet, user, area_field: str | None = "area", **lookup):
@@ -35,3 +40,6 @@ class ScopedQuerySet(QuerySet):
 
     def in_scope(self, user):
         return scope_to_user(self, user, self.area_field)
+
+    def within(self, area):
+        return within_area(self, area, self.area_field)

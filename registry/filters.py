@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Area, AreaLevel
+from portal.scope import within_area
 from registry.models import (
     Enterprise,
     EnterpriseKind,
@@ -60,7 +61,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         self.filters["area"].queryset = areas
 
     def within_area(self, queryset, name, area):
-        return queryset.filter(area__path__startswith=area.path)
+        return within_area(queryset, area)
 
     def describe(self) -> str:
         """The applied filters in words, for the access log of an export."""

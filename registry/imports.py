@@ -402,7 +402,7 @@ class Communities:
     def __init__(self, area: Area | None):
         self.queryset = Area.objects.filter(level=AreaLevel.COMMUNITY)
         if area is not None:
-            self.queryset = self.queryset.filter(path__startswith=area.path)
+            self.queryset = self.queryset.within(area)
         self.by_code = {}
         self.by_name = defaultdict(list)
         for community in self.queryset:

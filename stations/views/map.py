@@ -100,7 +100,7 @@ def matching_stations(form: MapFilterForm) -> list[Station]:
     if data.get("amenity"):
         stations = stations.filter(amenities__amenity=data["amenity"])
     if data.get("area"):
-        stations = stations.filter(area__path__startswith=data["area"].path)
+        stations = stations.within(data["area"])
     now = timezone.now()
     stations = list(stations)
     for station in stations:

@@ -193,5 +193,5 @@ def poster(request, station_id):
 @role_required(*STATION_READERS)
 def posters(request, code):
     area = get_in_scope_or_404(Area.objects.all(), request.user, area_field=None, code=code)
-    stations = _with_amenities(Station.objects.filter(area__path__startswith=area.path))
+    stations = _with_amenities(Station.objects.within(area))
     return render(request, "stations/poster.html", {"stations": stations, "area": area})
