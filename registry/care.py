@@ -102,10 +102,8 @@ def record_visit(
 def needing_reminder(today: date):
     """Open visits due by tomorrow that have not been reminded today: the state the daily task
     reads, so a missed run or a lost message is caught up by the next run."""
-    return (
-        CareVisit.objects.open()
-        .filter(due_on__lte=today + timedelta(days=1))
-        .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today))
+    return CareVisit.objects.due_by_tomorrow(today).filter(
+        Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today)
     )
 
 

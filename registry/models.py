@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext
@@ -322,6 +324,10 @@ class CareVisitQuerySet(ScopedQuerySet):
 
     def open(self):
         return self.filter(closed_at__isnull=True)
+
+    def due_by_tomorrow(self, today):
+        """Open visits due tomorrow or overdue: what the nav badge counts and reminders cover."""
+        return self.open().filter(due_on__lte=today + timedelta(days=1))
 
 
 class CareVisit(models.Model):

@@ -1,7 +1,5 @@
 """三必访 care visits: the list of visits in scope, recording a reason, recording the visit."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -110,5 +108,4 @@ def care_visit(request, visit_id):
 
 def due_count(user) -> int:
     """The navigation badge: open visits in scope that are overdue or due by tomorrow."""
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    return CareVisit.objects.in_scope(user).open().filter(due_on__lte=tomorrow).count()
+    return CareVisit.objects.in_scope(user).due_by_tomorrow(timezone.localdate()).count()
