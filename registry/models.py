@@ -78,6 +78,10 @@ class WorkerQuerySet(ScopedQuerySet):
     def pending(self):
         return self.filter(status=WorkerStatus.PENDING)
 
+    def consenting(self):
+        """Workers whose consent stands: not withdrawn, not erased."""
+        return self.filter(consent_withdrawn_at__isnull=True, anonymised_at__isnull=True)
+
 
 class Worker(models.Model):
     """One person of the new employment groups; one record per mobile number."""

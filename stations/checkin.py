@@ -38,9 +38,7 @@ class CheckInResult:
 def worker_for_mobile(mobile: str) -> Worker | None:
     """The registered worker with this mobile; None for an unknown number and for someone who
     withdrew their consent or was erased (they register again, consenting anew)."""
-    return Worker.objects.filter(
-        mobile=mobile, consent_withdrawn_at__isnull=True, anonymised_at__isnull=True
-    ).first()
+    return Worker.objects.consenting().filter(mobile=mobile).first()
 
 
 def check_in(station: Station, worker: Worker, *, at: datetime | None = None) -> CheckInResult:

@@ -22,9 +22,7 @@ def withdraw(request):
     form = MobileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         mobile = form.cleaned_data["mobile"]
-        registered = Worker.objects.filter(
-            mobile=mobile, consent_withdrawn_at__isnull=True, anonymised_at__isnull=True
-        ).exists()
+        registered = Worker.objects.consenting().filter(mobile=mobile).exists()
         if registered and not otp.send_code(PURPOSE, mobile):
             form.add_error("mobile", _("We sent a code less than a minute ago. Please wait."))
         else:
