@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram similarity of suggestions, on PostgreSQL only
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -212,6 +213,20 @@ FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # 三必访: days from a recorded trigger to the care visit's due date.
 CARE_VISIT_DUE_DAYS = env.int("CARE_VISIT_DUE_DAYS", default=7)
+
+# The suggestion loop (feedback): points for an accepted hazard report; working days a suggestion
+# may wait for assessment before assessors are reminded; working days a new task gets by default;
+# days after which a resolved suggestion nobody rated closes itself.
+FEEDBACK_HAZARD_POINTS = env.int("FEEDBACK_HAZARD_POINTS", default=10)
+FEEDBACK_ASSESS_WITHIN_WORKING_DAYS = env.int("FEEDBACK_ASSESS_WITHIN_WORKING_DAYS", default=2)
+FEEDBACK_TASK_DUE_WORKING_DAYS = env.int("FEEDBACK_TASK_DUE_WORKING_DAYS", default=5)
+FEEDBACK_AUTO_CLOSE_DAYS = env.int("FEEDBACK_AUTO_CLOSE_DAYS", default=7)
+# Suggestion photos: the largest upload accepted, and the most pixels decoded (a bomb guard).
+FEEDBACK_PHOTO_MAX_BYTES = env.int("FEEDBACK_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+FEEDBACK_PHOTO_MAX_PIXELS = env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_000)
+# Public suggestions per hour from one client address, and per mobile number.
+FEEDBACK_SUBMISSIONS_PER_ADDRESS = env.int("FEEDBACK_SUBMISSIONS_PER_ADDRESS", default=20)
+FEEDBACK_SUBMISSIONS_PER_MOBILE = env.int("FEEDBACK_SUBMISSIONS_PER_MOBILE", default=5)
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly inside the request.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")

@@ -13,8 +13,10 @@ import pytest
 from portal.models import Area, AreaLevel, Role
 from tests.factories import (
     AreaFactory,
+    DepartmentFactory,
     EnterpriseFactory,
     StationFactory,
+    SuggestionFactory,
     UserFactory,
     WorkerFactory,
 )
@@ -106,6 +108,33 @@ def handler(tree):
     return UserFactory(
         username="hank", name="王强", role=Role.DEPARTMENT_HANDLER, area=tree.district
     )
+
+
+@pytest.fixture
+def department_x(tree, handler):
+    """The district's market-regulation bureau; hank handles its tasks."""
+    return DepartmentFactory(name="梁园区市场监管局", area=tree.district, handlers=[handler])
+
+
+@pytest.fixture
+def department_y(tree):
+    """The district's traffic police, with a handler of its own (harry)."""
+    harry = UserFactory(
+        username="harry", name="赵刚", role=Role.DEPARTMENT_HANDLER, area=tree.district
+    )
+    return DepartmentFactory(name="梁园区交警大队", area=tree.district, handlers=[harry])
+
+
+@pytest.fixture
+def suggestion_a(tree):
+    """A suggestion from community A waiting for assessment."""
+    return SuggestionFactory(area=tree.community_a, text="建设路口晚上没有路灯，送餐不安全")
+
+
+@pytest.fixture
+def suggestion_c(tree):
+    """A suggestion from community C, in the other district."""
+    return SuggestionFactory(area=tree.community_c, text="文化路驿站饮水机坏了")
 
 
 @pytest.fixture

@@ -95,3 +95,35 @@ class StationPhotoFactory(factory.django.DjangoModelFactory):
     station = factory.SubFactory(StationFactory)
     image = factory.django.ImageField(filename="photo.jpg", format="JPEG", width=64, height=48)
     caption = "门口"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.Department"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"部门{n}")
+
+    @factory.post_generation
+    def handlers(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.handlers.set(extracted)
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.Suggestion"
+
+    category = "suggestion"
+    text = factory.Sequence(lambda n: f"建议在路口增加电动车充电桩 {n}")
+    channel = "qr_code"
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.Task"
+
+    suggestion = factory.SubFactory(SuggestionFactory, state="accepted")
+    department = factory.SubFactory(DepartmentFactory)
+    instructions = "现场核实并整改"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=5))
