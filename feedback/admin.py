@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from feedback.models import ApiKey, CalendarDay, Department, ResponseTemplate
 
@@ -15,7 +17,17 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 @admin.register(ResponseTemplate)
 class ResponseTemplateAdmin(admin.ModelAdmin):
-    list_display = ["title", "state", "category"]
+    """Replies that pre-fill the assessment's reply boxes: a category's own come first, those
+    with no category are offered for every category."""
+
+    list_display = ["title", "state", "category", "short_text"]
+    list_filter = ["state", "category"]
+    search_fields = ["title", "text"]
+    fields = ["state", "category", "title", "text"]
+
+    @admin.display(description=_("text"))
+    def short_text(self, template):
+        return Truncator(template.text).chars(60)
 
 
 @admin.register(ApiKey)

@@ -37,3 +37,24 @@ def working_days_between(start: date, end: date) -> int:
         _is_working_day(start + timedelta(days=n), exceptions)
         for n in range(1, (end - start).days + 1)
     )
+
+
+def working_days_since(starts, end: date) -> dict[date, int]:
+    """working_days_between(start, end) for each of many `starts` with one query: the waits of a
+    page of the triage queue."""
+    starts = {start for start in starts if start < end}
+    if not starts:
+        return {}
+    first = min(starts)
+    exceptions = _exceptions(first, end)
+    remaining = sum(
+        _is_working_day(first + timedelta(days=n), exceptions)
+        for n in range(1, (end - first).days + 1)
+    )
+    waits, day = {}, first
+    while day < end:
+        if day in starts:
+            waits[day] = remaining
+        day += timedelta(days=1)
+        remaining -= _is_working_day(day, exceptions)
+    return waits

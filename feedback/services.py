@@ -166,7 +166,7 @@ def _root(suggestion: Suggestion) -> Suggestion:
     return suggestion
 
 
-def _follow(suggestion, original, state, kind, *, version, by) -> Suggestion:
+def _follow(suggestion, original, state, kind, *, version, by, **updates) -> Suggestion:
     original = _root(original)
     if original.pk == suggestion.pk:
         raise FeedbackError("original", _("A suggestion cannot follow itself."))
@@ -177,13 +177,19 @@ def _follow(suggestion, original, state, kind, *, version, by) -> Suggestion:
         state=state,
         original=original,
         assessed_at=timezone.now(),
+        **updates,
     )
     _record(suggestion, kind, by=by, text=original.tracking_code, before=before)
     return original
 
 
-def mark_duplicate(suggestion: Suggestion, original: Suggestion, *, version: int | None, by):
-    """The same matter was reported before: this one follows the original's outcome."""
+def mark_duplicate(
+    suggestion: Suggestion, original: Suggestion, *, version: int | None, by, reply: str = ""
+):
+    """The same matter was reported before: this one follows the original's outcome. An
+    optional reply tells the submitter so at once."""
+    reply = reply.strip()
+    replied = {"reply": reply, "replied_at": timezone.now()} if reply else {}
     with transaction.atomic():
         _follow(
             suggestion,
@@ -192,7 +198,10 @@ def mark_duplicate(suggestion: Suggestion, original: Suggestion, *, version: int
             Event.Kind.MARKED_DUPLICATE,
             version=version,
             by=by,
+            **replied,
         )
+        if reply:
+            _record(suggestion, Event.Kind.REPLIED, by=by, text=reply)
 
 
 def merge(suggestion: Suggestion, into: Suggestion, *, version: int | None, by):

@@ -121,13 +121,13 @@ class WorkerFilter(ScopedFilterSet):
 
     # Bounds as local midnights, so the registration-time index serves the range.
     def registered_from(self, queryset, name, day):
-        return queryset.filter(created_at__gte=_local_midnight(day))
+        return queryset.filter(created_at__gte=local_midnight(day))
 
     def registered_until(self, queryset, name, day):
-        return queryset.filter(created_at__lt=_local_midnight(day + timedelta(days=1)))
+        return queryset.filter(created_at__lt=local_midnight(day + timedelta(days=1)))
 
 
-def _local_midnight(day):
+def local_midnight(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 

@@ -5,8 +5,10 @@ view escapes the check. Objects of another area answer 404, never 403, so nothin
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from feedback.models import SuggestionPhoto
 from portal.inbox import notify
 from registry.models import ImportJob
 from tests.factories import CareVisitFactory, StationPhotoFactory
@@ -181,6 +183,41 @@ MATRIX = [
     ("stations:check_in", "station_token_a", "get", expect(200)),
     # No mobile given: the form is shown again with its error.
     ("stations:check_in", "station_token_a", "post", expect(200)),
+    ("feedback:queue", None, "get", READERS),
+    ("feedback:suggestions", None, "get", READERS),
+    ("feedback:enter", None, "get", KEEPERS),
+    # An empty form is shown again with its errors.
+    ("feedback:enter", None, "post", KEEPERS),
+    ("feedback:suggestion", "suggestion_a", "get", A_READERS),
+    (
+        "feedback:suggestion",
+        "suggestion_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, administrator=200),
+    ),
+    # An empty assessment form goes back to the suggestion's page with its errors.
+    *[
+        row
+        for name in [
+            "feedback:accept",
+            "feedback:reject",
+            "feedback:duplicate",
+            "feedback:merge",
+            "feedback:transfer",
+        ]
+        for row in [
+            (name, "suggestion_a", "get", expect(405)),
+            (name, "suggestion_a", "post", A_KEEPERS),
+            (
+                name,
+                "suggestion_c",
+                "post",
+                expect(404, anonymous=LOGIN, handler=403, official=403, administrator=200),
+            ),
+        ]
+    ],
+    ("feedback:hide_photo", "suggestion_photo_a", "get", expect(405)),
+    ("feedback:hide_photo", "suggestion_photo_a", "post", A_KEEPERS_POST),
 ]
 
 
@@ -197,6 +234,15 @@ def care_visit_a(tree, staff_a):
 @pytest.fixture
 def station_photo_a(station_a):
     return StationPhotoFactory(station=station_a)
+
+
+@pytest.fixture
+def suggestion_photo_a(suggestion_a, media):
+    return SuggestionPhoto.objects.create(
+        suggestion=suggestion_a,
+        image=ContentFile(b"photo", name="a.jpg"),
+        thumbnail=ContentFile(b"thumbnail", name="a-thumbnail.jpg"),
+    )
 
 
 @pytest.fixture

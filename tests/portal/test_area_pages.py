@@ -43,7 +43,8 @@ def test_the_area_page_uses_a_fixed_number_of_queries(
     client, tree, administrator, django_assert_max_num_queries
 ):
     client.force_login(administrator)
-    # the page's own queries, plus one per badge in the navigation (inbox, pending, care)
-    with django_assert_max_num_queries(8):
+    # the page's own queries, plus one per badge in the navigation (inbox, pending, care,
+    # suggestions waiting)
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("area_detail", args=[tree.city.code]))
     assert response.status_code == 200

@@ -48,5 +48,5 @@ def test_only_administrators_see_the_administration_link(client, tree, staff_a, 
 
 def test_home_uses_a_fixed_number_of_queries(client, tree, official, django_assert_max_num_queries):
     client.force_login(official)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("staff_home")).status_code == 200

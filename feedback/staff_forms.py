@@ -1,0 +1,188 @@
+"""Staff forms of the triage: assessing a suggestion, and entering one collected offline."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from feedback.models import OFFLINE_CHANNELS, TRACKING_LENGTH, Suggestion
+from portal.models import Area, AreaLevel
+from registry.validators import normalise_mobile, validate_mobile
+from stations.models import Station
+
+MAX_PHOTOS = 3
+
+
+class AssessmentForm(forms.Form):
+    """Carries the version of the suggestion the form was shown with: of two staff assessing at
+    once, the second is refused (feedback.services)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form is out of date: reload the page and try again."),
+            "invalid": _("This form is out of date: reload the page and try again."),
+        },
+    )
+
+
+class AcceptForm(AssessmentForm):
+    note = forms.CharField(
+        label=_("Note for the timeline"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional. The submitter sees it on the tracking page."),
+    )
+
+
+class RejectForm(AssessmentForm):
+    reply = forms.CharField(
+        label=_("Reply to the submitter"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required: say why it is not taken up. The submitter reads it."),
+        error_messages={"required": _("Write a reply to the submitter saying why.")},
+    )
+
+
+class OriginalForm(AssessmentForm):
+    """Another suggestion named by its tracking code, looked up within the user's scope."""
+
+    code = forms.CharField(label=_("Tracking code of the other suggestion"), max_length=16)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split()).upper()
+        original = (
+            Suggestion.objects.in_scope(self.user).filter(tracking_code=code).first()
+            if len(code) == TRACKING_LENGTH
+            else None
+        )
+        if original is None:
+            raise ValidationError(
+                _("No suggestion in your area has the tracking code %(code)s."),
+                params={"code": code},
+                code="unknown",
+            )
+        return original
+
+
+class DuplicateForm(OriginalForm):
+    reply = forms.CharField(
+        label=_("Reply to the submitter"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. Later the submitter also sees the outcome of the other one."),
+    )
+
+
+class MergeForm(OriginalForm):
+    pass
+
+
+class TransferForm(AssessmentForm):
+    area = forms.ModelChoiceField(label=_("Pass to"), queryset=Area.objects.none())
+    note = forms.CharField(
+        label=_("Why"),
+        required=False,
+        max_length=500,
+        help_text=_("Optional. Shown in the timeline, also to the submitter."),
+    )
+
+    def __init__(self, *args, suggestion, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = transfer_areas(suggestion, user)
+
+
+def transfer_areas(suggestion, user):
+    """Where a suggestion may be passed: its area's parent (the level above decides), and the
+    areas next to or under it that are in the user's scope. A short list at every level; further
+    moves go step by step."""
+    area = suggestion.area
+    near = Area.objects.in_scope(user).filter(parent__in=[area.pk, area.parent_id])
+    return (
+        Area.objects.filter(Q(pk=area.parent_id) | Q(pk__in=near.values("pk")))
+        .exclude(pk=area.pk)
+        .order_by("path")
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to MAX_PHOTOS photos, each checked and re-encoded without EXIF (feedback.photos)."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/*"})
+
+    def clean(self, data, initial=None):
+        files = [file for file in (data or []) if file]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(
+                _("Choose at most %(count)s photos."), params={"count": MAX_PHOTOS}, code="many"
+            )
+        if not files:
+            return []
+        from feedback.photos import prepare
+
+        prepared, errors = [], []
+        for file in files:
+            try:
+                prepared.append(prepare(file))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return prepared
+
+
+class EntryForm(forms.ModelForm):
+    """A suggestion collected offline (座谈会, a phone call, a visit), entered for the rider."""
+
+    channel = forms.ChoiceField(
+        label=_("Collected by"),
+        choices=[(channel.value, channel.label) for channel in OFFLINE_CHANNELS],
+    )
+    # Longer than the 11 stored digits: people type spaces, hyphens, +86; clean_mobile drops them.
+    mobile = forms.CharField(
+        label=_("Mobile"),
+        required=False,
+        max_length=20,
+        help_text=_("Optional. A registered worker's hazard report earns points."),
+    )
+    photos = PhotosField(
+        label=_("Photos"), required=False, help_text=_("Up to 3: JPEG, PNG, WebP or HEIC.")
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = ["channel", "category", "text", "area", "station", "address", "name", "mobile"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"name": _("Optional: the rider may stay anonymous.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        communities = Area.objects.in_scope(user).filter(level=AreaLevel.COMMUNITY)
+        self.fields["area"].queryset = communities.order_by("path")
+        self.fields["area"].label = _("Community")
+        self.fields["station"].queryset = Station.objects.in_scope(user).order_by("name")
+        self.fields["station"].help_text = _("Optional: where it was raised.")
+        if communities.count() == 1:
+            self.fields["area"].initial = communities.get()
+
+    def clean_mobile(self):
+        mobile = normalise_mobile(self.cleaned_data["mobile"])
+        if mobile:
+            validate_mobile(mobile)
+        return mobile
+
+    def details(self) -> dict:
+        """What feedback.services.submit takes as `details`."""
+        fields = ["category", "text", "address", "name", "mobile"]
+        return {field: self.cleaned_data[field] for field in fields}

@@ -1,0 +1,301 @@
+"""问题研判: the triage queue, the list of suggestions, a suggestion's page with its assessment
+(accept, reject, duplicate, merge, pass on), and suggestions staff collected offline."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from feedback import services
+from feedback.calendar import working_days_since
+from feedback.filters import SuggestionFilter
+from feedback.models import ResponseTemplate, State, Suggestion, SuggestionPhoto
+from feedback.similar import similar_open
+from feedback.staff_forms import (
+    AcceptForm,
+    DuplicateForm,
+    EntryForm,
+    MergeForm,
+    RejectForm,
+    TransferForm,
+)
+from feedback.views.tasks import task_panel
+from portal.models import AccessLog, Role
+from portal.pagination import CappedPaginator
+from portal.permissions import role_required
+from portal.privacy import mask_mobile
+from portal.scope import get_in_scope_or_404
+
+# Officials read the queue and the suggestions to report upward; community staff assess them.
+READERS = (Role.COMMUNITY_STAFF, Role.OFFICIAL, Role.ADMINISTRATOR)
+ASSESSORS = (Role.COMMUNITY_STAFF, Role.ADMINISTRATOR)
+PAGE_SIZE = 50
+# Outcomes whose reply box a response template pre-fills here (the resolution's is the tasks').
+REPLY_OUTCOMES = (State.REJECTED, State.DUPLICATE)
+
+
+def waiting(user):
+    return Suggestion.objects.in_scope(user).filter(state=State.SUBMITTED)
+
+
+def waiting_count(user) -> int:
+    return waiting(user).count()
+
+
+@role_required(*READERS)
+def queue(request):
+    """Suggestions waiting for assessment in the user's scope, the longest waiting first."""
+    rows = waiting(request.user).select_related("area", "station").order_by("queued_at", "id")
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    queued_on = {row.pk: timezone.localdate(row.queued_at) for row in page.object_list}
+    waits = working_days_since(queued_on.values(), timezone.localdate())
+    limit = settings.FEEDBACK_ASSESS_WITHIN_WORKING_DAYS
+    for row in page.object_list:
+        row.waited = waits.get(queued_on[row.pk], 0)
+        row.overdue = row.waited > limit
+    return render(
+        request,
+        "feedback/queue.html",
+        {"page": page, "limit": limit, "can_assess": request.user.role in ASSESSORS},
+    )
+
+
+@role_required(*READERS)
+def suggestion_list(request):
+    filters = SuggestionFilter(
+        request.GET, queryset=Suggestion.objects.in_scope(request.user), user=request.user
+    )
+    rows = filters.qs.select_related("area", "station").order_by("-submitted_at", "-id")
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "feedback/suggestions.html",
+        {"filters": filters, "page": page, "can_assess": request.user.role in ASSESSORS},
+    )
+
+
+def _suggestion(request, pk) -> Suggestion:
+    return get_in_scope_or_404(
+        Suggestion.objects.select_related("area__parent", "station", "original", "worker"),
+        request.user,
+        pk=pk,
+    )
+
+
+@role_required(*READERS)
+def suggestion_detail(request, pk):
+    return _page(request, _suggestion(request, pk))
+
+
+def _page(request, suggestion: Suggestion, bound: dict | None = None):
+    """The suggestion's page; `bound` holds an assessment form sent back with its errors."""
+    show_mobile = request.GET.get("mobile") == "full" and bool(suggestion.mobile)
+    if show_mobile:
+        AccessLog.record(
+            request.user,
+            AccessLog.Action.VIEWED,
+            f"{suggestion.tracking_code} mobile",
+            subject=suggestion,
+        )
+    can_assess = request.user.role in ASSESSORS
+    context = {
+        "suggestion": suggestion,
+        "mobile": suggestion.mobile if show_mobile else mask_mobile(suggestion.mobile),
+        "show_mobile": show_mobile,
+        "photos": suggestion.photos.all(),
+        "followers": suggestion.followers.select_related("area").order_by("submitted_at", "id"),
+        "events": suggestion.events.select_related("actor"),
+        "can_assess": can_assess,
+    }
+    if can_assess and (suggestion.state == State.SUBMITTED or bound):
+        context.update(_assessment(request, suggestion), **(bound or {}))
+    context.update(task_panel(request, suggestion))
+    return render(request, "feedback/suggestion.html", context)
+
+
+def _assessment(request, suggestion: Suggestion) -> dict:
+    """The assessment forms, their reply boxes pre-filled, and the similar open suggestions."""
+    templates = _reply_templates(suggestion)
+    chosen = request.GET.get("template", "")
+    replies = {
+        outcome: next(
+            (template.text for template in options if str(template.pk) == chosen),
+            options[0].text if options else "",
+        )
+        for outcome, options in templates.items()
+    }
+    version = {"version": suggestion.version}
+    original = {"code": request.GET.get("original", "")}
+    user = request.user
+    return {
+        "accept_form": AcceptForm(initial=version),
+        "reject_form": RejectForm(initial={**version, "reply": replies[State.REJECTED]}),
+        "duplicate_form": DuplicateForm(
+            initial={**version, **original, "reply": replies[State.DUPLICATE]}, user=user
+        ),
+        "merge_form": MergeForm(initial={**version, **original}, user=user),
+        "transfer_form": TransferForm(initial=version, suggestion=suggestion, user=user),
+        "reject_templates": templates[State.REJECTED],
+        "duplicate_templates": templates[State.DUPLICATE],
+        "similar": similar_open(suggestion, user),
+    }
+
+
+def _reply_templates(suggestion: Suggestion) -> dict[str, list[ResponseTemplate]]:
+    """Response templates per outcome: the suggestion's category's own first, then the general."""
+    templates = {outcome: [] for outcome in REPLY_OUTCOMES}
+    rows = ResponseTemplate.objects.filter(
+        state__in=REPLY_OUTCOMES, category__in=[suggestion.category, ""]
+    )
+    for template in sorted(rows, key=lambda row: (row.category == "", row.title)):
+        templates[template.state].append(template)
+    return templates
+
+
+def _assess(request, suggestion: Suggestion, name: str, form, change, done: str, next_page):
+    """Run one assessment with a valid form; an invalid one goes back to the page with its errors.
+    A refusal (wrong state, someone else was quicker) changes nothing and says why."""
+    if not form.is_valid():
+        return _page(request, suggestion, {name: form})
+    try:
+        change(form.cleaned_data)
+    except services.FeedbackError as error:
+        messages.warning(request, str(error))
+        return redirect("feedback:suggestion", suggestion.pk)
+    messages.success(request, done % {"code": suggestion.tracking_code})
+    return next_page
+
+
+@require_POST
+@role_required(*ASSESSORS)
+def accept(request, pk):
+    suggestion = _suggestion(request, pk)
+    return _assess(
+        request,
+        suggestion,
+        "accept_form",
+        AcceptForm(request.POST),
+        lambda data: services.accept(
+            suggestion, version=data["version"], note=data["note"], by=request.user
+        ),
+        _("Accepted %(code)s. Now split it into tasks for the departments."),
+        redirect("feedback:suggestion", suggestion.pk),
+    )
+
+
+@require_POST
+@role_required(*ASSESSORS)
+def reject(request, pk):
+    suggestion = _suggestion(request, pk)
+    return _assess(
+        request,
+        suggestion,
+        "reject_form",
+        RejectForm(request.POST),
+        lambda data: services.reject(
+            suggestion, version=data["version"], reply=data["reply"], by=request.user
+        ),
+        _("%(code)s is not taken up; the submitter can read your reply."),
+        redirect("feedback:queue"),
+    )
+
+
+@require_POST
+@role_required(*ASSESSORS)
+def duplicate(request, pk):
+    suggestion = _suggestion(request, pk)
+    return _assess(
+        request,
+        suggestion,
+        "duplicate_form",
+        DuplicateForm(request.POST, user=request.user),
+        lambda data: services.mark_duplicate(
+            suggestion,
+            data["code"],
+            version=data["version"],
+            reply=data["reply"],
+            by=request.user,
+        ),
+        _("%(code)s is marked as a duplicate and follows the other suggestion's outcome."),
+        redirect("feedback:queue"),
+    )
+
+
+@require_POST
+@role_required(*ASSESSORS)
+def merge(request, pk):
+    suggestion = _suggestion(request, pk)
+    return _assess(
+        request,
+        suggestion,
+        "merge_form",
+        MergeForm(request.POST, user=request.user),
+        lambda data: services.merge(
+            suggestion, data["code"], version=data["version"], by=request.user
+        ),
+        _("%(code)s is merged into the other suggestion, with its text and photos."),
+        redirect("feedback:queue"),
+    )
+
+
+@require_POST
+@role_required(*ASSESSORS)
+def transfer(request, pk):
+    suggestion = _suggestion(request, pk)
+    return _assess(
+        request,
+        suggestion,
+        "transfer_form",
+        TransferForm(request.POST, suggestion=suggestion, user=request.user),
+        lambda data: services.transfer(
+            suggestion, data["area"], version=data["version"], note=data["note"], by=request.user
+        ),
+        _("%(code)s is passed on and waits in that area's queue now."),
+        redirect("feedback:queue"),
+    )
+
+
+@require_POST
+@role_required(*ASSESSORS)
+def hide_photo(request, pk):
+    photo = get_in_scope_or_404(
+        SuggestionPhoto.objects.select_related("suggestion"),
+        request.user,
+        "suggestion__area",
+        pk=pk,
+    )
+    try:
+        services.hide_photo(photo, by=request.user)
+    except services.FeedbackError as error:
+        messages.warning(request, str(error))
+    else:
+        messages.success(request, _("The photo is hidden from the public tracking page."))
+    return redirect("feedback:suggestion", photo.suggestion_id)
+
+
+@role_required(*ASSESSORS)
+def enter(request):
+    """The offline channel: a suggestion heard at a forum, on the phone or on a visit."""
+    form = EntryForm(
+        request.POST if request.method == "POST" else None, request.FILES or None, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        suggestion = services.submit(
+            form.details(),
+            data["photos"],
+            channel=data["channel"],
+            area=data["area"],
+            station=data["station"],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("Entered as %(code)s. Give the rider this tracking code to follow it.")
+            % {"code": suggestion.tracking_code},
+        )
+        return redirect("feedback:suggestion", suggestion.pk)
+    return render(request, "feedback/enter.html", {"form": form})
