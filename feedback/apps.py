@@ -10,4 +10,6 @@ class FeedbackConfig(AppConfig):
         from feedback.views.triage import waiting_count
         from portal.navigation import NavItem, add
 
-        add(NavItem(_("Suggestions"), "feedback:queue", badge=waiting_count))
+        suggestions = _("Suggestions")
+        add(NavItem(_("To assess"), "feedback:queue", badge=waiting_count, group=suggestions))
+        add(NavItem(_("All suggestions"), "feedback:suggestions", group=suggestions))

@@ -88,7 +88,7 @@ class MergeForm(OriginalForm):
 class TransferForm(AssessmentForm):
     area = forms.ModelChoiceField(label=_("Pass to"), queryset=Area.objects.none())
     note = forms.CharField(
-        label=_("Why"),
+        label=_("Why it is passed on"),
         required=False,
         max_length=500,
         help_text=_("Optional. Shown in the timeline, also to the submitter."),
@@ -164,6 +164,7 @@ class EntryForm(forms.ModelForm):
         model = Suggestion
         fields = ["channel", "category", "text", "area", "station", "address", "name", "mobile"]
         widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+        labels = {"name": _("Full name")}
         help_texts = {"name": _("Optional: the rider may stay anonymous.")}
 
     def __init__(self, *args, user, **kwargs):

@@ -13,7 +13,8 @@ class RegistryConfig(AppConfig):
         from registry.views.care import due_count
         from registry.views.workers import pending_count
 
-        add(NavItem(_("To confirm"), "registry:pending", badge=pending_count))
-        add(NavItem(_("Ledger"), "registry:workers"))
-        add(NavItem(_("Care visits"), "registry:care_visits", badge=due_count))
+        registry = _("Registry")
+        add(NavItem(_("To confirm"), "registry:pending", badge=pending_count, group=registry))
+        add(NavItem(_("Ledger"), "registry:workers", group=registry))
+        add(NavItem(_("Care visits"), "registry:care_visits", badge=due_count, group=registry))
         seed_demo.connect(demo.seed, dispatch_uid="registry.demo")

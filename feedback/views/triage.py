@@ -111,7 +111,10 @@ def _page(request, suggestion: Suggestion, bound: dict | None = None):
         "can_assess": can_assess,
     }
     if can_assess and (suggestion.state == State.SUBMITTED or bound):
-        context.update(_assessment(request, suggestion), **(bound or {}))
+        context.update(_assessment(request, suggestion))
+        for name, form in (bound or {}).items():
+            context[name] = form
+            context["opened"].add(name.removesuffix("_form"))
     context.update(task_panel(request, suggestion))
     return render(request, "feedback/suggestion.html", context)
 
@@ -130,7 +133,14 @@ def _assessment(request, suggestion: Suggestion) -> dict:
     version = {"version": suggestion.version}
     original = {"code": request.GET.get("original", "")}
     user = request.user
+    # The sections shown unfolded: the usual outcomes, and the one a link asked for.
+    opened = {"accept", "reject"}
+    if original["code"]:
+        opened |= {"duplicate", "merge"}
+    if any(str(template.pk) == chosen for template in templates[State.DUPLICATE]):
+        opened.add("duplicate")
     return {
+        "opened": opened,
         "accept_form": AcceptForm(initial=version),
         "reject_form": RejectForm(initial={**version, "reply": replies[State.REJECTED]}),
         "duplicate_form": DuplicateForm(
