@@ -95,7 +95,7 @@ class Suggestion(models.Model):
     )
     address = models.CharField(_("address or place"), max_length=200, blank=True)
     # Optional: a rider may stay anonymous.
-    name = models.CharField(_("name"), max_length=30, blank=True)
+    name = models.CharField(_("submitter's name"), max_length=30, blank=True)
     mobile = models.CharField(_("mobile"), max_length=11, blank=True)
     # The registered worker with that mobile, if any: the one who earns points for a hazard.
     worker = models.ForeignKey(
