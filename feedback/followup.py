@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 # Who hears of an overdue task that reaches an area: the area's own staff and officials.
 AREA_ROLES = [Role.COMMUNITY_STAFF, Role.OFFICIAL]
+# The staff pages the messages link to (feedback:queue, feedback:suggestion, feedback:task).
+QUEUE_PATH = "/staff/feedback/"
 
 
 def follow_up(now: datetime) -> dict[str, int]:
@@ -163,8 +165,9 @@ def _assessment_reminder(suggestions: list[Suggestion]) -> Message:
         }
         for suggestion in suggestions
     ]
-    # One suggestion: straight to it; several: to the oldest, the first to assess.
-    return Message(title, "\n".join(lines), _suggestion_path(suggestions[0].pk))
+    # One suggestion: straight to it; several: the triage queue, oldest first like this list.
+    url = _suggestion_path(suggestions[0].pk) if len(suggestions) == 1 else QUEUE_PATH
+    return Message(title, "\n".join(lines), url)
 
 
 # ---------------------------------------------------------------------------------------------

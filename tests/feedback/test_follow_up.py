@@ -101,6 +101,7 @@ def test_each_assessor_gets_one_message_listing_all_their_waiting_suggestions(
     assert for_alice.title.startswith("2 suggestions have waited")
     assert for_alice.body.splitlines()[0].startswith(f"{a2.tracking_code}, Hazard snapshot")
     assert a1.tracking_code in for_alice.body and b1.tracking_code not in for_alice.body
+    assert for_alice.url == "/staff/feedback/"  # the triage queue
     [for_bob] = inbox(staff_b)
     assert for_bob.body.startswith(b1.tracking_code)
     [for_steve] = inbox(street_staff)
