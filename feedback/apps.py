@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Suggestions and department tasks")
+
+    def ready(self):
+        from feedback import demo
+        from portal.signals import seed_demo
+
+        seed_demo.connect(demo.seed, dispatch_uid="feedback.demo")
