@@ -354,17 +354,19 @@ class NewRequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        has_lat, has_long = data.get("lat") is not None, data.get("long") is not None
+        if len(self.name()) > Suggestion._meta.get_field("name").max_length:
+            raise ValidationError(_("first_name and last_name together are too long."))
+        if {"lat", "long", "address_string"} & set(self.errors):
+            return data
+        has_lat, has_long = data["lat"] is not None, data["long"] is not None
         if has_lat != has_long:
             raise ValidationError(_("Send both lat and long, or neither."))
-        if not (has_lat or data.get("address_string")) and "lat" not in self.errors:
+        if not (has_lat or data["address_string"]):
             if data.get("address_id"):
                 raise ValidationError(
                     _("address_id is not supported here: send lat and long, or address_string.")
                 )
             raise ValidationError(_("Send a location: lat and long, or address_string."))
-        if len(self.name()) > Suggestion._meta.get_field("name").max_length:
-            raise ValidationError(_("first_name and last_name together are too long."))
         return data
 
     def name(self) -> str:
