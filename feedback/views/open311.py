@@ -33,7 +33,11 @@ def api(*methods: str):
                 )
                 response["Allow"] = ", ".join(methods)
                 return response
-            return view(request, fmt, *args, **kwargs)
+            response = view(request, fmt, *args, **kwargs)
+            if request.method == "GET":
+                # Public data: a web application on another site may read it too.
+                response["Access-Control-Allow-Origin"] = "*"
+            return response
 
         return wrapped
 

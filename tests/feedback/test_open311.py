@@ -196,6 +196,12 @@ def test_an_unknown_service_code_is_404_in_the_errors_format(client, fmt):
     assert error_codes(client.get(url("service", fmt, "pothole")), fmt, 404) == ["404"]
 
 
+def test_anyone_may_read_from_another_site_but_not_post(client, key):
+    assert client.get(url("services", "json"))["Access-Control-Allow-Origin"] == "*"
+    posted = client.post(url("requests", "json"), {**GOOD, "api_key": key})
+    assert posted.status_code == 200 and "Access-Control-Allow-Origin" not in posted
+
+
 def test_an_unknown_format_is_not_served(client):
     assert client.get("/open311/v2/services.html").status_code == 404
 
