@@ -56,7 +56,7 @@ def discovery(request, fmt):
     return open311.render(
         {
             "changeset": open311.CHANGESET,
-            "contact": _("Ask the administrators of this portal (暖新 Portal)."),
+            "contact": _("Ask the administrators of this portal."),
             "key_service": _(
                 "Ask the portal's administrators for an API key, naming your application and "
                 "the area whose requests it files."
@@ -92,7 +92,8 @@ def service_definition(request, fmt, code):
 def requests(request, fmt):
     if request.method == "POST":
         return _create(request, fmt)
-    query = open311.RequestQuery(request.GET)
+    # The spec lets a list parameter be repeated as well as comma-separated.
+    query = open311.RequestQuery({key: ",".join(values) for key, values in request.GET.lists()})
     if not query.is_valid():
         return open311.form_errors(fmt, query)
     found = [open311.service_request(suggestion) for suggestion in query.requests()]

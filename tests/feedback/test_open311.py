@@ -371,6 +371,7 @@ def test_filters_by_service_code_status_and_dates(client, tree, staff_a):
     assert listed(client, status="open") == [hazard.public_id]
     assert listed(client, status="closed") == [need.public_id, helps.public_id]
     assert listed(client, status="open,closed") == listed(client)
+    assert listed(client, service_code=["need", "help"]) == [need.public_id, helps.public_id]
     week_ago = (now - timedelta(days=7)).astimezone(ZoneInfo("UTC"))
     assert listed(client, start_date=week_ago.strftime("%Y-%m-%dT%H:%M:%SZ")) == [hazard.public_id]
     end = timezone.localtime(now - timedelta(days=20)).isoformat(timespec="seconds")
@@ -456,6 +457,20 @@ def test_an_unknown_request_or_token_is_404(client, fmt):
 def test_a_token_gives_the_request_id(client, worked_on, fmt):
     (answer,) = read(client.get(url("token", fmt, worked_on.public_id)), fmt)
     assert answer == {"service_request_id": worked_on.public_id, "token": worked_on.public_id}
+
+
+def test_undecodable_bytes_and_odd_requests_are_never_a_500(client, key):
+    bodies = [b"description=%FF%FE&service_code=need&address_string=x", b"\xff\xfe", b"=&&=="]
+    for body in bodies:
+        response = client.generic(
+            "POST",
+            f"{url('requests', 'json')}?api_key={key}",
+            body,
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code in (200, 400)
+    assert client.get(url("requests", "json") + "?status=%FF&start_date=%00").status_code == 400
+    assert client.get(url("request", "json", "%FF")).status_code == 404
 
 
 def test_markup_and_control_characters_come_back_escaped_and_well_formed(client, tree):
