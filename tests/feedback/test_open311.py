@@ -646,6 +646,8 @@ def test_an_administrator_makes_a_key_in_admin_sees_it_once_and_revokes_it(
     administrator.is_staff = administrator.is_superuser = True
     administrator.save()
     client.force_login(administrator)
+    add_page = client.get(reverse("admin:feedback_apikey_add")).content.decode()
+    assert 'name="name"' in add_page and 'name="prefix"' not in add_page
     response = client.post(
         reverse("admin:feedback_apikey_add"),
         {"name": "骑手帮 App", "area": tree.community_a.pk},
@@ -657,8 +659,12 @@ def test_an_administrator_makes_a_key_in_admin_sees_it_once_and_revokes_it(
     assert (key.name, key.area, key.created_by) == ("骑手帮 App", tree.community_a, administrator)
     assert raw.startswith(key.prefix) and raw not in key.key_hash
     assert apikeys.authenticate(raw) == key
-    page = client.get(reverse("admin:feedback_apikey_change", args=[key.pk]))
-    assert raw not in page.content.decode()
+    for page in [
+        client.get(reverse("admin:feedback_apikey_change", args=[key.pk])),
+        client.get(reverse("admin:feedback_apikey_changelist"), {"q": key.prefix}),
+    ]:
+        assert page.status_code == 200
+        assert key.prefix in page.content.decode() and raw not in page.content.decode()
     client.post(
         reverse("admin:feedback_apikey_changelist"),
         {"action": "revoke", "_selected_action": [key.pk]},
