@@ -70,6 +70,11 @@ class Suggestion(models.Model):
     tracking_code = models.CharField(
         _("tracking code"), max_length=16, unique=True, default=new_tracking_code, editable=False
     )
+    # The Open311 service_request_id: public, unlike the tracking code, which lets whoever holds it
+    # rate or reopen the suggestion.
+    public_id = models.CharField(
+        _("public id"), max_length=16, unique=True, default=new_tracking_code, editable=False
+    )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     text = models.TextField(_("what happened or what is needed"), max_length=4000)
     state = models.CharField(

@@ -181,6 +181,19 @@ MATRIX = [
     ("stations:check_in", "station_token_a", "get", expect(200)),
     # No mobile given: the form is shown again with its error.
     ("stations:check_in", "station_token_a", "post", expect(200)),
+    # Open311 GeoReport v2 is public; posting a request needs an API key, whoever is logged in.
+    *[
+        (name, "open311_xml", "get", expect(200))
+        for name in [
+            "feedback:open311_discovery",
+            "feedback:open311_services",
+            "feedback:open311_requests",
+        ]
+    ],
+    ("feedback:open311_requests", "open311_xml", "post", expect(403)),
+    ("feedback:open311_service", "open311_service_hazard", "get", expect(200)),
+    ("feedback:open311_request", "open311_request_a", "get", expect(200)),
+    ("feedback:open311_token", "open311_request_a", "get", expect(200)),
 ]
 
 
@@ -211,6 +224,22 @@ def import_job_a(tree, staff_a):
 def station_token_a(station_a):
     """The QR token of a station in community A (public URLs carry the token, not the id)."""
     return station_a.token
+
+
+@pytest.fixture
+def open311_xml():
+    """The arguments of an Open311 resource's URL: its format."""
+    return ["xml"]
+
+
+@pytest.fixture
+def open311_service_hazard():
+    return ["hazard", "json"]
+
+
+@pytest.fixture
+def open311_request_a(suggestion_a):
+    return [suggestion_a.public_id, "xml"]
 
 
 def url_names(patterns, namespace=""):
@@ -248,7 +277,8 @@ def test_permission_matrix(client, request, tree, name, obj, method, persona, ex
         args = [getattr(tree, obj).code]
     else:
         value = request.getfixturevalue(obj)
-        args = [value if isinstance(value, str) else value.id]
+        # A fixture gives the URL's arguments, or one object (its id) or string.
+        args = value if isinstance(value, list) else [getattr(value, "id", value)]
     url = reverse(name, args=args)
     response = getattr(client, method)(url)
     if expected == LOGIN:
