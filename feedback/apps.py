@@ -7,9 +7,12 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Suggestions and department tasks")
 
     def ready(self):
+        from feedback import demo
         from feedback.views.triage import waiting_count
         from portal.navigation import NavItem, add
+        from portal.signals import seed_demo
 
+        seed_demo.connect(demo.seed, dispatch_uid="feedback.demo")
         suggestions = _("Suggestions")
         add(NavItem(_("To assess"), "feedback:queue", badge=waiting_count, group=suggestions))
         add(NavItem(_("All suggestions"), "feedback:suggestions", group=suggestions))
