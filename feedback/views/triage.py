@@ -79,7 +79,7 @@ def suggestion_list(request):
 
 def _suggestion(request, pk) -> Suggestion:
     return get_in_scope_or_404(
-        Suggestion.objects.select_related("area__parent", "station", "original", "worker"),
+        Suggestion.objects.select_related("area", "station", "original", "worker"),
         request.user,
         pk=pk,
     )
@@ -165,9 +165,11 @@ def _reply_templates(suggestion: Suggestion) -> dict[str, list[ResponseTemplate]
     return templates
 
 
-def _assess(request, suggestion: Suggestion, name: str, form, change, done: str, next_page):
+def _assess(request, suggestion: Suggestion, name: str, form, change, done: str, finished=True):
     """Run one assessment with a valid form; an invalid one goes back to the page with its errors.
-    A refusal (wrong state, someone else was quicker) changes nothing and says why."""
+    A refusal (wrong state, someone else was quicker) changes nothing and says why. When the
+    suggestion is `finished` with, the queue shows the next one; an accepted one stays open for
+    its tasks."""
     if not form.is_valid():
         return _page(request, suggestion, {name: form})
     try:
@@ -176,7 +178,9 @@ def _assess(request, suggestion: Suggestion, name: str, form, change, done: str,
         messages.warning(request, str(error))
         return redirect("feedback:suggestion", suggestion.pk)
     messages.success(request, done % {"code": suggestion.tracking_code})
-    return next_page
+    return (
+        redirect("feedback:queue") if finished else redirect("feedback:suggestion", suggestion.pk)
+    )
 
 
 @require_POST
@@ -192,7 +196,7 @@ def accept(request, pk):
             suggestion, version=data["version"], note=data["note"], by=request.user
         ),
         _("Accepted %(code)s. Now split it into tasks for the departments."),
-        redirect("feedback:suggestion", suggestion.pk),
+        finished=False,
     )
 
 
@@ -209,7 +213,6 @@ def reject(request, pk):
             suggestion, version=data["version"], reply=data["reply"], by=request.user
         ),
         _("%(code)s is not taken up; the submitter can read your reply."),
-        redirect("feedback:queue"),
     )
 
 
@@ -230,7 +233,6 @@ def duplicate(request, pk):
             by=request.user,
         ),
         _("%(code)s is marked as a duplicate and follows the other suggestion's outcome."),
-        redirect("feedback:queue"),
     )
 
 
@@ -247,7 +249,6 @@ def merge(request, pk):
             suggestion, data["code"], version=data["version"], by=request.user
         ),
         _("%(code)s is merged into the other suggestion, with its text and photos."),
-        redirect("feedback:queue"),
     )
 
 
@@ -264,7 +265,6 @@ def transfer(request, pk):
             suggestion, data["area"], version=data["version"], note=data["note"], by=request.user
         ),
         _("%(code)s is passed on and waits in that area's queue now."),
-        redirect("feedback:queue"),
     )
 
 
