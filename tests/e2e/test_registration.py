@@ -37,6 +37,7 @@ def test_a_rider_registers_from_the_qr_link_on_a_phone(new_page, tree):
 def test_staff_confirm_a_registration_from_the_queue(new_page, tree, staff_a, worker_a):
     page = new_page(DESKTOP)
     log_in(page, "alice", PASSWORD)
+    page.locator("nav .dropdown", has_text="待确认登记").locator(".dropdown-toggle").click()
     page.get_by_role("navigation").get_by_role("link", name="待确认登记").click()
     assert page.get_by_role("cell", name="138****0001").is_visible()
     screenshot(page, "pending-1280")
