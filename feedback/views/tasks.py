@@ -36,7 +36,7 @@ PAGE_SIZE = 50
 # ?state= of the task list: open and overdue ones by due date, the oldest first; done ones by
 # when they were done, the latest first.
 STATES = {
-    "open": gettext_lazy("Open"),
+    "open": gettext_lazy("In progress"),
     "overdue": gettext_lazy("Overdue"),
     "done": gettext_lazy("Done"),
 }

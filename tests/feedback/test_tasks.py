@@ -712,6 +712,30 @@ def test_staff_see_the_departments_that_serve_their_area_and_count_only_its_task
     assert response.context["tree"][0].department.open_tasks == 0
 
 
+def test_the_department_tree_uses_the_same_number_of_queries_for_3_or_30_departments(
+    client, tree, accepted_a, official, django_assert_max_num_queries
+):
+    def add(count):
+        parent = None
+        for _n in range(count):
+            parent = DepartmentFactory(
+                area=tree.district,
+                parent=parent,
+                handlers=[UserFactory(role=Role.DEPARTMENT_HANDLER, area=tree.district)],
+            )
+            TaskFactory(suggestion=accepted_a, department=parent)
+
+    client.force_login(official)
+    # session, user, its area, departments with their counts, handlers, inbox badge
+    add(3)
+    with django_assert_max_num_queries(6):
+        client.get(reverse("feedback:departments"))
+    add(27)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("feedback:departments"))
+    assert response.text.count("1 open task<") == 30
+
+
 def test_a_department_cannot_be_put_under_its_own_sub_department(tree, department_x):
     team = DepartmentFactory(name="稽查中队", area=tree.district, parent=department_x)
     data = {"name": department_x.name, "area": tree.district.pk, "parent": team.pk, "active": "on"}
