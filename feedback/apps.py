@@ -7,7 +7,10 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Suggestions and department tasks")
 
     def ready(self):
+        from feedback import demo
         from feedback.views.tasks import waiting_count
         from portal.navigation import NavItem, add
+        from portal.signals import seed_demo
 
+        seed_demo.connect(demo.seed, dispatch_uid="feedback.demo")
         add(NavItem(_("Department tasks"), "feedback:tasks", badge=waiting_count))

@@ -120,7 +120,7 @@ def submit(
             SuggestionPhoto.objects.create(
                 suggestion=suggestion, image=photo.display, thumbnail=photo.thumbnail
             )
-        _record(suggestion, Event.Kind.SUBMITTED, by=by, text=suggestion.get_channel_display())
+        _record(suggestion, Event.Kind.SUBMITTED, by=by)
     return suggestion
 
 

@@ -1,11 +1,40 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from feedback.views import tasks
+from feedback.views import open311, tasks
 
 app_name = "feedback"
 
-# Each part of the loop adds its own lines.
+
+class FormatConverter:
+    """An Open311 resource's format: services.xml or services.json."""
+
+    regex = "xml|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(FormatConverter, "format")
+
 urlpatterns = [
+    # Open311 GeoReport v2 (docs/OPEN311.md).
+    path("open311/v2/discovery.<format:fmt>", open311.discovery, name="open311_discovery"),
+    path("open311/v2/services.<format:fmt>", open311.services, name="open311_services"),
+    path(
+        "open311/v2/services/<str:code>.<format:fmt>",
+        open311.service_definition,
+        name="open311_service",
+    ),
+    path("open311/v2/requests.<format:fmt>", open311.requests, name="open311_requests"),
+    path(
+        "open311/v2/requests/<str:public_id>.<format:fmt>",
+        open311.service_request,
+        name="open311_request",
+    ),
+    path("open311/v2/tokens/<str:token>.<format:fmt>", open311.token, name="open311_token"),
     # 任务分解 on the suggestion page, the handlers' tasks, the department tree (views/tasks.py).
     path("staff/feedback/suggestions/<int:pk>/tasks/add/", tasks.add_task, name="add_task"),
     path("staff/feedback/suggestions/<int:pk>/resolve/", tasks.resolve, name="resolve"),

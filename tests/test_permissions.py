@@ -189,6 +189,19 @@ MATRIX = [
     ("stations:check_in", "station_token_a", "get", expect(200)),
     # No mobile given: the form is shown again with its error.
     ("stations:check_in", "station_token_a", "post", expect(200)),
+    # Open311 GeoReport v2 is public; posting a request needs an API key, whoever is logged in.
+    *[
+        (name, "open311_xml", "get", expect(200))
+        for name in [
+            "feedback:open311_discovery",
+            "feedback:open311_services",
+            "feedback:open311_requests",
+        ]
+    ],
+    ("feedback:open311_requests", "open311_xml", "post", expect(403)),
+    ("feedback:open311_service", "open311_service_hazard", "get", expect(200)),
+    ("feedback:open311_request", "open311_request_a", "get", expect(200)),
+    ("feedback:open311_token", "open311_request_a", "get", expect(200)),
     # 任务分解 on the suggestion page: empty forms go back to it with a message.
     *[
         row
@@ -262,6 +275,22 @@ def station_token_a(station_a):
     return station_a.token
 
 
+@pytest.fixture
+def open311_xml():
+    """The arguments of an Open311 resource's URL: its format."""
+    return ["xml"]
+
+
+@pytest.fixture
+def open311_service_hazard():
+    return ["hazard", "json"]
+
+
+@pytest.fixture
+def open311_request_a(suggestion_a):
+    return [suggestion_a.public_id, "xml"]
+
+
 def url_names(patterns, namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -297,7 +326,8 @@ def test_permission_matrix(client, request, tree, name, obj, method, persona, ex
         args = [getattr(tree, obj).code]
     else:
         value = request.getfixturevalue(obj)
-        args = [value if isinstance(value, str) else value.id]
+        # A fixture gives the URL's arguments, or one object (its id) or string.
+        args = value if isinstance(value, list) else [getattr(value, "id", value)]
     url = reverse(name, args=args)
     response = getattr(client, method)(url)
     if expected == LOGIN:
