@@ -8,9 +8,9 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from feedback import demo
-        from feedback.views.tasks import waiting_count
+        from feedback.views.tasks import open_task_count
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
 
         seed_demo.connect(demo.seed, dispatch_uid="feedback.demo")
-        add(NavItem(_("Department tasks"), "feedback:tasks", badge=waiting_count))
+        add(NavItem(_("Department tasks"), "feedback:tasks", badge=open_task_count))

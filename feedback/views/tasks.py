@@ -301,7 +301,7 @@ def departments(request):
     return render(request, "feedback/task_departments.html", {"tree": _tree(rows)})
 
 
-def waiting_count(user) -> int | None:
+def open_task_count(user) -> int | None:
     """The navigation badge: a handler's open tasks. Other staff meet tasks on the suggestions
     they assess, and their pages spend no query on it."""
     if user.role != Role.DEPARTMENT_HANDLER:
