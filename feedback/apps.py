@@ -8,6 +8,7 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from feedback import demo
+        from feedback.views.tasks import open_task_count
         from feedback.views.triage import waiting_count
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
@@ -16,3 +17,8 @@ class FeedbackConfig(AppConfig):
         suggestions = _("Suggestions")
         add(NavItem(_("To assess"), "feedback:queue", badge=waiting_count, group=suggestions))
         add(NavItem(_("All suggestions"), "feedback:suggestions", group=suggestions))
+        add(
+            NavItem(
+                _("Department tasks"), "feedback:tasks", badge=open_task_count, group=suggestions
+            )
+        )

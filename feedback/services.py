@@ -378,5 +378,6 @@ def hide_photo(photo: SuggestionPhoto, *, by) -> None:
 
 def assessors_of(area: Area):
     """Community staff whose scope holds `area`: those who assess its suggestions."""
-    ancestor_ids = [int(part) for part in area.path.strip("/").split("/")]
-    return User.objects.filter(role=Role.COMMUNITY_STAFF, is_active=True, area_id__in=ancestor_ids)
+    return User.objects.filter(
+        role=Role.COMMUNITY_STAFF, is_active=True, area_id__in=area.path_ids()
+    )

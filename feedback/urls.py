@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from feedback.views import open311, triage
+from feedback.views import open311, tasks, triage
 
 app_name = "feedback"
 
@@ -46,4 +46,12 @@ urlpatterns = [
     path("staff/feedback/suggestions/<int:pk>/merge/", triage.merge, name="merge"),
     path("staff/feedback/suggestions/<int:pk>/transfer/", triage.transfer, name="transfer"),
     path("staff/feedback/photos/<int:pk>/hide/", triage.hide_photo, name="hide_photo"),
+    # 任务分解 on the suggestion page, the handlers' tasks, the department tree (views/tasks.py).
+    path("staff/feedback/suggestions/<int:pk>/tasks/add/", tasks.add_task, name="add_task"),
+    path("staff/feedback/suggestions/<int:pk>/resolve/", tasks.resolve, name="resolve"),
+    path("staff/feedback/tasks/", tasks.task_list, name="tasks"),
+    path("staff/feedback/tasks/<int:pk>/", tasks.task_detail, name="task"),
+    path("staff/feedback/tasks/<int:pk>/note/", tasks.task_note, name="task_note"),
+    path("staff/feedback/tasks/<int:pk>/done/", tasks.task_done, name="task_done"),
+    path("staff/feedback/departments/", tasks.departments, name="departments"),
 ]

@@ -11,7 +11,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from feedback.models import SuggestionPhoto
 from portal.inbox import notify
 from registry.models import ImportJob
-from tests.factories import CareVisitFactory, StationPhotoFactory
+from tests.factories import (
+    CareVisitFactory,
+    StationPhotoFactory,
+    SuggestionFactory,
+    TaskFactory,
+)
+from tests.feedback import stand_in
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
@@ -28,6 +34,8 @@ KEEPERS = expect(200, anonymous=LOGIN, handler=403, official=403)  # LEDGER_KEEP
 A_READERS = expect(200, anonymous=LOGIN, staff_b=404, handler=403)
 A_KEEPERS = expect(200, anonymous=LOGIN, staff_b=404, handler=403, official=403)
 A_KEEPERS_POST = expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403)
+# A department task's handlers (hank) and administrators, posting an empty form.
+WORKERS_POST = expect(403, anonymous=LOGIN, handler=302, administrator=302)
 
 # (url name, object in the URL (a fixture or an area of the tree) or None, method,
 #  expected status per persona)
@@ -231,6 +239,31 @@ MATRIX = [
     ("feedback:open311_service", "open311_service_hazard", "get", expect(200)),
     ("feedback:open311_request", "open311_request_a", "get", expect(200)),
     ("feedback:open311_token", "open311_request_a", "get", expect(200)),
+    # 任务分解 on the suggestion page: empty forms go back to it with a message.
+    *[
+        row
+        for name in ["feedback:add_task", "feedback:resolve"]
+        for row in [
+            (name, "accepted_suggestion_a", "get", expect(405)),
+            (name, "accepted_suggestion_a", "post", A_KEEPERS_POST),
+        ]
+    ],
+    ("feedback:tasks", None, "get", STAFF),
+    ("feedback:departments", None, "get", READERS),
+    # Department X's task in community A: hank handles X; the sibling community's staff get 404.
+    ("feedback:task", "task_a", "get", expect(200, anonymous=LOGIN, staff_b=404)),
+    # Department Y's task in community A: not hank's.
+    ("feedback:task", "task_y_a", "get", expect(200, anonymous=LOGIN, staff_b=404, handler=404)),
+    # Only the task's department handlers and administrators write on it; other staff read it.
+    *[
+        row
+        for name in ["feedback:task_note", "feedback:task_done"]
+        for row in [
+            (name, "task_a", "get", expect(405)),
+            (name, "task_a", "post", WORKERS_POST),
+            (name, "task_y_a", "post", {**WORKERS_POST, "handler": 404}),
+        ]
+    ],
 ]
 
 
@@ -264,6 +297,22 @@ def import_job_a(tree, staff_a):
     return ImportJob.objects.create(
         uploaded_by=staff_a, area=tree.community_a, original_name="a.xlsx", status="read"
     )
+
+
+@pytest.fixture
+def accepted_suggestion_a(tree, settings):
+    stand_in.use_if_missing(settings)  # the task views redirect to the suggestion page
+    return SuggestionFactory(area=tree.community_a, state="accepted")
+
+
+@pytest.fixture
+def task_a(accepted_suggestion_a, department_x):
+    return TaskFactory(suggestion=accepted_suggestion_a, department=department_x)
+
+
+@pytest.fixture
+def task_y_a(accepted_suggestion_a, department_y):
+    return TaskFactory(suggestion=accepted_suggestion_a, department=department_y)
 
 
 @pytest.fixture
