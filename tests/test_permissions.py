@@ -181,6 +181,21 @@ MATRIX = [
     ("stations:check_in", "station_token_a", "get", expect(200)),
     # No mobile given: the form is shown again with its error.
     ("stations:check_in", "station_token_a", "post", expect(200)),
+    # The rider's suggestion form and tracking page: public. Without a community the form first
+    # asks for one; posts without their fields show the form again with its errors.
+    ("feedback:suggest", None, "get", expect(200)),
+    ("feedback:station_suggest", "station_token_a", "get", expect(200)),
+    ("feedback:station_suggest", "station_token_a", "post", expect(200)),
+    ("feedback:track_lookup", None, "get", expect(200)),
+    ("feedback:track", "tracking_code_a", "get", expect(200)),
+    *[
+        row
+        for name in ["feedback:rate", "feedback:reopen"]
+        for row in [
+            (name, "tracking_code_a", "get", expect(405)),
+            (name, "tracking_code_a", "post", expect(200)),
+        ]
+    ],
 ]
 
 
@@ -211,6 +226,12 @@ def import_job_a(tree, staff_a):
 def station_token_a(station_a):
     """The QR token of a station in community A (public URLs carry the token, not the id)."""
     return station_a.token
+
+
+@pytest.fixture
+def tracking_code_a(suggestion_a):
+    """The tracking code of a suggestion in community A (the public key to it)."""
+    return suggestion_a.tracking_code
 
 
 def url_names(patterns, namespace=""):
