@@ -162,7 +162,7 @@ class RatingForm(forms.Form):
             (1, _("★ Not at all satisfied")),
         ],
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
         error_messages={
             "required": _("Choose from 1 to 5 stars."),
             "invalid_choice": _("Choose from 1 to 5 stars."),

@@ -170,7 +170,7 @@ def _track_page(request, suggestion, *, rating_form=None, reopen_form=None):
             "events": suggestion.events.filter(public=True),
             "photos": suggestion.photos.filter(hidden=False),
             "followed": followed,
-            "followed_explanation": explain(followed.state) if followed else "",
+            "followed_explanation": explain(followed.state, follower=True) if followed else "",
             "followed_events": followed.events.filter(public=True) if followed else [],
             "rating_form": (rating_form or RatingForm()) if resolved else None,
             "reopen_form": (reopen_form or ReopenForm()) if resolved else None,
@@ -178,7 +178,10 @@ def _track_page(request, suggestion, *, rating_form=None, reopen_form=None):
     )
 
 
-def explain(state: str) -> str:
+def explain(state: str, *, follower=False) -> str:
+    """The state in plain words; a follower's submitter cannot rate the original's outcome."""
+    if follower and state == State.RESOLVED:
+        return _("The work is done. Read the reply.")
     return STATE_EXPLANATIONS[state] % {"days": settings.FEEDBACK_ASSESS_WITHIN_WORKING_DAYS}
 
 
