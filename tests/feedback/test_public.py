@@ -436,3 +436,18 @@ def test_a_suggestion_that_is_not_resolved_cannot_be_rated_or_reopened(english, 
     reopen(english, suggestion_a, comment="没解决")
     suggestion_a.refresh_from_db()
     assert suggestion_a.state == State.SUBMITTED and suggestion_a.rating is None
+
+
+@pytest.mark.services
+def test_on_postgresql_and_redis_the_limits_bite_and_the_tracking_page_stays_small(
+    english, station, settings, django_assert_max_num_queries
+):
+    settings.FEEDBACK_SUBMISSIONS_PER_ADDRESS = 1
+    assert english.post(station_form(station), data(photos=[photo()])).status_code == 302
+    assert english.post(station_form(station), data()).status_code == 429
+    suggestion = Suggestion.objects.get()
+    with django_assert_max_num_queries(3):
+        assert track(english, suggestion).status_code == 200
+    for _ in range(30):
+        english.get(reverse("feedback:track", args=["ABCDEFGHJK"]))
+    assert track(english, suggestion).status_code == 429
