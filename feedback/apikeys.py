@@ -14,11 +14,16 @@ def _hash(raw: str) -> str:
 
 def create_key(name: str, area, *, by=None) -> tuple[ApiKey, str]:
     """A new key for a client; the raw key is returned once and never stored."""
+    key = ApiKey(name=name, area=area, created_by=by)
+    return key, issue(key)
+
+
+def issue(key: ApiKey) -> str:
+    """Give an unsaved key (the admin's add form) its secret and save it; returns the raw key."""
     raw = secrets.token_urlsafe(30)
-    key = ApiKey.objects.create(
-        name=name, area=area, prefix=raw[:8], key_hash=_hash(raw), created_by=by
-    )
-    return key, raw
+    key.prefix, key.key_hash = raw[:8], _hash(raw)
+    key.save()
+    return raw
 
 
 def authenticate(raw: str) -> ApiKey | None:
@@ -35,5 +40,7 @@ def authenticate(raw: str) -> ApiKey | None:
     return key
 
 
-def revoke(key: ApiKey) -> None:
-    ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def revoke(key: ApiKey) -> bool:
+    """Refuse the key from now on; False if it was already revoked."""
+    live = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True)
+    return live.update(revoked_at=timezone.now()) == 1

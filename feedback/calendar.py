@@ -16,16 +16,21 @@ def _is_working_day(day: date, exceptions: dict[date, bool]) -> bool:
     return exceptions.get(day, day.weekday() < 5)
 
 
-def add_working_days(start: date, days: int) -> date:
-    """The date `days` working days after `start` (start itself does not count)."""
+def next_working_days(start: date, count: int) -> list[date]:
+    """The first `count` working days after `start`, in order (start itself does not count)."""
     # Long holidays (Spring Festival) are at most ~9 days off in a row: read ahead generously.
-    exceptions = _exceptions(start, start + timedelta(days=days * 2 + 30))
-    day = start
-    while days > 0:
+    exceptions = _exceptions(start, start + timedelta(days=count * 2 + 30))
+    days, day = [], start
+    while len(days) < count:
         day += timedelta(days=1)
         if _is_working_day(day, exceptions):
-            days -= 1
-    return day
+            days.append(day)
+    return days
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (start itself does not count)."""
+    return next_working_days(start, days)[-1] if days > 0 else start
 
 
 def working_days_between(start: date, end: date) -> int:

@@ -70,6 +70,11 @@ class Suggestion(models.Model):
     tracking_code = models.CharField(
         _("tracking code"), max_length=16, unique=True, default=new_tracking_code, editable=False
     )
+    # The Open311 service_request_id: public, unlike the tracking code, which lets whoever holds it
+    # rate or reopen the suggestion.
+    public_id = models.CharField(
+        _("public id"), max_length=16, unique=True, default=new_tracking_code, editable=False
+    )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     text = models.TextField(_("what happened or what is needed"), max_length=4000)
     state = models.CharField(
@@ -95,7 +100,7 @@ class Suggestion(models.Model):
     )
     address = models.CharField(_("address or place"), max_length=200, blank=True)
     # Optional: a rider may stay anonymous.
-    name = models.CharField(_("name"), max_length=30, blank=True)
+    name = models.CharField(_("submitter's name"), max_length=30, blank=True)
     mobile = models.CharField(_("mobile"), max_length=11, blank=True)
     # The registered worker with that mobile, if any: the one who earns points for a hazard.
     worker = models.ForeignKey(

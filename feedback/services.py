@@ -120,7 +120,7 @@ def submit(
             SuggestionPhoto.objects.create(
                 suggestion=suggestion, image=photo.display, thumbnail=photo.thumbnail
             )
-        _record(suggestion, Event.Kind.SUBMITTED, by=by, text=suggestion.get_channel_display())
+        _record(suggestion, Event.Kind.SUBMITTED, by=by)
     return suggestion
 
 
@@ -369,5 +369,6 @@ def hide_photo(photo: SuggestionPhoto, *, by) -> None:
 
 def assessors_of(area: Area):
     """Community staff whose scope holds `area`: those who assess its suggestions."""
-    ancestor_ids = [int(part) for part in area.path.strip("/").split("/")]
-    return User.objects.filter(role=Role.COMMUNITY_STAFF, is_active=True, area_id__in=ancestor_ids)
+    return User.objects.filter(
+        role=Role.COMMUNITY_STAFF, is_active=True, area_id__in=area.path_ids()
+    )

@@ -1,8 +1,15 @@
-"""The staff in-portal inbox: any app leaves a message for a staff member with `notify`."""
+"""The staff in-portal inbox: any app leaves a message for a staff member with `notify`, and
+sends it by e-mail too with `email`."""
 
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
 from django.utils import timezone
 
 from portal.models import Notification
+
+logger = logging.getLogger(__name__)
 
 
 def notify(user, title: str, body: str = "", url: str = "") -> Notification:
@@ -13,6 +20,18 @@ def notify(user, title: str, body: str = "", url: str = "") -> Notification:
         body=body,
         url=url,
     )
+
+
+def email(user, title: str, body: str, url: str = "") -> None:
+    """Send the message to `user`'s e-mail address too, if they have one. The inbox message is
+    already saved: a failed e-mail is logged (without the address) and stops nothing else."""
+    if not user.email:
+        return
+    link = f"\n\n{settings.SITE_URL}{url}" if url else ""
+    try:
+        send_mail(title, f"{body}{link}", None, [user.email])
+    except Exception as error:
+        logger.warning("e-mail to staff user %s failed (%s)", user.pk, type(error).__name__)
 
 
 def unread_count(user) -> int:

@@ -110,9 +110,13 @@ class Area(models.Model):
         if self.pk and self.parent.path.startswith(self.path or "\0"):
             raise ValidationError({"parent": _("An area cannot be moved under itself.")})
 
+    def path_ids(self) -> list[int]:
+        """Ids from the top area down to this one, inclusive, read from the path (no query)."""
+        return [int(part) for part in self.path.strip("/").split("/")]
+
     def ancestors(self):
         """From the top area down to this one, inclusive."""
-        ids = [int(part) for part in self.path.strip("/").split("/")]
+        ids = self.path_ids()
         by_id = {area.id: area for area in Area.objects.filter(id__in=ids)}
         return [by_id[i] for i in ids]
 

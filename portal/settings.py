@@ -227,6 +227,8 @@ FEEDBACK_PHOTO_MAX_PIXELS = env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_
 # Public suggestions per hour from one client address, and per mobile number.
 FEEDBACK_SUBMISSIONS_PER_ADDRESS = env.int("FEEDBACK_SUBMISSIONS_PER_ADDRESS", default=20)
 FEEDBACK_SUBMISSIONS_PER_MOBILE = env.int("FEEDBACK_SUBMISSIONS_PER_MOBILE", default=5)
+# Open311 requests one API key may post per hour.
+FEEDBACK_OPEN311_POSTS_PER_KEY = env.int("FEEDBACK_OPEN311_POSTS_PER_KEY", default=120)
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly inside the request.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")

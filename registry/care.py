@@ -9,7 +9,6 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.inbox import notify
+from portal.inbox import email, notify
 from portal.models import User
 from registry.access import LEDGER_KEEPERS
 from registry.models import CareTrigger, CareVisit, Worker
@@ -134,8 +133,7 @@ def remind_due_visits(today: date) -> int:
             visit.last_reminded_on = today
             visit.save(update_fields=["last_reminded_on"])
         reminded += 1
-        if recipient.email:
-            _email(recipient, title, body, url, visit.pk)
+        email(recipient, title, body, url)
     return reminded
 
 
@@ -164,12 +162,3 @@ def _reminder(visit: CareVisit, today: date) -> tuple[str, str]:
         "due": visit.due_on.isoformat(),
     }
     return title, body
-
-
-def _email(recipient: User, title: str, body: str, url: str, visit_pk: int) -> None:
-    """The inbox message is already saved; a failed e-mail is logged (without the address) and
-    does not stop the other reminders."""
-    try:
-        send_mail(title, f"{body}\n\n{settings.SITE_URL}{url}", None, [recipient.email])
-    except Exception as error:
-        logger.warning("care visit %s: reminder e-mail failed (%s)", visit_pk, type(error).__name__)

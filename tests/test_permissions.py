@@ -9,7 +9,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.inbox import notify
 from registry.models import ImportJob
-from tests.factories import CareVisitFactory, StationPhotoFactory
+from tests.factories import (
+    CareVisitFactory,
+    StationPhotoFactory,
+    SuggestionFactory,
+    TaskFactory,
+)
+from tests.feedback import stand_in
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
@@ -26,6 +32,8 @@ KEEPERS = expect(200, anonymous=LOGIN, handler=403, official=403)  # LEDGER_KEEP
 A_READERS = expect(200, anonymous=LOGIN, staff_b=404, handler=403)
 A_KEEPERS = expect(200, anonymous=LOGIN, staff_b=404, handler=403, official=403)
 A_KEEPERS_POST = expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403)
+# A department task's handlers (hank) and administrators, posting an empty form.
+WORKERS_POST = expect(403, anonymous=LOGIN, handler=302, administrator=302)
 
 # (url name, object in the URL (a fixture or an area of the tree) or None, method,
 #  expected status per persona)
@@ -196,6 +204,44 @@ MATRIX = [
             (name, "tracking_code_a", "post", expect(200)),
         ]
     ],
+    # Open311 GeoReport v2 is public; posting a request needs an API key, whoever is logged in.
+    *[
+        (name, "open311_xml", "get", expect(200))
+        for name in [
+            "feedback:open311_discovery",
+            "feedback:open311_services",
+            "feedback:open311_requests",
+        ]
+    ],
+    ("feedback:open311_requests", "open311_xml", "post", expect(403)),
+    ("feedback:open311_service", "open311_service_hazard", "get", expect(200)),
+    ("feedback:open311_request", "open311_request_a", "get", expect(200)),
+    ("feedback:open311_token", "open311_request_a", "get", expect(200)),
+    # 任务分解 on the suggestion page: empty forms go back to it with a message.
+    *[
+        row
+        for name in ["feedback:add_task", "feedback:resolve"]
+        for row in [
+            (name, "accepted_suggestion_a", "get", expect(405)),
+            (name, "accepted_suggestion_a", "post", A_KEEPERS_POST),
+        ]
+    ],
+    ("feedback:tasks", None, "get", STAFF),
+    ("feedback:departments", None, "get", READERS),
+    # Department X's task in community A: hank handles X; the sibling community's staff get 404.
+    ("feedback:task", "task_a", "get", expect(200, anonymous=LOGIN, staff_b=404)),
+    # Department Y's task in community A: not hank's.
+    ("feedback:task", "task_y_a", "get", expect(200, anonymous=LOGIN, staff_b=404, handler=404)),
+    # Only the task's department handlers and administrators write on it; other staff read it.
+    *[
+        row
+        for name in ["feedback:task_note", "feedback:task_done"]
+        for row in [
+            (name, "task_a", "get", expect(405)),
+            (name, "task_a", "post", WORKERS_POST),
+            (name, "task_y_a", "post", {**WORKERS_POST, "handler": 404}),
+        ]
+    ],
 ]
 
 
@@ -223,6 +269,22 @@ def import_job_a(tree, staff_a):
 
 
 @pytest.fixture
+def accepted_suggestion_a(tree, settings):
+    stand_in.use_if_missing(settings)  # the task views redirect to the suggestion page
+    return SuggestionFactory(area=tree.community_a, state="accepted")
+
+
+@pytest.fixture
+def task_a(accepted_suggestion_a, department_x):
+    return TaskFactory(suggestion=accepted_suggestion_a, department=department_x)
+
+
+@pytest.fixture
+def task_y_a(accepted_suggestion_a, department_y):
+    return TaskFactory(suggestion=accepted_suggestion_a, department=department_y)
+
+
+@pytest.fixture
 def station_token_a(station_a):
     """The QR token of a station in community A (public URLs carry the token, not the id)."""
     return station_a.token
@@ -232,6 +294,22 @@ def station_token_a(station_a):
 def tracking_code_a(suggestion_a):
     """The tracking code of a suggestion in community A (the public key to it)."""
     return suggestion_a.tracking_code
+
+
+@pytest.fixture
+def open311_xml():
+    """The arguments of an Open311 resource's URL: its format."""
+    return ["xml"]
+
+
+@pytest.fixture
+def open311_service_hazard():
+    return ["hazard", "json"]
+
+
+@pytest.fixture
+def open311_request_a(suggestion_a):
+    return [suggestion_a.public_id, "xml"]
 
 
 def url_names(patterns, namespace=""):
@@ -269,7 +347,8 @@ def test_permission_matrix(client, request, tree, name, obj, method, persona, ex
         args = [getattr(tree, obj).code]
     else:
         value = request.getfixturevalue(obj)
-        args = [value if isinstance(value, str) else value.id]
+        # A fixture gives the URL's arguments, or one object (its id) or string.
+        args = value if isinstance(value, list) else [getattr(value, "id", value)]
     url = reverse(name, args=args)
     response = getattr(client, method)(url)
     if expected == LOGIN:

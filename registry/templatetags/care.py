@@ -1,8 +1,8 @@
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+
+from portal.templatetags.due import due_badge
 
 register = template.Library()
 
@@ -12,14 +12,4 @@ def care_due_badge(visit):
     """How urgent a care visit is, as a badge: visited, overdue, due today or tomorrow."""
     if visit.closed_at:
         return format_html('<span class="badge text-bg-success">{}</span>', _("Visited"))
-    days_late = (timezone.localdate() - visit.due_on).days
-    if days_late > 0:
-        label = ngettext("Overdue by %(days)d day", "Overdue by %(days)d days", days_late) % {
-            "days": days_late
-        }
-        return format_html('<span class="badge text-bg-danger">{}</span>', label)
-    if days_late == 0:
-        return format_html('<span class="badge text-bg-warning">{}</span>', _("Due today"))
-    if days_late == -1:
-        return format_html('<span class="badge text-bg-warning">{}</span>', _("Due tomorrow"))
-    return ""
+    return due_badge(visit.due_on)

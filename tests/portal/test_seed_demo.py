@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -7,6 +7,21 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from feedback import apikeys, followup
+from feedback.calendar import working_days_between
+from feedback.models import (
+    ApiKey,
+    CalendarDay,
+    Category,
+    Channel,
+    Department,
+    Event,
+    State,
+    Suggestion,
+    Task,
+    TaskEscalation,
+)
+from points.models import Entry, EntryKind
 from portal.models import Area, AreaLevel, Role, User
 from registry.demo import JOBS
 from registry.models import (
@@ -48,6 +63,14 @@ def everything():
         list(Station.objects.values_list("name", "area", "token", "hours", "latitude")),
         list(StationAmenity.objects.order_by("id").values_list("station", "amenity")),
         list(StationStandard.objects.order_by("id").values_list("station", "item")),
+        list(Department.objects.values_list("name", "area", "parent__name", "handlers")),
+        list(CalendarDay.objects.values_list("date", "name", "is_working_day")),
+        list(Suggestion.objects.values_list("tracking_code", "state", "text", "submitted_at")),
+        list(Event.objects.order_by("id").values_list("suggestion", "kind", "created_at")),
+        list(Task.objects.values_list("suggestion", "department", "due_on", "state")),
+        list(TaskEscalation.objects.values_list("task", "level", "department", "created_at")),
+        list(Entry.objects.order_by("id").values_list("worker", "amount", "cause")),
+        list(ApiKey.objects.values_list("name", "key_hash")),
     )
 
 
@@ -243,3 +266,92 @@ def test_the_demo_has_stations_of_every_kind_around_shangqiu_with_their_qr_codes
     assert any(s.hours.get("5") == [["17:00", "02:00"]] for s in stations)  # past midnight
     (closed,) = stations.filter(temporarily_closed=True)
     assert closed.closure_reason
+
+
+def test_the_demo_has_suggestions_in_every_state_with_their_timelines(settings):
+    seed(settings)
+    now = timezone.now()
+    suggestions = Suggestion.objects.prefetch_related("events")
+    assert {suggestion.state for suggestion in suggestions} == set(State)
+    for suggestion in suggestions:
+        events = list(suggestion.events.all())
+        assert events[0].kind == Event.Kind.SUBMITTED
+        assert events[0].created_at == suggestion.submitted_at
+        moments = [event.created_at for event in events]
+        assert moments == sorted(moments) and moments[-1] < now
+        if suggestion.state in (State.DUPLICATE, State.MERGED):
+            assert suggestion.original
+    from_stations = suggestions.filter(channel=Channel.QR_CODE, station__isnull=False)
+    assert from_stations.count() >= 3
+    assert suggestions.filter(category=Category.HAZARD).count() >= 2
+    assert Entry.objects.filter(kind=EntryKind.HAZARD_ACCEPTED).exists()
+    # Waiting too long for assessment: the follow-up will remind the assessors.
+    assert followup.waiting_too_long(timezone.localdate()).exists()
+    # Resolved and waiting for a rating, closed with one, and closed without.
+    assert suggestions.filter(state=State.RESOLVED, reply__gt="").exists()
+    assert suggestions.filter(state=State.CLOSED, rating__isnull=False).exists()
+    assert suggestions.filter(state=State.CLOSED, rating__isnull=True).exists()
+
+
+def test_an_accepted_suggestion_has_an_overdue_task_escalated_to_the_parent_department(settings):
+    seed(settings)
+    today = timezone.localdate()
+    accepted = Task.objects.open().filter(suggestion__state=State.ACCEPTED)
+    assert accepted.filter(due_on__gte=today).exists()
+    (overdue,) = accepted.filter(due_on__lt=today)
+    escalation = overdue.escalations.get()
+    assert escalation.department == overdue.department.parent
+    assert overdue.events.filter(kind=Event.Kind.TASK_ESCALATED, public=True).exists()
+    handler = escalation.department.handlers.get()
+    assert overdue in Task.objects.for_handler(handler)
+
+
+def test_the_demo_has_a_department_tree_with_handlers_and_the_holiday_calendar(settings):
+    seed(settings)
+    (root,) = Department.objects.filter(parent__isnull=True)
+    assert root.name == "梁园区委社会工作部"
+    assert root.children.count() >= 6
+    for department in Department.objects.all():
+        assert department.active
+        assert department.handlers.filter(role=Role.DEPARTMENT_HANDLER, is_active=True).exists()
+        assert department.area.is_within(root.area)
+    days = dict(CalendarDay.objects.values_list("date", "is_working_day"))
+    assert days[date(2026, 2, 16)] is False  # 春节, a Monday
+    assert days[date(2026, 2, 14)] is True  # the Saturday worked for it
+    assert date(2026, 2, 15) not in days  # a Sunday off anyway needs no row
+    # From the Friday before the Spring Festival to the Tuesday after: the worked Saturday
+    # and the Tuesday.
+    assert working_days_between(date(2026, 2, 13), date(2026, 2, 24)) == 2
+    assert {day.year for day in days} == {2026, 2027}
+
+
+@pytest.fixture
+def raw_keys(monkeypatch):
+    """The raw value of every API key the demo makes."""
+    made = []
+    create_key = apikeys.create_key
+
+    def remember(*args, **kwargs):
+        key, raw = create_key(*args, **kwargs)
+        made.append(raw)
+        return key, raw
+
+    monkeypatch.setattr(apikeys, "create_key", remember)
+    return made
+
+
+def test_the_open311_key_is_printed_in_debug_only(settings, raw_keys):
+    out = seed(settings, debug=False)
+    [raw] = raw_keys
+    assert raw not in out
+    assert apikeys.authenticate(raw) == ApiKey.objects.get()
+
+    ApiKey.objects.all().delete()
+    out = seed(settings, debug=True)
+    raw = raw_keys[-1]
+    assert raw in out
+    assert apikeys.authenticate(raw).area.code == "411402"
+
+    out = seed(settings, debug=True)  # made once: a second run neither makes nor shows one
+    assert len(raw_keys) == 2 and raw not in out
+    assert ApiKey.objects.count() == 1

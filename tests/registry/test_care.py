@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
+from portal import inbox
 from portal.celery import app as celery_app
 from portal.models import Notification
 from registry import care
@@ -264,7 +265,7 @@ def test_a_failed_e_mail_keeps_the_inbox_message_and_the_other_reminders(
     def refuse(*args, **kwargs):
         raise SMTPException("550 mailbox zhangmin@example.gov.cn unavailable")
 
-    monkeypatch.setattr(care, "send_mail", refuse)
+    monkeypatch.setattr(inbox, "send_mail", refuse)
     with caplog.at_level(logging.WARNING):
         assert remind(today) == 2
     assert len(inbox_titles(staff_a)) == 2

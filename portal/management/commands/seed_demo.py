@@ -54,6 +54,8 @@ STAFF = [
     ("zhangmin", "张敏", Role.COMMUNITY_STAFF, "411402001001"),
     ("lina", "李娜", Role.COMMUNITY_STAFF, "411402001002"),
     ("wangqiang", "王强", Role.DEPARTMENT_HANDLER, "411402"),
+    ("zhaogang", "赵刚", Role.DEPARTMENT_HANDLER, "411402"),
+    ("sunli", "孙丽", Role.DEPARTMENT_HANDLER, "411402"),
     ("liuyang", "刘洋", Role.OFFICIAL, "411402"),
     ("chenjing", "陈静", Role.OFFICIAL, "411400"),
     ("admin", "系统管理员", Role.ADMINISTRATOR, None),
