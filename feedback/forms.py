@@ -126,11 +126,16 @@ class SuggestionForm(forms.Form):
             pass
         return None
 
-    def details(self) -> dict:
-        """The fields feedback.services.submit takes, location included when there is one."""
+    def details(self, station=None) -> dict:
+        """The fields feedback.services.submit takes, with the browser's location or, without
+        one, the station's."""
         details = {field: self.cleaned_data[field] for field in DETAILS}
         if location := self.location():
             details["latitude"], details["longitude"] = location
+        elif station is not None and station.latitude is not None:
+            details.update(
+                latitude=station.latitude, longitude=station.longitude, address=station.address
+            )
         return details
 
     def categories(self) -> list:

@@ -61,44 +61,33 @@ def station_suggest(request, station):
 
 
 def _suggest(request, *, area, channel, station=None):
-    if request.method != "POST":
-        category = request.GET.get("category")
-        initial = {"category": category} if category in Category.values else {}
-        form = SuggestionForm(initial=initial)
-    elif request.POST.get(HONEYPOT):
-        return render(request, "feedback/honeypot.html")
-    # Counted before the photos are decoded, the costly part a flood would aim at.
-    elif not ratelimit.allow(
-        "suggest",
-        ratelimit.client_address(request),
-        settings.FEEDBACK_SUBMISSIONS_PER_ADDRESS,
-        HOUR,
-    ):
-        return too_many(request)
-    else:
+    if request.method == "POST":
+        if request.POST.get(HONEYPOT):
+            return render(request, "feedback/honeypot.html")
+        # Counted before the photos are decoded, the costly part a flood would aim at.
+        address = ratelimit.client_address(request)
+        if not ratelimit.allow("suggest", address, settings.FEEDBACK_SUBMISSIONS_PER_ADDRESS, HOUR):
+            return too_many(request)
         form = SuggestionForm(request.POST, request.FILES)
         if form.is_valid():
             mobile = form.cleaned_data["mobile"]
-            if mobile and not ratelimit.allow(
-                "suggest-mobile", mobile, settings.FEEDBACK_SUBMISSIONS_PER_MOBILE, HOUR
-            ):
+            limit = settings.FEEDBACK_SUBMISSIONS_PER_MOBILE
+            if mobile and not ratelimit.allow("suggest-mobile", mobile, limit, HOUR):
                 return too_many(request)
-            details = form.details()
-            if station is not None and "latitude" not in details and station.latitude:
-                details.update(
-                    latitude=station.latitude,
-                    longitude=station.longitude,
-                    address=station.address,
-                )
             suggestion = services.submit(
-                details, form.cleaned_data["photos"], channel=channel, area=area, station=station
+                form.details(station),
+                form.cleaned_data["photos"],
+                channel=channel,
+                area=area,
+                station=station,
             )
             url = reverse("feedback:track", args=[suggestion.tracking_code])
             return redirect(f"{url}?filed=1")
+    else:
+        category = request.GET.get("category")
+        form = SuggestionForm(initial={"category": category} if category in Category.values else {})
     return render(
-        request,
-        "feedback/suggest.html",
-        {"form": form, "area": area, "station": station},
+        request, "feedback/suggest.html", {"form": form, "area": area, "station": station}
     )
 
 
