@@ -132,6 +132,8 @@ class SuggestionForm(forms.Form):
         details = {field: self.cleaned_data[field] for field in DETAILS}
         if location := self.location():
             details["latitude"], details["longitude"] = location
+        # A browser gives WGS-84; a station's place is kept in GCJ-02 (stations.models), a few
+        # hundred metres apart: Suggestion does not yet say which datum a row holds.
         elif station is not None and station.latitude is not None:
             details.update(
                 latitude=station.latitude, longitude=station.longitude, address=station.address
