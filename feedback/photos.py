@@ -54,8 +54,8 @@ def prepare(uploaded_file) -> PreparedPhoto:
                 % {"name": name},
                 code="photo_format",
             ) from error
-        except (OSError, ValueError) as error:
-            # Pillow's word for a file cut short ("image file is truncated") or a damaged one.
+        except (OSError, ValueError, EOFError) as error:
+            # A file cut short ("image file is truncated") or damaged; libheif says EOFError.
             raise ValidationError(
                 _("“%(name)s” is damaged or incomplete. Take or choose the photo again.")
                 % {"name": name},

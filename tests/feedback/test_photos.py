@@ -165,6 +165,13 @@ def test_the_pixel_limit_is_the_settings(settings):
     assert "too many pixels" in refusal(image_bytes(size=(64, 48)))
 
 
-def test_a_truncated_photo_is_refused_as_damaged():
-    content = image_bytes(size=(400, 300))
-    assert "damaged or incomplete" in refusal(content[: len(content) // 2])
+@pytest.mark.parametrize("fmt", ["JPEG", "HEIF"])
+def test_a_truncated_photo_is_refused_as_damaged(fmt):
+    content = image_bytes(fmt, size=(400, 300))
+    assert "damaged or incomplete" in refusal(content[: len(content) - 20])
+
+
+def test_a_heic_whose_picture_data_is_damaged_is_refused_not_a_500():
+    content = bytearray(image_bytes("HEIF", size=(400, 300)))
+    content[382] ^= 0xFF  # inside the coded picture: libheif reports an unexpected end (EOFError)
+    assert "damaged or incomplete" in refusal(bytes(content), "IMG_0002.HEIC")
