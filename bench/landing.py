@@ -126,8 +126,11 @@ def in_process(landing: str, requests: int) -> dict:
     }
 
 
-def wrk(program: str, port: int, path: str, seconds: int, connections: int) -> float:
-    """Requests per second over one round of keep-alive connections; every answer must be 200."""
+def wrk(
+    program: str, port: int, path: str, seconds: int, connections: int, script: str = ""
+) -> float:
+    """Requests per second over one round of keep-alive connections; every answer must be a 2xx
+    or 3xx. A Lua `script` turns the GET into what it says (bench/suggestion.py: a POST)."""
     output = subprocess.run(  # noqa: S603
         [
             program,
@@ -137,6 +140,7 @@ def wrk(program: str, port: int, path: str, seconds: int, connections: int) -> f
             str(connections),
             "--duration",
             f"{seconds}s",
+            *(["--script", script, "--timeout", "30s"] if script else []),
             f"http://127.0.0.1:{port}{path}",
         ],
         capture_output=True,

@@ -5,12 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from feedback.forms import PhotosField
 from feedback.models import OFFLINE_CHANNELS, TRACKING_LENGTH, Suggestion
 from portal.models import Area, AreaLevel
 from registry.validators import normalise_mobile, validate_mobile
 from stations.models import Station
-
-MAX_PHOTOS = 3
 
 
 class AssessmentForm(forms.Form):
@@ -110,36 +109,6 @@ def transfer_areas(suggestion, user):
         .exclude(pk=area.pk)
         .order_by("path")
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to MAX_PHOTOS photos, each checked and re-encoded without EXIF (feedback.photos)."""
-
-    widget = MultipleFileInput(attrs={"accept": "image/*"})
-
-    def clean(self, data, initial=None):
-        files = [file for file in (data or []) if file]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(
-                _("Choose at most %(count)s photos."), params={"count": MAX_PHOTOS}, code="many"
-            )
-        if not files:
-            return []
-        from feedback.photos import prepare
-
-        prepared, errors = [], []
-        for file in files:
-            try:
-                prepared.append(prepare(file))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return prepared
 
 
 class EntryForm(forms.ModelForm):

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from feedback.views import open311, tasks, triage
+from feedback.views import open311, public, tasks, triage
 
 app_name = "feedback"
 
@@ -20,6 +20,13 @@ class FormatConverter:
 register_converter(FormatConverter, "format")
 
 urlpatterns = [
+    # The rider's side: the suggestion form, tracking by code, rating (views/public.py).
+    path("suggest/", public.suggest, name="suggest"),
+    path("s/<str:token>/suggest/", public.station_suggest, name="station_suggest"),
+    path("track/", public.track_lookup, name="track_lookup"),
+    path("track/<str:code>/", public.track, name="track"),
+    path("track/<str:code>/rate/", public.rate, name="rate"),
+    path("track/<str:code>/reopen/", public.reopen, name="reopen"),
     # Open311 GeoReport v2 (docs/OPEN311.md).
     path("open311/v2/discovery.<format:fmt>", open311.discovery, name="open311_discovery"),
     path("open311/v2/services.<format:fmt>", open311.services, name="open311_services"),

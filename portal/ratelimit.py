@@ -8,9 +8,19 @@ from django.core.cache import cache
 
 def allow(scope: str, key: str, limit: int, seconds: int) -> bool:
     """Whether one more attempt under `key` fits in `limit` per `seconds` window."""
-    bucket = f"ratelimit:{scope}:{key}:{int(time.time() // seconds)}"
+    bucket = _bucket(scope, key, seconds)
     cache.add(bucket, 0, seconds)
     return cache.incr(bucket) <= limit
+
+
+def exhausted(scope: str, key: str, limit: int, seconds: int) -> bool:
+    """Whether `key` has used up its `limit` in this window, without counting an attempt: for
+    limits that count only failures (allow() on each) but must refuse successes too."""
+    return cache.get(_bucket(scope, key, seconds), 0) >= limit
+
+
+def _bucket(scope: str, key: str, seconds: int) -> str:
+    return f"ratelimit:{scope}:{key}:{int(time.time() // seconds)}"
 
 
 def client_address(request) -> str:

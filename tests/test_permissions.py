@@ -226,6 +226,21 @@ MATRIX = [
     ],
     ("feedback:hide_photo", "suggestion_photo_a", "get", expect(405)),
     ("feedback:hide_photo", "suggestion_photo_a", "post", A_KEEPERS_POST),
+    # The rider's suggestion form and tracking page: public. Without a community the form first
+    # asks for one; posts without their fields show the form again with its errors.
+    ("feedback:suggest", None, "get", expect(200)),
+    ("feedback:station_suggest", "station_token_a", "get", expect(200)),
+    ("feedback:station_suggest", "station_token_a", "post", expect(200)),
+    ("feedback:track_lookup", None, "get", expect(200)),
+    ("feedback:track", "tracking_code_a", "get", expect(200)),
+    *[
+        row
+        for name in ["feedback:rate", "feedback:reopen"]
+        for row in [
+            (name, "tracking_code_a", "get", expect(405)),
+            (name, "tracking_code_a", "post", expect(200)),
+        ]
+    ],
     # Open311 GeoReport v2 is public; posting a request needs an API key, whoever is logged in.
     *[
         (name, "open311_xml", "get", expect(200))
@@ -319,6 +334,12 @@ def task_y_a(accepted_suggestion_a, department_y):
 def station_token_a(station_a):
     """The QR token of a station in community A (public URLs carry the token, not the id)."""
     return station_a.token
+
+
+@pytest.fixture
+def tracking_code_a(suggestion_a):
+    """The tracking code of a suggestion in community A (the public key to it)."""
+    return suggestion_a.tracking_code
 
 
 @pytest.fixture

@@ -44,8 +44,10 @@ def register(request):
     )
 
 
-def choose_community(request):
-    """District → street → community as plain links: no JavaScript, a short list on each step."""
+def choose_community(request, title=None):
+    """District → street → community as plain links: no JavaScript, a short list on each step.
+    Each step links to `?area=`, the last to `?community=` of the page that called it (the
+    registration form, the suggestion form), which shows its form once it has the community."""
     area = (
         Area.objects.exclude(level=AreaLevel.COMMUNITY)
         .filter(code=request.GET.get("area", ""))
@@ -58,7 +60,12 @@ def choose_community(request):
     return render(
         request,
         "registry/choose_community.html",
-        {"area": area, "trail": area.ancestors() if area else [], "choices": choices},
+        {
+            "title": title or _("Register with your community"),
+            "area": area,
+            "trail": area.ancestors() if area else [],
+            "choices": choices,
+        },
     )
 
 

@@ -71,8 +71,8 @@ def _landing(request, station):
                 Service(code).label for code in station.services if code in Service.values
             ],
             "registration_url": checkin.registration_url(station),
-            # Until the feedback and points apps have their pages, they show as coming.
-            "coming": [_("Make a suggestion"), _("Report a hazard"), _("My points")],
+            # Until the points app has its page, it shows as coming.
+            "coming": [_("My points")],
         },
     )
 

@@ -1,0 +1,269 @@
+"""The rider's suggestion POST under load, with and without a photo, beside the bare Django view.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_collect \\
+    REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python -m bench.suggestion
+
+Migrates and seeds as bench/landing.py does (the demo city and the benchmark station), starts the
+real web server (bin/start-web: gunicorn, production settings) with the bare view beside the
+portal (bench/urls.py, whose settings lift the submission rate limits), fetches a CSRF cookie
+once and has wrk post the station's form (`/s/<token>/suggest/`) with it over and over through a
+Lua script: a hazard report without a photo, and the same with a phone-sized JPEG. The bare view
+and the two posts run in alternating rounds of equal length, so the machine's noise falls on all
+alike; each script's post is checked once to answer with the redirect to the tracking page, and
+the suggestions stored are counted against the posts wrk reports (a form shown again with an
+error would be a 200, which wrk counts as a success). It prints Markdown tables for
+docs/BENCHMARKS.md: requests per second of each round, their medians, and each post's share of
+the bare view's (the feedback issue's target: ≥ 40 % without a photo).
+"""
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from bench.landing import seed, wrk
+from bench.roster import BARE, SERVER_ENVIRONMENT, machine, web_server
+
+TARGET_SHARE = 0.40
+TEXT = "建设路与平原路路口的井盖缺失，晚上送餐经过看不见，电动车很容易掉进去，请尽快处理。"
+PHOTO_SIZE = (4032, 3024)  # a 12-megapixel phone photo
+SETTLE_SECONDS = 5
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of each request")
+    parser.add_argument("--seconds", type=int, default=5, help="length of one round")
+    parser.add_argument("--connections", type=int, default=8, help="wrk's open connections")
+    parser.add_argument("--in-process", type=int, default=100, help="requests of each, timed")
+    parser.add_argument("--port", type=int, default=8101)
+    args = parser.parse_args()
+    wrk_program = shutil.which("wrk")
+    if wrk_program is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    work = Path(tempfile.mkdtemp(prefix="bench-suggestion-"))
+    # The server and this process store the photos there, and it goes afterwards.
+    os.environ.update(SERVER_ENVIRONMENT, MEDIA_ROOT=str(work / "media"))
+    import django
+
+    django.setup()
+    from feedback.models import Suggestion
+
+    try:
+        post = seed() + "suggest/"
+        photo = phone_photo()
+        with web_server(args.port) as server:  # its start collects the static files
+            handler = in_process(post, photo, args.in_process)
+            stored_before = Suggestion.objects.count()
+            scripts = {
+                "without a photo": lua(work, server.port, post, photo=None),
+                "with a photo": lua(work, server.port, post, photo=photo),
+            }
+            rounds = {BARE: [], **{name: [] for name in scripts}}
+            for _ in range(args.rounds):
+                rounds[BARE].append(
+                    wrk(wrk_program, server.port, BARE, args.seconds, args.connections)
+                )
+                for name, script in scripts.items():
+                    rounds[name].append(
+                        wrk(wrk_program, server.port, post, args.seconds, args.connections, script)
+                    )
+                    # gunicorn finishes the posts wrk left in flight before the next round.
+                    time.sleep(SETTLE_SECONDS)
+        posted = sum(sum(rounds[name]) * args.seconds for name in scripts)
+        stored = Suggestion.objects.count() - stored_before
+        # wrk counts a form shown again (a 200) as a success: only stored suggestions are.
+        if stored < 0.95 * posted:
+            sys.exit(f"Only {stored} suggestions stored for about {posted:.0f} posts.")
+        print(report(args, post, photo, rounds, handler, posted, stored))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def phone_photo() -> bytes:
+    """A JPEG the size of a phone camera's: a gradient under noise, which compresses about as
+    badly as a street scene does."""
+    from PIL import Image
+
+    noise = Image.effect_noise(PHOTO_SIZE, 40)
+    gradient = Image.linear_gradient("L").resize(PHOTO_SIZE)
+    image = Image.merge("RGB", (noise, gradient, Image.blend(noise, gradient, 0.5)))
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def multipart(token: str, photo: bytes | None) -> tuple[str, bytes]:
+    """The form as a phone's browser sends it: its boundary and body."""
+    boundary = f"----bench{secrets.token_hex(8)}"
+    fields = {
+        "csrfmiddlewaretoken": token,
+        "category": "hazard",
+        "text": TEXT,
+        "latitude": "34.414123",
+        "longitude": "115.651234",
+        "name": "",
+        "mobile": "",
+        "website": "",
+    }
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    if photo is not None:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; '
+            f'filename="IMG_0001.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
+            + photo
+            + b"\r\n"
+        )
+    return boundary, b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+
+def csrf_token(port: int, path: str) -> str:
+    """The CSRF cookie the form's page sets; the same value serves as the form's token."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        cookie = response.getheader("Set-Cookie") or ""
+    finally:
+        connection.close()
+    match = re.search(r"csrftoken=(\w+)", cookie)
+    if response.status != 200 or match is None:
+        sys.exit(f"GET {path} answered {response.status} without a CSRF cookie")
+    return match.group(1)
+
+
+def lua(work: Path, port: int, path: str, photo: bytes | None) -> str:
+    """A wrk script that posts the form, checked once by posting it here first."""
+    token = csrf_token(port, path)
+    boundary, body = multipart(token, photo)
+    name = "with-photo" if photo else "without-photo"
+    (work / f"{name}.body").write_bytes(body)
+    headers = {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Cookie": f"csrftoken={token}",
+    }
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    if response.status != 302 or "/track/" not in (response.getheader("Location") or ""):
+        sys.exit(f"POST {path} ({name}) answered {response.status}, not the tracking page")
+    script = work / f"{name}.lua"
+    script.write_text(
+        "\n".join(
+            [
+                f'local file = assert(io.open("{work / (name + ".body")}", "rb"))',
+                'wrk.method = "POST"',
+                'wrk.body = file:read("*a")',
+                "file:close()",
+                *(f'wrk.headers["{key}"] = "{value}"' for key, value in headers.items()),
+            ]
+        )
+    )
+    return str(script)
+
+
+def in_process(post: str, photo: bytes, requests: int) -> dict:
+    """Median ms of Django's own handling (test client, no network, one process): where the
+    time of a post goes, which the throughput figures do not show."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from feedback import photos
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    data = {"category": "hazard", "text": TEXT, "latitude": "34.414123", "longitude": "115.65"}
+
+    def median_ms(action):
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1000
+
+    def posted(with_photo):
+        def action():
+            files = {"photos": SimpleUploadedFile("IMG_0001.jpg", photo)} if with_photo else {}
+            response = client.post(post, {**data, **files})
+            assert response.status_code == 302, response.status_code
+
+        return action
+
+    posted(False)()  # warm-up
+    return {
+        "bare Django view": median_ms(lambda: client.get(BARE)),
+        "suggestion post without a photo": median_ms(posted(False)),
+        "suggestion post with a photo": median_ms(posted(True)),
+        "of which feedback.photos.prepare": median_ms(
+            lambda: photos.prepare(SimpleUploadedFile("IMG_0001.jpg", photo))
+        ),
+    }
+
+
+def report(args, post, photo, rounds, handler, posted, stored) -> str:
+    bare = rounds[BARE]
+    threads = os.environ.get("GUNICORN_THREADS", "2")
+
+    def joined(values, pattern="{:.0f}"):
+        return " · ".join(pattern.format(value) for value in values)
+
+    lines = [
+        f"Run on {date.today().isoformat()}: {machine()}.",
+        f"gunicorn {os.environ.get('WEB_CONCURRENCY', '3')} workers × {threads} threads "
+        "(portal/gunicorn.conf.py), production settings, Redis cache (the rate-limit counter); "
+        f"wrk, 1 thread, {args.connections} keep-alive connections, on the same machine; "
+        f"{args.rounds} rounds of {args.seconds} s each, alternating. The photo: a "
+        f"{PHOTO_SIZE[0]}×{PHOTO_SIZE[1]} JPEG of {len(photo) / 2**20:.1f} MB.",
+        "",
+        "| request | requests/s per round | median requests/s |",
+        "|---|---|---:|",
+        f"| bare Django view `GET {BARE}` | {joined(bare)} | {statistics.median(bare):.0f} |",
+    ]
+    shares = {}
+    for name in ("without a photo", "with a photo"):
+        values = rounds[name]
+        shares[name] = [value / base for value, base in zip(values, bare, strict=True)]
+        lines.append(
+            f"| suggestion `POST /s/<token>/suggest/` {name} | {joined(values)} | "
+            f"{statistics.median(values):.0f} |"
+        )
+    lines += [
+        "",
+        f"| post ÷ bare, round by round | median | target ≥ {TARGET_SHARE:.0%} |",
+        "|---|---:|:---:|",
+    ]
+    for name, values in shares.items():
+        share = statistics.median(values)
+        target = ("✓" if share >= TARGET_SHARE else "✗") if name == "without a photo" else "—"
+        lines.append(f"| {name}: {joined(values, '{:.0%}')} | {share:.1%} | {target} |")
+    lines += [
+        "",
+        f"Suggestions stored during the run: {stored}; posts wrk counted: about {posted:.0f}.",
+        "",
+        f"| in process ({args.in_process} requests each) | median ms |",
+        "|---|---:|",
+        *(f"| {name} | {ms:.2f} |" for name, ms in handler.items()),
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
