@@ -20,7 +20,7 @@ def create_key(name: str, area, *, by=None) -> tuple[ApiKey, str]:
 
 def issue(key: ApiKey) -> str:
     """Give an unsaved key (the admin's add form) its secret and save it; returns the raw key."""
-    raw = secrets.token_urlsafe(30)
+    raw = secrets.token_hex(24)  # hex: a prefix never starts with "-", which argparse would misread
     key.prefix, key.key_hash = raw[:8], _hash(raw)
     key.save()
     return raw

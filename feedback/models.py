@@ -275,7 +275,7 @@ class Task(models.Model):
     """One department's part of an accepted suggestion (任务分解)."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("In progress")
         DONE = "done", _("Done")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="tasks")

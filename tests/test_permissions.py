@@ -17,7 +17,6 @@ from tests.factories import (
     SuggestionFactory,
     TaskFactory,
 )
-from tests.feedback import stand_in
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
@@ -315,8 +314,7 @@ def import_job_a(tree, staff_a):
 
 
 @pytest.fixture
-def accepted_suggestion_a(tree, settings):
-    stand_in.use_if_missing(settings)  # the task views redirect to the suggestion page
+def accepted_suggestion_a(tree):
     return SuggestionFactory(area=tree.community_a, state="accepted")
 
 
