@@ -63,3 +63,13 @@ def working_days_since(starts, end: date) -> dict[date, int]:
         day += timedelta(days=1)
         remaining -= _is_working_day(day, exceptions)
     return waits
+
+
+def latest_start_with(end: date, count: int) -> date:
+    """The latest day `start` with working_days_between(start, end) == count: one query."""
+    exceptions = _exceptions(end - timedelta(days=count * 2 + 30), end)
+    day, seen = end, 0
+    while seen < count:
+        seen += _is_working_day(day, exceptions)
+        day -= timedelta(days=1)
+    return day

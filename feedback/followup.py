@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from feedback import services
-from feedback.calendar import add_working_days, working_days_between
+from feedback.calendar import add_working_days, latest_start_with, working_days_between
 from feedback.models import Department, Event, State, Suggestion, Task, TaskEscalation
 from portal.inbox import email, notify
 from portal.models import Area, Role, User
@@ -86,19 +86,17 @@ class Message:
 # Suggestions waiting for assessment
 
 
-def _queued_before(today: date) -> datetime:
+def assessment_overdue_before(today: date) -> datetime:
     """A suggestion queued before this moment has waited more than
     FEEDBACK_ASSESS_WITHIN_WORKING_DAYS working days today."""
-    day = today
-    while working_days_between(day, today) <= settings.FEEDBACK_ASSESS_WITHIN_WORKING_DAYS:
-        day -= timedelta(days=1)
-    return _midnight(day + timedelta(days=1))
+    last_overdue_day = latest_start_with(today, settings.FEEDBACK_ASSESS_WITHIN_WORKING_DAYS + 1)
+    return _midnight(last_overdue_day + timedelta(days=1))
 
 
 def waiting_too_long(today: date):
     """Suggestions that have waited too long for assessment and were not reminded today."""
     return Suggestion.objects.filter(
-        state=State.SUBMITTED, queued_at__lt=_queued_before(today)
+        state=State.SUBMITTED, queued_at__lt=assessment_overdue_before(today)
     ).filter(Q(assessment_reminded_on__isnull=True) | Q(assessment_reminded_on__lt=today))
 
 

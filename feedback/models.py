@@ -379,6 +379,12 @@ class Event(models.Model):
         return f"{self.get_kind_display()}: {self.suggestion_id}"
 
 
+class ResponseTemplateQuerySet(models.QuerySet):
+    def for_suggestion(self, suggestion):
+        """Templates that fit the suggestion's category: its own first, then the general ones."""
+        return self.filter(category__in=[suggestion.category, ""]).order_by("-category", "title")
+
+
 class ResponseTemplate(models.Model):
     """A reply text that pre-fills the reply box for a category and outcome."""
 
@@ -396,6 +402,8 @@ class ResponseTemplate(models.Model):
     )
     title = models.CharField(_("title"), max_length=60)
     text = models.TextField(_("text"), max_length=2000)
+
+    objects = ResponseTemplateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("response template")

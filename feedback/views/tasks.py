@@ -62,11 +62,7 @@ def _form_errors(form) -> str:
 def _resolved_reply(suggestion) -> str:
     """The reply a response template suggests: the category's own, else one for every category."""
     template = (
-        ResponseTemplate.objects.filter(
-            state=State.RESOLVED, category__in=[suggestion.category, ""]
-        )
-        .order_by("-category", "title")
-        .first()
+        ResponseTemplate.objects.for_suggestion(suggestion).filter(state=State.RESOLVED).first()
     )
     return template.text if template else ""
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from feedback import services
 from feedback.calendar import working_days_since
 from feedback.filters import SuggestionFilter
+from feedback.followup import assessment_overdue_before
 from feedback.models import ResponseTemplate, State, Suggestion, SuggestionPhoto
 from feedback.similar import similar_open
 from feedback.staff_forms import (
@@ -50,16 +51,21 @@ def queue(request):
     rows = waiting(request.user).select_related("area", "station").order_by("queued_at", "id")
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    today = timezone.localdate()
     queued_on = {row.pk: timezone.localdate(row.queued_at) for row in page.object_list}
-    waits = working_days_since(queued_on.values(), timezone.localdate())
-    limit = settings.FEEDBACK_ASSESS_WITHIN_WORKING_DAYS
+    waits = working_days_since(queued_on.values(), today)
+    overdue_before = assessment_overdue_before(today)
     for row in page.object_list:
         row.waited = waits.get(queued_on[row.pk], 0)
-        row.overdue = row.waited > limit
+        row.overdue = row.queued_at < overdue_before
     return render(
         request,
         "feedback/queue.html",
-        {"page": page, "limit": limit, "can_assess": request.user.role in ASSESSORS},
+        {
+            "page": page,
+            "limit": settings.FEEDBACK_ASSESS_WITHIN_WORKING_DAYS,
+            "can_assess": request.user.role in ASSESSORS,
+        },
     )
 
 
@@ -157,10 +163,9 @@ def _assessment(request, suggestion: Suggestion) -> dict:
 def _reply_templates(suggestion: Suggestion) -> dict[str, list[ResponseTemplate]]:
     """Response templates per outcome: the suggestion's category's own first, then the general."""
     templates = {outcome: [] for outcome in REPLY_OUTCOMES}
-    rows = ResponseTemplate.objects.filter(
-        state__in=REPLY_OUTCOMES, category__in=[suggestion.category, ""]
-    )
-    for template in sorted(rows, key=lambda row: (row.category == "", row.title)):
+    for template in ResponseTemplate.objects.for_suggestion(suggestion).filter(
+        state__in=REPLY_OUTCOMES
+    ):
         templates[template.state].append(template)
     return templates
 
