@@ -214,6 +214,9 @@ FILTERS_EMPTY_CHOICE_LABEL = _("All")
 # 三必访: days from a recorded trigger to the care visit's due date.
 CARE_VISIT_DUE_DAYS = env.int("CARE_VISIT_DUE_DAYS", default=7)
 
+# Riders sign in with a text-message code and stay signed in on that phone this many days.
+RIDER_SESSION_DAYS = env.int("RIDER_SESSION_DAYS", default=30)
+
 # The suggestion loop (feedback): points for an accepted hazard report; working days a suggestion
 # may wait for assessment before assessors are reminded; working days a new task gets by default;
 # days after which a resolved suggestion nobody rated closes itself.

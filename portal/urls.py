@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("registry.urls")),
     path("", include("stations.urls")),
+    path("", include("points.urls")),
     path("", include("feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
