@@ -34,7 +34,10 @@ def test_another_riders_points_are_not_shown(rider_client, tree):
     text = rider_client.get(reverse("points:me")).text
     assert "别人的活动" not in text
     assert '<div class="stat-figure">0</div>' in text
-    assert _("No points yet.") in text
+    assert (
+        _("No points yet. Volunteer service, grid duties and accepted hazard reports earn points.")
+        in text
+    )
 
 
 def test_a_long_history_comes_in_pages_of_20(rider_client, rider):

@@ -47,6 +47,14 @@ def wrong(code):
     return "000000" if code != "000000" else "111111"
 
 
+def attempts_left(count):
+    return ngettext(
+        "That code is not right. You have %(count)d attempt left.",
+        "That code is not right. You have %(count)d attempts left.",
+        count,
+    ) % {"count": count}
+
+
 def without_csrf(html):
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
@@ -115,12 +123,7 @@ def test_wrong_codes_say_how_many_attempts_are_left_and_five_spend_the_code(
     code = last_code(rider.mobile)
     for left in (4, 3, 2, 1):
         response = enter_code(client, wrong(code))
-        message = ngettext(
-            "That code is not right. You have %(count)d attempt left.",
-            "That code is not right. You have %(count)d attempts left.",
-            left,
-        ) % {"count": left}
-        assert message in response.text
+        assert attempts_left(left) in response.text
     response = enter_code(client, wrong(code))
     spent = _("The code was entered wrong 5 times and no longer works. Ask for a new one.")
     assert spent in response.text
@@ -180,9 +183,7 @@ def test_a_number_nobody_registered_gets_the_same_answers_and_no_text(client, ri
         answers[mobile] = [
             (first.status_code, first["Location"]),
             without_csrf(code_page).replace(rider.masked_mobile, "?").replace("139****5678", "?"),
-            wrong_code.count(
-                _("That code is not right. You have %(count)d attempts left.") % {"count": 4}
-            ),
+            wrong_code.count(attempts_left(4)),
             _("We sent a code less than a minute ago. Please wait a minute and ask again.")
             in again,
         ]
@@ -257,3 +258,16 @@ def test_staff_signed_in_are_not_riders(client, staff_a):
     client.force_login(staff_a)
     response = client.get(reverse("points:me"))
     assert response["Location"].startswith(reverse("points:sign_in"))
+
+
+@pytest.mark.services
+def test_codes_and_limits_hold_in_redis(client, rider, texts):
+    ask_for_code(client, rider.mobile)
+    refused = ask_for_code(client, rider.mobile)
+    assert _("We sent a code less than a minute ago. Please wait a minute and ask again.") in (
+        refused.text
+    )
+    code = last_code(rider.mobile)
+    assert attempts_left(4) in enter_code(client, wrong(code)).text
+    assert enter_code(client, code)["Location"] == reverse("points:me")
+    assert len(texts) == 1
