@@ -2,7 +2,6 @@
 and that a number nobody registered gets the same answers (and no text)."""
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -17,21 +16,6 @@ from tests.factories import WorkerFactory
 from tests.sms import last_code
 
 pytestmark = pytest.mark.django_db
-
-# An hour's start, so that the per-hour window does not roll over in the middle of a test.
-START = 1_800_000_000
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The time the codes and limits see (the cache's expiry too): call it to move it on."""
-    now = [float(START)]
-    monkeypatch.setattr(time, "time", lambda: now[0])
-
-    def advance(seconds):
-        now[0] += seconds
-
-    return advance
 
 
 def ask_for_code(client, mobile, **extra):

@@ -1,23 +1,11 @@
 """One-time codes: each purpose its own lifetime (ten minutes unless told), five guesses."""
 
 import re
-import time
 
 import pytest
 
 from portal import otp
 from tests import sms
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = [1_800_000_000.0]
-    monkeypatch.setattr(time, "time", lambda: now[0])
-
-    def advance(seconds):
-        now[0] += seconds
-
-    return advance
 
 
 @pytest.fixture(autouse=True)
