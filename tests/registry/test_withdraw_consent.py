@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from django.utils.translation import gettext as _
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from registry.models import WorkerEvent, WorkerStatus
 
@@ -68,7 +68,7 @@ def test_five_wrong_guesses_spend_the_code(client, worker_a, texts):
     ask_for_code(client)
     code = sent_code()
     wrong = "000000" if code != "000000" else "111111"
-    for _ in range(5):
+    for _guess in range(5):
         client.post(reverse("registry:withdraw_confirm"), {"code": wrong})
     client.post(reverse("registry:withdraw_confirm"), {"code": code})
     worker_a.refresh_from_db()
