@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Area, staff_reference
@@ -205,6 +206,10 @@ class Activity(models.Model):
     @property
     def places_left(self) -> int:
         return self.capacity - self.signed_up
+
+    @property
+    def sign_up_open(self) -> bool:
+        return not self.cancelled and self.sign_up_deadline > timezone.now()
 
 
 class SignUpQuerySet(models.QuerySet):

@@ -44,7 +44,6 @@ def activity_public(request, pk):
     signup = (
         SignUp.objects.active().filter(activity=activity, worker=worker).first() if worker else None
     )
-    now = timezone.now()
     return render(
         request,
         "points/activity_public.html",
@@ -52,8 +51,7 @@ def activity_public(request, pk):
             "activity": activity,
             "worker": worker,
             "signup": signup,
-            "open": not activity.cancelled and activity.sign_up_deadline > now,
-            "started": activity.starts_at <= now,
+            "started": activity.starts_at <= timezone.now(),
         },
     )
 
