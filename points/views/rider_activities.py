@@ -1,9 +1,12 @@
 """The rider's side of activities: what is coming up near them, an activity's page, signing up
 and giving the place back. Anyone may look; signing up needs a signed-in rider."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +14,7 @@ from django.views.decorators.http import require_POST
 from points import activities
 from points.activities import ActivityError
 from points.models import Activity, SignUp
-from points.riders import current_worker, rider_required
+from points.riders import current_worker, sign_in_redirect
 from portal.models import Area, AreaLevel
 from registry.views.workers import choose_community
 
@@ -56,8 +59,22 @@ def activity_public(request, pk):
     )
 
 
+def rider_on_activity(view):
+    """Buttons of the activity's page: a rider who is not signed in comes back to that page (not
+    to the button's URL, which takes only a POST) once signed in."""
+
+    @wraps(view)
+    def wrapped(request, pk):
+        request.worker = current_worker(request)
+        if request.worker is None:
+            return sign_in_redirect(reverse("points:activity_public", args=[pk]))
+        return view(request, pk)
+
+    return wrapped
+
+
 @require_POST
-@rider_required
+@rider_on_activity
 def activity_sign_up(request, pk):
     activity = get_object_or_404(Activity, pk=pk)
     try:
@@ -72,7 +89,7 @@ def activity_sign_up(request, pk):
 
 
 @require_POST
-@rider_required
+@rider_on_activity
 def activity_cancel_sign_up(request, pk):
     signup = get_object_or_404(SignUp.objects.active(), activity_id=pk, worker=request.worker)
     try:

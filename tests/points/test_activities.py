@@ -3,6 +3,7 @@ reminders of the evening before, the staff pages in scope and the rider's pages.
 
 import threading
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -583,7 +584,9 @@ def test_a_rider_gives_their_place_back(english, activity_a, rider):
 def test_signing_up_needs_a_signed_in_rider(client, activity_a):
     response = client.post(reverse("points:activity_sign_up", args=[activity_a.id]))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("points:sign_in"))
+    # Back to the activity's page after signing in, where the button is.
+    next_page = urlencode({"next": reverse("points:activity_public", args=[activity_a.id])})
+    assert response["Location"] == f"{reverse('points:sign_in')}?{next_page}"
     assert not SignUp.objects.exists()
 
 
