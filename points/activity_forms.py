@@ -103,6 +103,5 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, activity, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sign_ups"].queryset = activity.sign_ups.active().filter(
-            attended_at__isnull=True
-        )
+        # Already attended ones too: a second tap of the button records nothing new, no error.
+        self.fields["sign_ups"].queryset = activity.sign_ups.active()

@@ -236,6 +236,9 @@ def activity_attendance(request, activity_id):
             marked += activities.mark_attendance(signup, by=request.user)
     except ActivityError as error:
         messages.error(request, str(error))
+    else:
+        if not marked:
+            messages.info(request, _("Their attendance was recorded already."))
     if marked:
         messages.success(
             request,

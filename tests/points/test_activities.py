@@ -393,8 +393,10 @@ def test_staff_tick_attendance_and_each_rider_earns_once(client, activity_a, sta
     client.force_login(staff_a)
     url = reverse("points:activity_attendance", args=[activity_a.id])
     ticked = {"sign_ups": [signups[0].id, signups[1].id]}
-    assert client.post(url, ticked).status_code == 302
-    client.post(url, ticked)  # a second tap of the button
+    first = client.post(url, ticked, follow=True)
+    assert [m.level_tag for m in first.context["messages"]] == ["success"]
+    again = client.post(url, ticked, follow=True)  # a second tap of the button
+    assert [m.level_tag for m in again.context["messages"]] == ["info"]
     assert Entry.objects.count() == 2
     assert [balance(worker) for worker in riders] == [5, 5, 0]
 
