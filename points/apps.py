@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class PointsConfig(AppConfig):
     name = "points"
     verbose_name = _("Points, activities and rewards")
+
+    def ready(self):
+        from points.activities import my_activities
+        from points.me import add_section
+        from portal.navigation import NavItem, add
+
+        add_section("points/_my_activities.html", my_activities, order=10)
+
+        points = _("Points")
+        add(NavItem(_("Activities"), "points:activities", group=points))
+        add(NavItem(_("Volunteer teams"), "points:teams", group=points))

@@ -1,8 +1,10 @@
 from django.db import models
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import staff_reference
+from portal.models import Area, staff_reference
+from portal.scope import ScopedQuerySet
 from registry.models import Worker
 
 
@@ -66,3 +68,196 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.worker}: {self.amount:+d} {self.get_kind_display()}"
+
+
+# Volunteer teams and activities (服务换积分): riders sign up, staff mark attendance, attendance
+# earns the activity's points through the ledger above.
+
+
+class VolunteerTeam(models.Model):
+    """A volunteer team of riders (e.g. 骑聚三营), kept by the staff of its area."""
+
+    name = models.CharField(_("name"), max_length=60)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="volunteer_teams", verbose_name=_("area")
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_by = staff_reference(_("created by"))
+    created_at = models.DateTimeField(_("created at"), db_default=Now())
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("volunteer team")
+        verbose_name_plural = _("volunteer teams")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="points_team_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(
+        VolunteerTeam, on_delete=models.CASCADE, related_name="members", verbose_name=_("team")
+    )
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="team_memberships", verbose_name=_("worker")
+    )
+    added_by = staff_reference(_("added by"))
+    joined_at = models.DateTimeField(_("joined at"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "worker"], name="points_team_member_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.team}: {self.worker}"
+
+
+class ActivityKind(models.TextChoices):
+    VOLUNTEER = "volunteer", _("Volunteer service")
+    GRID_DUTY = "grid_duty", _("Grid duty")
+    TRAINING = "training", _("Training")
+    CARE_EVENT = "care_event", _("Care event")
+    HEALTH_CHECK = "health_check", _("Free health check")
+
+
+class ActivityQuerySet(ScopedQuerySet):
+    def upcoming(self, now):
+        """Not cancelled and not over yet, soonest first."""
+        return self.filter(cancelled=False, ends_at__gt=now).order_by("starts_at", "id")
+
+
+class Activity(models.Model):
+    """Something riders sign up for: volunteer service, 网格巡查, training, 夏送清凉 / 冬送温暖, a
+    free health check. Attendance earns `points`.
+
+    `signed_up` counts the active sign-ups, kept in the transaction that adds or cancels one, so
+    the database itself refuses a sign-up beyond the capacity, however many arrive at once.
+    """
+
+    title = models.CharField(_("title"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="activities", verbose_name=_("area")
+    )
+    place = models.CharField(_("place"), max_length=200)
+    station = models.ForeignKey(
+        "stations.Station",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("station"),
+    )
+    team = models.ForeignKey(
+        VolunteerTeam,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("volunteer team"),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    sign_up_deadline = models.DateTimeField(_("sign-up deadline"))
+    capacity = models.PositiveIntegerField(_("places"))
+    points = models.PositiveIntegerField(_("points for attending"), default=0)
+    signed_up = models.PositiveIntegerField(_("signed up"), default=0, editable=False)
+    cancelled = models.BooleanField(
+        _("cancelled"), default=False, help_text=_("Riders can no longer sign up.")
+    )
+    created_by = staff_reference(_("created by"))
+    created_at = models.DateTimeField(_("created at"), db_default=Now())
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-starts_at", "-id"]
+        indexes = [
+            # the lists: an area's activities by date; the reminders: those starting soon
+            models.Index(fields=["area", "starts_at"], name="points_activity_area_start"),
+            models.Index(fields=["starts_at"], name="points_activity_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(signed_up__lte=models.F("capacity")),
+                name="points_activity_not_over_capacity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="points_activity_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def places_left(self) -> int:
+        return self.capacity - self.signed_up
+
+    @property
+    def sign_up_open(self) -> bool:
+        return not self.cancelled and self.sign_up_deadline > timezone.now()
+
+
+class SignUpQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(cancelled_at__isnull=True)
+
+
+class SignUp(models.Model):
+    """A rider's place at an activity. Its times are its timeline: signed up, reminded, attended
+    (and by whom marked), or cancelled; the points it earned are the ledger entry it caused."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="sign_ups", verbose_name=_("activity")
+    )
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="sign_ups", verbose_name=_("worker")
+    )
+    signed_up_at = models.DateTimeField(_("signed up at"), db_default=Now())
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
+    attended_at = models.DateTimeField(_("attendance marked at"), null=True, blank=True)
+    marked_by = staff_reference(_("attendance marked by"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = SignUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["signed_up_at", "id"]
+        indexes = [
+            # a rider's activities on their page
+            models.Index(fields=["worker", "-signed_up_at"], name="points_signup_worker"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "worker"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="points_signup_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attended_at__isnull=True) | models.Q(cancelled_at__isnull=True),
+                name="points_signup_attended_not_cancelled",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity}: {self.worker}"
+
+    @property
+    def attended(self) -> bool:
+        return self.attended_at is not None

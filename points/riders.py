@@ -33,6 +33,10 @@ def current_worker(request) -> Worker | None:
     return Worker.objects.consenting().select_related("area").filter(pk=worker_id).first()
 
 
+def sign_in_redirect(next_url: str):
+    return redirect(f"{reverse('points:sign_in')}?{urlencode({'next': next_url})}")
+
+
 def rider_required(view):
     """Rider pages: a rider who is not signed in goes to the sign-in page and comes back."""
 
@@ -40,8 +44,7 @@ def rider_required(view):
     def wrapped(request, *args, **kwargs):
         worker = current_worker(request)
         if worker is None:
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('points:sign_in')}?{query}")
+            return sign_in_redirect(request.get_full_path())
         request.worker = worker
         return view(request, *args, **kwargs)
 

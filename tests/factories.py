@@ -127,3 +127,21 @@ class TaskFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
     instructions = "现场核实并整改"
     due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=5))
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """A volunteer activity tomorrow morning, sign-up open until tonight, 10 places, 5 points."""
+
+    class Meta:
+        model = "points.Activity"
+
+    title = factory.Sequence(lambda n: f"夏送清凉志愿服务{n}")
+    kind = "volunteer"
+    place = "建设路暖心驿站门口"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda activity: activity.starts_at + timedelta(hours=2))
+    sign_up_deadline = factory.LazyAttribute(
+        lambda activity: activity.starts_at - timedelta(hours=12)
+    )
+    capacity = 10
+    points = 5

@@ -10,9 +10,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from feedback.models import SuggestionPhoto
 from points.card import token_for
+from points.models import VolunteerTeam
 from portal.inbox import notify
 from registry.models import ImportJob
 from tests.factories import (
+    ActivityFactory,
     CareVisitFactory,
     StationPhotoFactory,
     SuggestionFactory,
@@ -294,6 +296,61 @@ MATRIX = [
             (name, "task_y_a", "post", {**WORKERS_POST, "handler": 404}),
         ]
     ],
+    # Volunteer teams and activities: community staff keep those of their scope, officials read.
+    ("points:teams", None, "get", READERS),
+    ("points:team_add", None, "get", KEEPERS),
+    # An empty form is shown again with its errors.
+    ("points:team_add", None, "post", KEEPERS),
+    ("points:team", "team_a", "get", A_READERS),
+    ("points:team", "team_c", "get", expect(404, anonymous=LOGIN, handler=403, administrator=200)),
+    *[
+        row
+        for name in ["points:team_member_add", "points:team_member_remove"]
+        for row in [
+            (name, "team_a_worker_a", "get", expect(405)),
+            (name, "team_a_worker_a", "post", A_KEEPERS_POST),
+        ]
+    ],
+    # Community C's worker is not a candidate for community A's team, whoever asks.
+    (
+        "points:team_member_add",
+        "team_a_worker_c",
+        "post",
+        expect(404, anonymous=LOGIN, handler=403, official=403),
+    ),
+    ("points:activities", None, "get", READERS),
+    ("points:activity_add", None, "get", KEEPERS),
+    ("points:activity_add", None, "post", KEEPERS),
+    ("points:activity", "activity_a", "get", A_READERS),
+    (
+        "points:activity",
+        "activity_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, administrator=200),
+    ),
+    ("points:activity_edit", "activity_a", "get", A_KEEPERS),
+    ("points:activity_edit", "activity_a", "post", A_KEEPERS),
+    (
+        "points:activity_edit",
+        "activity_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=200),
+    ),
+    ("points:activity_attendance", "activity_a", "get", expect(405)),
+    # Nothing ticked: back to the activity's page with a message.
+    ("points:activity_attendance", "activity_a", "post", A_KEEPERS_POST),
+    # The rider's side is public; signing up needs a signed-in rider (none of these personas),
+    # who is sent to the sign-in page.
+    ("points:activities_public", None, "get", expect(200)),
+    ("points:activity_public", "activity_a", "get", expect(200)),
+    *[
+        row
+        for name in ["points:activity_sign_up", "points:activity_cancel_sign_up"]
+        for row in [
+            (name, "activity_a", "get", expect(405)),
+            (name, "activity_a", "post", expect(302)),
+        ]
+    ],
 ]
 
 
@@ -342,6 +399,36 @@ def task_a(accepted_suggestion_a, department_x):
 @pytest.fixture
 def task_y_a(accepted_suggestion_a, department_y):
     return TaskFactory(suggestion=accepted_suggestion_a, department=department_y)
+
+
+@pytest.fixture
+def team_a(tree):
+    return VolunteerTeam.objects.create(name="骑聚三营", area=tree.community_a)
+
+
+@pytest.fixture
+def team_c(tree):
+    return VolunteerTeam.objects.create(name="文化路志愿队", area=tree.community_c)
+
+
+@pytest.fixture
+def team_a_worker_a(team_a, worker_a):
+    return [team_a.id, worker_a.id]
+
+
+@pytest.fixture
+def team_a_worker_c(team_a, worker_c):
+    return [team_a.id, worker_c.id]
+
+
+@pytest.fixture
+def activity_a(tree):
+    return ActivityFactory(area=tree.community_a)
+
+
+@pytest.fixture
+def activity_c(tree):
+    return ActivityFactory(area=tree.community_c)
 
 
 @pytest.fixture

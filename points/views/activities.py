@@ -1,0 +1,248 @@
+"""Staff pages of volunteer teams and activities: community staff keep those of their scope,
+officials read them. Attendance is ticked on the activity's page."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from points import activities
+from points.activities import ActivityError
+from points.activity_forms import ActivityForm, AttendanceForm, TeamForm
+from points.models import Activity, VolunteerTeam
+from portal.models import Area
+from portal.permissions import role_required
+from portal.scope import get_in_scope_or_404
+from registry.access import LEDGER_KEEPERS, LEDGER_READERS
+from registry.filters import name_search
+from registry.models import Worker, WorkerStatus
+from stations.models import Station
+
+MEMBER_MATCHES = 20
+
+
+def _team(request, team_id) -> VolunteerTeam:
+    return get_in_scope_or_404(
+        VolunteerTeam.objects.select_related("area", "created_by"), request.user, id=team_id
+    )
+
+
+def _activity(request, activity_id) -> Activity:
+    return get_in_scope_or_404(
+        Activity.objects.select_related("area", "station", "team", "created_by"),
+        request.user,
+        id=activity_id,
+    )
+
+
+@role_required(*LEDGER_READERS)
+def teams(request):
+    rows = (
+        VolunteerTeam.objects.in_scope(request.user)
+        .select_related("area")
+        .annotate(member_count=Count("members"))
+        .order_by("name", "id")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "points/teams.html",
+        {"page": page, "can_keep": request.user.role in LEDGER_KEEPERS},
+    )
+
+
+@role_required(*LEDGER_KEEPERS)
+def team_add(request):
+    form = TeamForm(request.POST or None, areas=Area.objects.in_scope(request.user))
+    if request.method == "POST" and form.is_valid():
+        team = form.save(commit=False)
+        team.created_by = request.user
+        team.save()
+        messages.success(request, _("Added %(name)s.") % {"name": team})
+        return redirect("points:team", team.id)
+    return render(request, "points/team_form.html", {"form": form})
+
+
+def _candidates(request, team):
+    """Workers the user may put on the team: in their scope and the team's area, current."""
+    return (
+        Worker.objects.in_scope(request.user)
+        .within(team.area)
+        .consenting()
+        .exclude(status=WorkerStatus.LEFT)
+    )
+
+
+@role_required(*LEDGER_READERS)
+def team(request, team_id):
+    team = _team(request, team_id)
+    can_keep = request.user.role in LEDGER_KEEPERS
+    query = request.GET.get("q", "").strip()
+    matches = []
+    if can_keep and query:
+        matches = (
+            name_search(_candidates(request, team), query, "mobile_tail")
+            .exclude(team_memberships__team=team)
+            .select_related("area")
+            .order_by("name", "id")[:MEMBER_MATCHES]
+        )
+    members = team.members.select_related("worker__area", "added_by").order_by("worker__name")
+    return render(
+        request,
+        "points/team.html",
+        {
+            "team": team,
+            "members": members,
+            "query": query,
+            "matches": matches,
+            "can_keep": can_keep,
+            "activities": Activity.objects.in_scope(request.user)
+            .filter(team=team)
+            .order_by("-starts_at")[:10],
+        },
+    )
+
+
+def _member(request, team, worker_id) -> Worker:
+    return get_in_scope_or_404(_candidates(request, team), request.user, id=worker_id)
+
+
+@require_POST
+@role_required(*LEDGER_KEEPERS)
+def team_member_add(request, team_id, worker_id):
+    team = _team(request, team_id)
+    worker = _member(request, team, worker_id)
+    if activities.add_member(team, worker, by=request.user):
+        messages.success(request, _("%(name)s joined the team.") % {"name": worker})
+    return redirect(reverse("points:team", args=[team.id]) + "#members")
+
+
+@require_POST
+@role_required(*LEDGER_KEEPERS)
+def team_member_remove(request, team_id, worker_id):
+    team = _team(request, team_id)
+    worker = get_in_scope_or_404(Worker.objects.all(), request.user, id=worker_id)
+    activities.remove_member(team, worker)
+    messages.success(request, _("%(name)s left the team.") % {"name": worker})
+    return redirect(reverse("points:team", args=[team.id]) + "#members")
+
+
+# ?when= of the list: which activities (ending after or by now), in which order.
+WHEN = {
+    "upcoming": (gettext_lazy("Coming"), "ends_at__gt", ["starts_at", "id"]),
+    "past": (gettext_lazy("Past"), "ends_at__lte", ["-starts_at", "-id"]),
+}
+
+
+@role_required(*LEDGER_READERS)
+def activity_list(request):
+    when = request.GET.get("when") if request.GET.get("when") in WHEN else "upcoming"
+    _label, lookup, order = WHEN[when]
+    rows = (
+        Activity.objects.in_scope(request.user)
+        .filter(**{lookup: timezone.now()})
+        .select_related("area")
+        .order_by(*order)
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "points/activities.html",
+        {
+            "page": page,
+            "when": when,
+            "whens": [(key, label) for key, (label, _lookup, _order) in WHEN.items()],
+            "can_keep": request.user.role in LEDGER_KEEPERS,
+        },
+    )
+
+
+def _activity_form(request, activity=None):
+    user = request.user
+    return ActivityForm(
+        request.POST or None,
+        instance=activity,
+        areas=Area.objects.in_scope(user),
+        stations=Station.objects.in_scope(user),
+        teams=VolunteerTeam.objects.in_scope(user),
+    )
+
+
+def _save_activity(request, form) -> Activity | None:
+    try:
+        return activities.save_activity(form.save(commit=False), by=request.user)
+    except ActivityError as error:
+        form.add_error("capacity", str(error))
+        return None
+
+
+@role_required(*LEDGER_KEEPERS)
+def activity_add(request):
+    form = _activity_form(request)
+    if request.method == "POST" and form.is_valid():
+        activity = _save_activity(request, form)
+        if activity:
+            messages.success(request, _("Added %(name)s.") % {"name": activity})
+            return redirect("points:activity", activity.id)
+    return render(request, "points/activity_form.html", {"form": form, "activity": None})
+
+
+@role_required(*LEDGER_KEEPERS)
+def activity_edit(request, activity_id):
+    activity = _activity(request, activity_id)
+    form = _activity_form(request, activity)
+    if request.method == "POST" and form.is_valid() and _save_activity(request, form):
+        messages.success(request, _("Saved the changes."))
+        return redirect("points:activity", activity.id)
+    return render(request, "points/activity_form.html", {"form": form, "activity": activity})
+
+
+@role_required(*LEDGER_READERS)
+def activity_detail(request, activity_id):
+    activity = _activity(request, activity_id)
+    sign_ups = activity.sign_ups.active().select_related("worker__area", "marked_by").order_by("id")
+    return render(
+        request,
+        "points/activity.html",
+        {
+            "activity": activity,
+            "sign_ups": sign_ups,
+            "started": activity.starts_at <= timezone.now(),
+            "can_keep": request.user.role in LEDGER_KEEPERS,
+            "public_url": request.build_absolute_uri(
+                reverse("points:activity_public", args=[activity.id])
+            ),
+        },
+    )
+
+
+@require_POST
+@role_required(*LEDGER_KEEPERS)
+def activity_attendance(request, activity_id):
+    """Tick the riders who came: each earns the activity's points once."""
+    activity = _activity(request, activity_id)
+    form = AttendanceForm(request.POST, activity=activity)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["sign_ups"]))
+        return redirect("points:activity", activity.id)
+    marked = 0
+    try:
+        for signup in form.cleaned_data["sign_ups"]:
+            marked += activities.mark_attendance(signup, by=request.user)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        if not marked:
+            messages.info(request, _("Their attendance was recorded already."))
+    if marked:
+        messages.success(
+            request,
+            _("Attendance recorded: %(count)s. Each of them earned %(points)s points.")
+            % {"count": marked, "points": activity.points},
+        )
+    return redirect("points:activity", activity.id)

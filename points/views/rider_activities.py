@@ -1,0 +1,101 @@
+"""The rider's side of activities: what is coming up near them, an activity's page, signing up
+and giving the place back. Anyone may look; signing up needs a signed-in rider."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from points import activities
+from points.activities import ActivityError
+from points.models import Activity, SignUp
+from points.riders import current_worker, sign_in_redirect
+from portal.models import Area, AreaLevel
+from registry.views.workers import choose_community
+
+
+def activities_public(request):
+    """Coming activities of the signed-in rider's community and the areas above it; for anyone
+    else all of them, or those of the community they tap down to."""
+    worker = current_worker(request)
+    community = worker.area if worker else None
+    if community is None:
+        if "area" in request.GET or "choose" in request.GET:
+            return choose_community(request, title=_("Activities near you"))
+        community = Area.objects.filter(
+            level=AreaLevel.COMMUNITY, code=request.GET.get("community", "")
+        ).first()
+    rows = Activity.objects.upcoming(timezone.now()).select_related("area")
+    if community:
+        rows = rows.filter(area_id__in=community.path_ids())
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "points/activities_public.html",
+        {"page": page, "community": community, "worker": worker},
+    )
+
+
+def activity_public(request, pk):
+    activity = get_object_or_404(Activity.objects.select_related("area", "station"), pk=pk)
+    worker = current_worker(request)
+    signup = (
+        SignUp.objects.active().filter(activity=activity, worker=worker).first() if worker else None
+    )
+    return render(
+        request,
+        "points/activity_public.html",
+        {
+            "activity": activity,
+            "worker": worker,
+            "signup": signup,
+            "started": activity.starts_at <= timezone.now(),
+        },
+    )
+
+
+def rider_on_activity(view):
+    """Buttons of the activity's page: a rider who is not signed in comes back to that page (not
+    to the button's URL, which takes only a POST) once signed in."""
+
+    @wraps(view)
+    def wrapped(request, pk):
+        request.worker = current_worker(request)
+        if request.worker is None:
+            return sign_in_redirect(reverse("points:activity_public", args=[pk]))
+        return view(request, pk)
+
+    return wrapped
+
+
+@require_POST
+@rider_on_activity
+def activity_sign_up(request, pk):
+    activity = get_object_or_404(Activity, pk=pk)
+    try:
+        activities.sign_up(activity, request.worker)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("You are signed up. We will text you a reminder the day before.")
+        )
+    return redirect("points:activity_public", activity.pk)
+
+
+@require_POST
+@rider_on_activity
+def activity_cancel_sign_up(request, pk):
+    signup = get_object_or_404(SignUp.objects.active(), activity_id=pk, worker=request.worker)
+    try:
+        activities.cancel_sign_up(signup)
+    except ActivityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You gave your place back."))
+    return redirect("points:activity_public", pk)
