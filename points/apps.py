@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class PointsConfig(AppConfig):
     name = "points"
     verbose_name = _("Points, activities and rewards")
+
+    def ready(self):
+        from portal.navigation import NavItem, add
+
+        points = _("Points")
+        add(NavItem(_("Hand over a reward"), "points:handover", group=points))
+        add(NavItem(_("Redemptions"), "points:redemptions", group=points))
+        add(NavItem(_("Rewards"), "points:rewards", group=points))
+        add(NavItem(_("Leaderboard"), "points:leaderboard", group=points))
