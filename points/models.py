@@ -1,5 +1,6 @@
 import secrets
 
+from django.core.validators import MinValueValidator
 from django.db import IntegrityError, models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
@@ -98,8 +99,8 @@ class Reward(models.Model):
         help_text=_("What it is and where to pick it up, e.g. 社区党群服务中心一楼, 9:00–17:00."),
     )
     picture = models.ImageField(_("picture"), upload_to=reward_picture_path, blank=True)
-    price = models.PositiveIntegerField(_("points price"))
-    stock = models.IntegerField(_("stock"))
+    price = models.PositiveIntegerField(_("points price"), validators=[MinValueValidator(1)])
+    stock = models.IntegerField(_("stock"), validators=[MinValueValidator(0)])
     active = models.BooleanField(
         _("on offer"), default=True, help_text=_("Riders see and redeem only rewards on offer.")
     )

@@ -33,12 +33,8 @@ class RewardForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         communities = areas.filter(level=AreaLevel.COMMUNITY).order_by("path")
         self.fields["area"].queryset = communities
-        self.fields["price"].min_value = 1
-        self.fields["price"].widget.attrs["min"] = 1
         if self.instance.pk is None:
             self.fields["area"].initial = communities.first()
-            self.fields["stock"].min_value = 0
-            self.fields["stock"].widget.attrs["min"] = 0
             del self.fields["stock_change"]
         else:
             del self.fields["stock"]
