@@ -41,6 +41,17 @@ class Account(models.Model):
         return f"{self.worker}: {self.balance}"
 
 
+APPEND_ONLY = "The points ledger is append-only: add a correcting entry."
+
+
+class EntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise IntegrityError(APPEND_ONLY)
+
+    def delete(self):
+        raise IntegrityError(APPEND_ONLY)
+
+
 class Entry(models.Model):
     """One line of the append-only points ledger. Never edited or deleted: a new entry corrects."""
 
@@ -54,6 +65,8 @@ class Entry(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = staff_reference(_("recorded by"))
     created_at = models.DateTimeField(_("at"), db_default=Now())
+
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("points entry")
@@ -71,14 +84,14 @@ class Entry(models.Model):
     def __str__(self):
         return f"{self.worker}: {self.amount:+d} {self.get_kind_display()}"
 
-    # Migration 0003 adds a trigger that refuses UPDATE and DELETE in the database as well.
+    # Migration 0003 adds a trigger that refuses an UPDATE in the database as well.
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise IntegrityError("The points ledger is append-only: add a correcting entry.")
+            raise IntegrityError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise IntegrityError("The points ledger is append-only: add a correcting entry.")
+        raise IntegrityError(APPEND_ONLY)
 
 
 def reward_picture_path(reward, filename):

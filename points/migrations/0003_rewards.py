@@ -8,8 +8,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# The ledger is append-only in the database too, whatever runs SQL against it; 23001 is
-# restrict_violation, so Django raises IntegrityError, as for the balance's check constraint.
+# The ledger's rows are never edited, whatever runs SQL against them: an UPDATE that changes
+# what an entry says is refused (23001 is restrict_violation, so Django raises IntegrityError).
+# Only `recorded_by` may become NULL, as its foreign key does when a staff account is deleted.
+# DELETE is left to the model and its queryset, which refuse it: in the database an entry goes
+# only with its worker (CASCADE), together with their account, so a balance still equals its
+# ledger.
+CHANGED = " OR ".join(
+    f"NEW.{column} {{differs}} OLD.{column}"
+    for column in ["worker_id", "amount", "kind", "cause", "note", "created_at"]
+) + " OR (NEW.recorded_by_id {differs} OLD.recorded_by_id AND NEW.recorded_by_id IS NOT NULL)"
 TRIGGERS = {
     "postgresql": (
         [
@@ -17,8 +25,9 @@ TRIGGERS = {
             BEGIN
                 RAISE EXCEPTION 'the points ledger is append-only' USING ERRCODE = '23001';
             END $$""",
-            """CREATE TRIGGER points_entry_append_only BEFORE UPDATE OR DELETE ON points_entry
-            FOR EACH ROW EXECUTE FUNCTION points_entry_append_only()""",
+            f"""CREATE TRIGGER points_entry_append_only BEFORE UPDATE ON points_entry
+            FOR EACH ROW WHEN ({CHANGED.format(differs="IS DISTINCT FROM")})
+            EXECUTE FUNCTION points_entry_append_only()""",
         ],
         [
             "DROP TRIGGER points_entry_append_only ON points_entry",
@@ -27,12 +36,11 @@ TRIGGERS = {
     ),
     "sqlite": (
         [
-            """CREATE TRIGGER points_entry_no_update BEFORE UPDATE ON points_entry
-            BEGIN SELECT RAISE(ABORT, 'the points ledger is append-only'); END""",
-            """CREATE TRIGGER points_entry_no_delete BEFORE DELETE ON points_entry
+            f"""CREATE TRIGGER points_entry_append_only BEFORE UPDATE ON points_entry
+            WHEN {CHANGED.format(differs="IS NOT")}
             BEGIN SELECT RAISE(ABORT, 'the points ledger is append-only'); END""",
         ],
-        ["DROP TRIGGER points_entry_no_update", "DROP TRIGGER points_entry_no_delete"],
+        ["DROP TRIGGER points_entry_append_only"],
     ),
 }
 

@@ -3,7 +3,7 @@ adjustments by staff with a reason, and the check of every balance against its l
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from points.models import Account, Entry, EntryKind
@@ -40,14 +40,38 @@ def test_an_entry_is_never_changed_or_deleted_from_python(rider):
 
 
 @pytest.mark.parametrize("change", ["update", "delete"])
-def test_the_database_refuses_to_change_or_delete_entries(rider, change):
-    """Also a bulk update or delete, which skips the model's save() and delete()."""
-    with pytest.raises(IntegrityError), transaction.atomic():
-        if change == "update":
-            Entry.objects.filter(worker=rider).update(amount=1000)
-        else:
-            Entry.objects.filter(worker=rider).delete()
+def test_bulk_changes_of_entries_are_refused(rider, change):
+    with pytest.raises(IntegrityError):
+        getattr(Entry.objects.filter(worker=rider), change)(
+            **({"amount": 1000} if change == "update" else {})
+        )
     assert list(Entry.objects.values_list("amount", flat=True)) == [100]
+
+
+@pytest.mark.parametrize(
+    "assignment", ["amount = 1000", "kind = 'refund'", "note = '改'", "created_at = NULL"]
+)
+def test_the_database_refuses_sql_that_changes_an_entry(rider, assignment):
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE points_entry SET {assignment}")
+    assert list(Entry.objects.values_list("amount", "kind", "note")) == [
+        (100, "activity", "夏送清凉")
+    ]
+
+
+def test_deleting_a_staff_account_keeps_the_entries_it_recorded(rider, staff_a):
+    award(rider, 5, EntryKind.ADJUSTMENT, note="补录", by=staff_a)
+    staff_a.delete()
+    assert list(rider.points_entries.values_list("amount", "recorded_by")) == [
+        (5, None),
+        (100, None),
+    ]
+
+
+def test_a_deleted_worker_takes_their_ledger_and_balance_along(rider, capsys):
+    rider.delete()
+    assert not Entry.objects.exists() and not Account.objects.exists()
+    call_command("verify_points")
 
 
 def test_an_adjustment_needs_a_reason_and_points(rider, staff_a):
