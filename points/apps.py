@@ -7,7 +7,11 @@ class PointsConfig(AppConfig):
     verbose_name = _("Points, activities and rewards")
 
     def ready(self):
+        from points.me import add_section
+        from points.rewards import my_redemptions
         from portal.navigation import NavItem, add
+
+        add_section("points/_my_redemptions.html", my_redemptions, order=20)
 
         points = _("Points")
         add(NavItem(_("Hand over a reward"), "points:handover", group=points))

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from points.views import ledger, shop
+from points.views import card, ledger, me, shop, sign_in
 from points.views import rewards as reward_views
 
 app_name = "points"
 
-# Each part adds its own lines.
 urlpatterns = [
+    # Riders: sign-in by texted code, their page and their work card.
+    path("me/sign-in/", sign_in.sign_in, name="sign_in"),
+    path("me/sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
+    path("me/sign-out/", sign_in.sign_out, name="sign_out"),
+    path("me/", me.me, name="me"),
+    path("me/card/", card.card, name="card"),
+    # Public: a station or merchant scans the card's QR code.
+    path("card/<str:token>/", card.verify, name="verify"),
     # The ledger: a worker's points for staff, the monthly leaderboard.
     path("staff/points/workers/<int:pk>/", ledger.worker_points, name="worker"),
     path("staff/points/workers/<int:pk>/adjust/", ledger.adjust_points, name="adjust"),

@@ -1,10 +1,13 @@
 """One-time codes by text message: how a rider, who has no account, proves a mobile is theirs.
 
-The code lives only in the cache, hashed, for ten minutes; a number gets at most one code a minute
-and five guesses per code, so neither texting nor guessing can be driven by a script.
+The code lives only in the cache, hashed, for as long as its purpose allows (ten minutes unless
+told); a number gets at most one code a minute and five guesses per code, so neither texting nor
+guessing can be driven by a script.
 """
 
+import math
 import secrets
+import time
 
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -25,30 +28,49 @@ def _digest(key: str, code: str) -> str:
     return salted_hmac(key, code, algorithm="sha256").hexdigest()
 
 
-def send_code(purpose: str, mobile: str) -> bool:
-    """Text a fresh code; False (and nothing sent) if the last one went out under a minute ago."""
+def send_code(purpose: str, mobile: str, *, seconds: int = CODE_SECONDS, deliver=True) -> bool:
+    """Text a fresh code valid for `seconds`; False (and nothing sent) if the last one went out
+    under a minute ago. With deliver=False the code is kept but never texted: a number that is
+    not registered then gets the same answers as one that is, and no text."""
     key = _key(purpose, mobile)
     if not cache.add(f"{key}:sent", 1, RESEND_SECONDS):
         return False
     code = f"{secrets.randbelow(10**6):06d}"
-    cache.set(key, {"digest": _digest(key, code), "guesses": 0}, CODE_SECONDS)
-    send_sms(
-        mobile,
-        _("Nuanxin Portal code: %(code)s. Valid for 10 minutes. Do not tell anyone.")
-        % {"code": code},
-    )
+    entry = {"digest": _digest(key, code), "guesses": 0, "expires": time.time() + seconds}
+    cache.set(key, entry, seconds)
+    if deliver:
+        send_sms(
+            mobile,
+            _("Nuanxin Portal code: %(code)s. Valid for %(minutes)s minutes. Do not tell anyone.")
+            % {"code": code, "minutes": seconds // 60},
+        )
     return True
 
 
 def check_code(purpose: str, mobile: str, code: str) -> bool:
     """Whether `code` is the one sent; a right code works once, a code gets five guesses."""
     key = _key(purpose, mobile)
-    entry = cache.get(key)
+    entry = _live(key)
     if entry is None or entry["guesses"] >= MAX_GUESSES:
         return False
     if constant_time_compare(entry["digest"], _digest(key, code.strip())):
         cache.delete(key)
         return True
     entry["guesses"] += 1
-    cache.set(key, entry, CODE_SECONDS)
+    # Kept until its own expiry: wrong guesses do not make a code live longer.
+    cache.set(key, entry, max(1, math.ceil(entry["expires"] - time.time())))
     return False
+
+
+def guesses_left(purpose: str, mobile: str) -> int | None:
+    """How many guesses the number's code has left (0: spent by wrong ones), or None when it has
+    no code: expired, used, or never sent."""
+    entry = _live(_key(purpose, mobile))
+    return None if entry is None else MAX_GUESSES - entry["guesses"]
+
+
+def _live(key: str) -> dict | None:
+    entry = cache.get(key)
+    if entry is None or entry["expires"] <= time.time():
+        return None
+    return entry

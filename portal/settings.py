@@ -216,6 +216,8 @@ CARE_VISIT_DUE_DAYS = env.int("CARE_VISIT_DUE_DAYS", default=7)
 
 # Riders sign in with a text-message code and stay signed in on that phone this many days.
 RIDER_SESSION_DAYS = env.int("RIDER_SESSION_DAYS", default=30)
+# Minutes a work card's QR code stays valid after the rider opened the card (reloading renews it).
+WORK_CARD_MINUTES = env.int("WORK_CARD_MINUTES", default=10)
 
 # The suggestion loop (feedback): points for an accepted hazard report; working days a suggestion
 # may wait for assessment before assessors are reminded; working days a new task gets by default;

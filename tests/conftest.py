@@ -6,6 +6,7 @@ city 商丘市
 """
 
 import os
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -45,6 +46,24 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def clock(monkeypatch, settings):
+    """The time the cache and whatever reads time.time() see, moved on by calling it with
+    seconds; it starts on the hour (fixed windows of an hour do not roll over mid-test). The
+    cache is a local-memory one, also on CI's Redis pass, whose expiry runs on Redis's clock."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+
+    def advance(seconds):
+        now[0] += seconds
+
+    return advance
 
 
 @pytest.fixture(autouse=True)

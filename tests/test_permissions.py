@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from feedback.models import SuggestionPhoto
+from points.card import token_for
 from points.models import EntryKind, Reward
 from points.rewards import redeem
 from points.services import award
@@ -20,10 +21,10 @@ from tests.factories import (
     SuggestionFactory,
     TaskFactory,
 )
-from tests.points import stand_in
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
+SIGN_IN = "rider sign-in redirect"
 
 
 def expect(default, **overrides):
@@ -39,6 +40,9 @@ A_KEEPERS = expect(200, anonymous=LOGIN, staff_b=404, handler=403, official=403)
 A_KEEPERS_POST = expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403)
 # A department task's handlers (hank) and administrators, posting an empty form.
 WORKERS_POST = expect(403, anonymous=LOGIN, handler=302, administrator=302)
+
+# A rider's own pages: staff users are not riders, so everyone without a rider session signs in.
+RIDER_PAGE = expect(SIGN_IN)
 
 # (url name, object in the URL (a fixture or an area of the tree) or None, method,
 #  expected status per persona)
@@ -194,6 +198,17 @@ MATRIX = [
     ("stations:check_in", "station_token_a", "get", expect(200)),
     # No mobile given: the form is shown again with its error.
     ("stations:check_in", "station_token_a", "post", expect(200)),
+    # Riders sign in by texted code; without a mobile in the session the code page sends the
+    # visitor back to the first step; an empty form shows its error.
+    ("points:sign_in", None, "get", expect(200)),
+    ("points:sign_in", None, "post", expect(200)),
+    ("points:sign_in_code", None, "get", expect(302)),
+    ("points:sign_out", None, "get", expect(405)),
+    ("points:sign_out", None, "post", expect(302)),
+    ("points:me", None, "get", RIDER_PAGE),
+    ("points:card", None, "get", RIDER_PAGE),
+    # A work card's QR code: public, for the station or merchant who scans it.
+    ("points:verify", "work_card_token", "get", expect(200)),
     ("feedback:queue", None, "get", READERS),
     ("feedback:suggestions", None, "get", READERS),
     ("feedback:enter", None, "get", KEEPERS),
@@ -315,12 +330,11 @@ MATRIX = [
     ("points:handover", None, "post", KEEPERS),
     ("points:redemption_cancel", "redemption_a", "get", expect(405)),
     ("points:redemption_cancel", "redemption_a", "post", A_KEEPERS_POST),
-    # The rider's shop: anyone browses; redeeming and the pickup code need a signed-in rider,
-    # which no staff persona is (they go to the rider's sign-in page).
+    # The rider's shop: anyone browses; redeeming and the pickup code need a signed-in rider.
     ("points:shop", None, "get", expect(200)),
     ("points:redeem", None, "get", expect(405)),
-    ("points:redeem", None, "post", expect(302)),
-    ("points:redeemed", "pickup_code_a", "get", expect(302)),
+    ("points:redeem", None, "post", RIDER_PAGE),
+    ("points:redeemed", "pickup_code_a", "get", RIDER_PAGE),
 ]
 
 
@@ -406,6 +420,12 @@ def tracking_code_a(suggestion_a):
 
 
 @pytest.fixture
+def work_card_token(worker_a):
+    """A fresh work card token of a rider of community A."""
+    return token_for(worker_a)[0]
+
+
+@pytest.fixture
 def open311_xml():
     """The arguments of an Open311 resource's URL: its format."""
     return ["xml"]
@@ -447,8 +467,7 @@ CASES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "obj", "method", "persona", "expected"), CASES)
-def test_permission_matrix(client, request, settings, tree, name, obj, method, persona, expected):
-    stand_in.use_if_missing(settings)  # until the rider's sign-in page is merged
+def test_permission_matrix(client, request, tree, name, obj, method, persona, expected):
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
     if obj is None:
@@ -464,5 +483,8 @@ def test_permission_matrix(client, request, settings, tree, name, obj, method, p
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+    elif expected == SIGN_IN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("points:sign_in"))
     else:
         assert response.status_code == expected

@@ -206,3 +206,11 @@ def reopen(request, suggestion):
             request, _("We are sorry it is not solved. Community staff will look at it again.")
         )
     return redirect("feedback:track", suggestion.tracking_code)
+
+
+MY_SUGGESTIONS = 10
+
+
+def my_suggestions(worker) -> dict:
+    """The rider's page (points.me): their latest suggestions, each with its tracking page."""
+    return {"suggestions": worker.suggestions.order_by("-submitted_at", "-id")[:MY_SUGGESTIONS]}

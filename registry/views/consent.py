@@ -23,7 +23,8 @@ def withdraw(request):
     if request.method == "POST" and form.is_valid():
         mobile = form.cleaned_data["mobile"]
         registered = Worker.objects.consenting().filter(mobile=mobile).exists()
-        if registered and not otp.send_code(PURPOSE, mobile):
+        # An unregistered number gets the same answers, "wait a minute" included, and no text.
+        if not otp.send_code(PURPOSE, mobile, deliver=registered):
             form.add_error("mobile", _("We sent a code less than a minute ago. Please wait."))
         else:
             request.session[SESSION_KEY] = mobile

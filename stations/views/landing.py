@@ -71,8 +71,6 @@ def _landing(request, station):
                 Service(code).label for code in station.services if code in Service.values
             ],
             "registration_url": checkin.registration_url(station),
-            # Until the points app has its page, it shows as coming.
-            "coming": [_("My points")],
         },
     )
 

@@ -1,15 +1,35 @@
 import pytest
 
 from points.models import EntryKind, Reward
+from points.riders import SESSION_KEY
 from points.services import award
+from tests import sms
 from tests.factories import WorkerFactory
-from tests.points import stand_in
 
 
-@pytest.fixture(autouse=True)
-def sign_in_page(settings):
-    """Rider pages send riders who are not signed in to the sign-in page."""
-    stand_in.use_if_missing(settings)
+@pytest.fixture
+def texts(settings):
+    """The text messages sent during the test, as (mobile, text)."""
+    settings.SMS_BACKEND = "tests.sms.RecordingBackend"
+    sms.outbox.clear()
+    return sms.outbox
+
+
+@pytest.fixture
+def rider(tree):
+    """A confirmed rider of community A."""
+    return WorkerFactory(
+        name="孙丽", mobile="13800000009", area=tree.community_a, status="confirmed"
+    )
+
+
+@pytest.fixture
+def rider_client(client, rider):
+    """A client signed in as `rider` (what the code step leaves in the session)."""
+    session = client.session
+    session[SESSION_KEY] = rider.pk
+    session.save()
+    return client
 
 
 @pytest.fixture
@@ -20,7 +40,7 @@ def english(client, settings):
 
 
 @pytest.fixture
-def rider(tree):
+def shopper(tree):
     """孙悟空, a confirmed rider of community A with 100 points from volunteering."""
     worker = WorkerFactory(name="孙悟空", status="confirmed", area=tree.community_a)
     award(worker, 100, EntryKind.ACTIVITY, note="夏送清凉")

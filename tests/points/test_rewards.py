@@ -14,7 +14,7 @@ from PIL import Image
 
 from points import rewards
 from points.models import PICKUP_ALPHABET, EntryKind, Redemption, Reward
-from points.riders import sign_in
+from points.riders import SESSION_KEY
 from points.services import award, balance, cause_of
 from tests.factories import WorkerFactory
 
@@ -22,16 +22,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def redemption(rider, reward_a):
-    return rewards.redeem(reward_a, rider)
+def redemption(shopper, reward_a):
+    return rewards.redeem(reward_a, shopper)
 
 
-def rider_client(client, worker):
-    """A phone on which the rider signed in (the sign-in pages put the worker in the session)."""
-    request = type("Request", (), {"session": client.session})()
-    sign_in(request, worker)
-    request.session.save()
-    client.cookies["sessionid"] = request.session.session_key
+def signed_in(client, worker):
+    """A phone on which the rider signed in (what the code step leaves in the session)."""
+    session = client.session
+    session[SESSION_KEY] = worker.pk
+    session.save()
     return client
 
 
@@ -45,27 +44,27 @@ def picture(fmt="PNG", size=(40, 40)) -> SimpleUploadedFile:
 # The services
 
 
-def test_a_redemption_takes_the_points_and_one_of_the_stock(rider, reward_a):
-    redemption = rewards.redeem(reward_a, rider)
+def test_a_redemption_takes_the_points_and_one_of_the_stock(shopper, reward_a):
+    redemption = rewards.redeem(reward_a, shopper)
     reward_a.refresh_from_db()
-    assert (balance(rider), reward_a.stock) == (70, 4)
+    assert (balance(shopper), reward_a.stock) == (70, 4)
     assert (redemption.state, redemption.points) == ("requested", 30)
     assert len(redemption.pickup_code) == 6
     assert set(redemption.pickup_code) <= set(PICKUP_ALPHABET)
-    entry = rider.points_entries.get(kind=EntryKind.REDEMPTION)
+    entry = shopper.points_entries.get(kind=EntryKind.REDEMPTION)
     assert (entry.amount, entry.cause, entry.note) == (-30, cause_of(redemption), "雨伞")
 
 
-def test_each_redemption_has_its_own_pickup_code(rider, reward_a):
-    codes = {rewards.redeem(reward_a, rider).pickup_code for _ in range(3)}
+def test_each_redemption_has_its_own_pickup_code(shopper, reward_a):
+    codes = {rewards.redeem(reward_a, shopper).pickup_code for _ in range(3)}
     assert len(codes) == 3
 
 
-def test_it_pays_the_price_of_the_moment_not_of_the_page(rider, reward_a):
+def test_it_pays_the_price_of_the_moment_not_of_the_page(shopper, reward_a):
     stale = Reward.objects.get(pk=reward_a.pk)
     Reward.objects.filter(pk=reward_a.pk).update(price=40)
-    assert rewards.redeem(stale, rider).points == 40
-    assert balance(rider) == 60
+    assert rewards.redeem(stale, shopper).points == 40
+    assert balance(shopper) == 60
 
 
 @pytest.mark.parametrize(
@@ -77,35 +76,35 @@ def test_it_pays_the_price_of_the_moment_not_of_the_page(rider, reward_a):
     ],
 )
 def test_a_refused_redemption_says_why_and_takes_nothing(
-    rider, reward_a, change, code, message, settings
+    shopper, reward_a, change, code, message, settings
 ):
     settings.LANGUAGE_CODE = "en"
     Reward.objects.filter(pk=reward_a.pk).update(**change)
     reward_a.refresh_from_db()
     with pytest.raises(rewards.RewardError) as refused:
-        rewards.redeem(reward_a, rider)
+        rewards.redeem(reward_a, shopper)
     assert (refused.value.code, str(refused.value)) == (code, message)
     reward_a.refresh_from_db()
-    assert balance(rider) == 100 and reward_a.stock == change.get("stock", 5)
+    assert balance(shopper) == 100 and reward_a.stock == change.get("stock", 5)
     assert not Redemption.objects.exists()
 
 
-def test_a_reward_of_another_community_is_refused(tree, rider, settings):
+def test_a_reward_of_another_community_is_refused(tree, shopper, settings):
     settings.LANGUAGE_CODE = "en"
     other = Reward.objects.create(area=tree.community_b, name="毛巾", price=10, stock=5)
     with pytest.raises(rewards.RewardError) as refused:
-        rewards.redeem(other, rider)
+        rewards.redeem(other, shopper)
     assert str(refused.value) == "This reward is for riders registered with 平原路社区."
-    assert balance(rider) == 100
+    assert balance(shopper) == 100
 
 
-def test_a_reward_found_out_of_stock_at_the_last_moment_takes_nothing(rider, reward_a):
+def test_a_reward_found_out_of_stock_at_the_last_moment_takes_nothing(shopper, reward_a):
     """The page said 1 left; another rider took it before this one pressed the button."""
     Reward.objects.filter(pk=reward_a.pk).update(stock=0)
     with pytest.raises(rewards.RewardError) as refused:
-        rewards.redeem(reward_a, rider)  # reward_a still says stock 5
+        rewards.redeem(reward_a, shopper)  # reward_a still says stock 5
     assert refused.value.code == "stock"
-    assert balance(rider) == 100 and not Redemption.objects.exists()
+    assert balance(shopper) == 100 and not Redemption.objects.exists()
 
 
 def test_the_stock_never_goes_below_zero_in_the_database(reward_a):
@@ -148,14 +147,20 @@ def test_a_cancellation_refunds_the_points_and_returns_the_stock_once(
     assert redemption.worker.points_entries.filter(kind=EntryKind.REFUND).count() == 1
 
 
-def test_my_redemptions_lists_the_codes_waiting_for_pickup_first(rider, reward_a, staff_a):
-    done = rewards.redeem(reward_a, rider)
+def test_my_redemptions_lists_the_codes_waiting_for_pickup_first(shopper, reward_a, staff_a):
+    done = rewards.redeem(reward_a, shopper)
     rewards.fulfil(done, by=staff_a)
-    waiting = rewards.redeem(reward_a, rider)
-    context = rewards.my_redemptions(rider)
+    waiting = rewards.redeem(reward_a, shopper)
+    context = rewards.my_redemptions(shopper)
     assert context == {"waiting": [waiting], "done": [done]}
     html = render_to_string("points/_my_redemptions.html", context)
     assert waiting.pickup_code in html and done.pickup_code not in html
+
+
+def test_the_riders_page_shows_the_pickup_codes(english, shopper, redemption):
+    response = signed_in(english, shopper).get(reverse("points:me"))
+    assert "My redemptions" in response.text
+    assert redemption.pickup_code in response.text
 
 
 # The staff pages
@@ -257,15 +262,15 @@ def test_taking_more_than_the_stock_is_refused(english, staff_a, reward_a):
     assert (reward_a.name, reward_a.stock) == ("雨伞", 5)
 
 
-def test_the_redemptions_filter_by_state(client, staff_a, rider, reward_a):
-    first, second = rewards.redeem(reward_a, rider), rewards.redeem(reward_a, rider)
+def test_the_redemptions_filter_by_state(client, staff_a, shopper, reward_a):
+    first, second = rewards.redeem(reward_a, shopper), rewards.redeem(reward_a, shopper)
     rewards.fulfil(first, by=staff_a)
     client.force_login(staff_a)
     response = client.get(reverse("points:redemptions"), {"state": "requested"})
     assert list(response.context["page"].object_list) == [second]
     everything = client.get(reverse("points:redemptions"), {"state": "nonsense"})
     assert list(everything.context["page"].object_list) == [second, first]
-    assert rider.mobile not in everything.text and rider.masked_mobile in everything.text
+    assert shopper.mobile not in everything.text and shopper.masked_mobile in everything.text
 
 
 @pytest.mark.parametrize("rows", [5, 50])
@@ -353,11 +358,11 @@ def test_visitors_choose_a_community_and_browse_its_shop(english, tree, reward_a
     assert 'action="/shop/redeem/"' not in response.text
 
 
-def test_a_rider_sees_their_balance_and_what_they_can_afford(english, tree, rider, reward_a):
+def test_a_rider_sees_their_balance_and_what_they_can_afford(english, tree, shopper, reward_a):
     Reward.objects.create(area=tree.community_a, name="保温杯", price=150, stock=3)
     Reward.objects.create(area=tree.community_a, name="旧款", price=10, stock=3, active=False)
     Reward.objects.create(area=tree.community_b, name="毛巾", price=10, stock=3)
-    response = rider_client(english, rider).get(reverse("points:shop"))
+    response = signed_in(english, shopper).get(reverse("points:shop"))
     assert "you have <strong>100</strong> points" in response.text
     offered = {reward.name: missing for reward, missing in response.context["rewards"]}
     assert offered == {"雨伞": 0, "保温杯": 50}
@@ -365,8 +370,8 @@ def test_a_rider_sees_their_balance_and_what_they_can_afford(english, tree, ride
     assert response.text.count('name="reward"') == 1
 
 
-def test_a_rider_redeems_and_sees_the_pickup_code(english, rider, reward_a):
-    client = rider_client(english, rider)
+def test_a_rider_redeems_and_sees_the_pickup_code(english, shopper, reward_a):
+    client = signed_in(english, shopper)
     response = client.post(reverse("points:redeem"), {"reward": reward_a.pk}, follow=True)
     redemption = Redemption.objects.get()
     assert response.redirect_chain[-1][0] == reverse(
@@ -376,14 +381,14 @@ def test_a_rider_redeems_and_sees_the_pickup_code(english, rider, reward_a):
     assert "30 points spent; 70 left." in response.text
 
 
-def test_a_refused_redemption_goes_back_to_the_shop_with_the_reason(english, rider, reward_a):
+def test_a_refused_redemption_goes_back_to_the_shop_with_the_reason(english, shopper, reward_a):
     Reward.objects.filter(pk=reward_a.pk).update(price=500)
-    client = rider_client(english, rider)
+    client = signed_in(english, shopper)
     response = client.post(reverse("points:redeem"), {"reward": reward_a.pk}, follow=True)
     assert "雨伞 costs 500 points and you have 100." in response.text
     bad = client.post(reverse("points:redeem"), {"reward": "nonsense"}, follow=True)
     assert "This reward is no longer on offer." in bad.text
-    assert balance(rider) == 100 and not Redemption.objects.exists()
+    assert balance(shopper) == 100 and not Redemption.objects.exists()
 
 
 def test_redeeming_needs_a_signed_in_rider(client, reward_a):
@@ -396,7 +401,7 @@ def test_redeeming_needs_a_signed_in_rider(client, reward_a):
 def test_a_rider_sees_only_their_own_pickup_codes(english, tree, redemption):
     other = WorkerFactory(area=tree.community_a)
     url = reverse("points:redeemed", args=[redemption.pickup_code])
-    assert rider_client(english, other).get(url).status_code == 404
+    assert signed_in(english, other).get(url).status_code == 404
 
 
 # Under load, on PostgreSQL

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from registry.models import WorkerEvent, WorkerStatus
 
@@ -49,6 +50,8 @@ def test_a_rider_withdraws_consent_with_the_texted_code(client, worker_a, texts)
 def test_an_unregistered_number_gets_the_same_answer_and_no_text(client, tree, texts):
     response = ask_for_code(client, "13912345678")
     assert "139****5678" in response.text
+    again = client.post(reverse("registry:withdraw"), {"mobile": "13912345678"})
+    assert _("We sent a code less than a minute ago. Please wait.") in again.text
     assert texts == []
 
 
@@ -65,7 +68,7 @@ def test_five_wrong_guesses_spend_the_code(client, worker_a, texts):
     ask_for_code(client)
     code = sent_code()
     wrong = "000000" if code != "000000" else "111111"
-    for _ in range(5):
+    for _guess in range(5):
         client.post(reverse("registry:withdraw_confirm"), {"code": wrong})
     client.post(reverse("registry:withdraw_confirm"), {"code": code})
     worker_a.refresh_from_db()
@@ -83,9 +86,10 @@ def test_a_code_works_once(client, worker_a, texts):
     ask_for_code(client)
     code = sent_code()
     client.post(reverse("registry:withdraw_confirm"), {"code": code})
-    client.post(reverse("registry:withdraw"), {"mobile": "13800000001"})
+    again = client.post(reverse("registry:withdraw"), {"mobile": "13800000001"})
+    assert _("We sent a code less than a minute ago. Please wait.") in again.text
     response = client.post(reverse("registry:withdraw_confirm"), {"code": code})
-    assert response.status_code == 200
+    assert response.status_code == 302  # nothing waits for a code any more
     assert worker_a.events.filter(kind=WorkerEvent.Kind.CONSENT_WITHDRAWN).count() == 1
 
 

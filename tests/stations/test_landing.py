@@ -92,16 +92,12 @@ def test_a_station_of_a_street_lets_the_rider_choose_the_community_there(client,
     assert f'href="{reverse("registry:register")}?area={tree.street.code}"' in text
 
 
-def test_suggestion_and_hazard_report_link_to_the_stations_form_and_points_show_as_coming(
-    client, station
-):
+def test_suggestion_hazard_report_and_points_link_to_their_pages(client, station):
     text = landing(client, station).text
     suggest = reverse("feedback:station_suggest", args=[station.token])
     assert f'<a class="act" href="{suggest}">{_("Make a suggestion")}</a>' in text
     assert f'<a class="act" href="{suggest}?category=hazard">{_("Report a hazard")}</a>' in text
-    points = re.search(rf"<(\w+)[^>]*>{_('My points')}", text)
-    assert points.group(1) == "span"
-    assert text.count(_("Coming soon")) == 1
+    assert f'<a class="act" href="{reverse("points:me")}">{_("My points")}</a>' in text
 
 
 def test_it_says_open_now_inside_todays_hours(client, station):

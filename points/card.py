@@ -1,0 +1,42 @@
+"""The digital work card (工作证): its QR code holds a signed token that names the worker and
+when it stops being valid. The token cannot be forged or extended; the worker's id inside it
+can be read, which says nothing about them."""
+
+from datetime import datetime, timedelta
+from enum import Enum
+
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+
+from registry.models import Worker
+
+SALT = "points.work-card"
+
+
+class Check(Enum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+
+
+def token_for(worker: Worker, now: datetime | None = None) -> tuple[str, datetime]:
+    """A token valid WORK_CARD_MINUTES from now, and when it expires."""
+    until = (now or timezone.now()) + timedelta(minutes=settings.WORK_CARD_MINUTES)
+    return signing.dumps({"w": worker.pk, "u": int(until.timestamp())}, salt=SALT), until
+
+
+def read(token: str) -> tuple[Check, Worker | None, datetime | None]:
+    """What a scanned token says: valid (with whose card and until when), expired, or invalid
+    (tampered with, made up, or its worker's consent withdrawn since)."""
+    try:
+        payload = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        return Check.INVALID, None, None
+    until = datetime.fromtimestamp(payload["u"], tz=timezone.get_current_timezone())
+    if until <= timezone.now():
+        return Check.EXPIRED, None, until
+    worker = Worker.objects.consenting().select_related("area").filter(pk=payload["w"]).first()
+    if worker is None:
+        return Check.INVALID, None, None
+    return Check.VALID, worker, until

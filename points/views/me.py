@@ -1,0 +1,29 @@
+"""The rider's own page (我的): balance, points history, the sections other parts add
+(points.me), and the way to the work card."""
+
+from django.shortcuts import render
+
+from points import me as sections
+from points.riders import rider_required
+from points.services import balance
+from portal.pagination import CappedPaginator
+
+HISTORY_PER_PAGE = 20
+
+
+@rider_required
+def me(request):
+    worker = request.worker
+    history = CappedPaginator(worker.points_entries.all(), HISTORY_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "points/me.html",
+        {
+            "worker": worker,
+            "balance": balance(worker),
+            "history": history,
+            "sections": sections.render_sections(request, worker),
+        },
+    )

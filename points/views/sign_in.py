@@ -1,0 +1,117 @@
+"""Riders sign in with their mobile and a texted code. Up to the code step a number that is not
+a registered rider gets the same answers as one that is (its code is kept but never texted), so
+the page tells no one who is registered; the code page invites those without a code to register."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from points import riders
+from portal import otp, ratelimit
+from portal.privacy import mask_mobile
+from registry.forms import CodeForm, MobileForm
+from registry.models import Worker
+
+PURPOSE = "rider-sign-in"
+CODE_SECONDS = 5 * 60
+HOUR = 60 * 60
+CODES_PER_NUMBER = (5, HOUR)
+# Codes asked for from one client address: riders share carrier addresses, so generous; it bounds
+# the texts (and guesses) one script can drive across many numbers.
+CODES_PER_ADDRESS = (30, HOUR)
+SESSION_KEY = "rider_sign_in_mobile"
+
+
+def next_url(request) -> str:
+    """Where to go once signed in: `?next=` if it is a page of this site, else the rider's page."""
+    url = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("points:me")
+
+
+def _with_next(request, url_name: str) -> str:
+    url = reverse(url_name)
+    return f"{url}?{urlencode({'next': request.GET['next']})}" if "next" in request.GET else url
+
+
+def sign_in(request):
+    if riders.current_worker(request) is not None:
+        return redirect(next_url(request))
+    form = MobileForm(
+        request.POST or None, initial={"mobile": request.session.get(SESSION_KEY, "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        mobile = form.cleaned_data["mobile"]
+        refusal = _send_code(request, mobile)
+        if refusal:
+            form.add_error("mobile", refusal)
+        else:
+            request.session[SESSION_KEY] = mobile
+            return redirect(_with_next(request, "points:sign_in_code"))
+    return render(request, "points/sign_in.html", {"form": form})
+
+
+def _send_code(request, mobile: str) -> str:
+    """Text a code; the reason in plain words when none may be sent now, else ""."""
+    if not ratelimit.allow(
+        "rider-code-address", ratelimit.client_address(request), *CODES_PER_ADDRESS
+    ):
+        return _("Too many codes were asked for from this network. Please try again in an hour.")
+    if ratelimit.exhausted("rider-code", mobile, *CODES_PER_NUMBER):
+        return _("This number has had 5 codes this hour. Please try again in an hour.")
+    registered = Worker.objects.consenting().filter(mobile=mobile).exists()
+    if not otp.send_code(PURPOSE, mobile, seconds=CODE_SECONDS, deliver=registered):
+        return _("We sent a code less than a minute ago. Please wait a minute and ask again.")
+    ratelimit.allow("rider-code", mobile, *CODES_PER_NUMBER)
+    return ""
+
+
+def sign_in_code(request):
+    mobile = request.session.get(SESSION_KEY)
+    if not mobile:
+        return redirect(_with_next(request, "points:sign_in"))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        worker = Worker.objects.consenting().filter(mobile=mobile).first()
+        if otp.check_code(PURPOSE, mobile, form.cleaned_data["code"]) and worker is not None:
+            del request.session[SESSION_KEY]
+            riders.sign_in(request, worker)
+            return redirect(next_url(request))
+        form.add_error("code", _code_refusal(mobile))
+    return render(
+        request,
+        "points/sign_in_code.html",
+        {
+            "form": form,
+            "masked": mask_mobile(mobile),
+            "minutes": CODE_SECONDS // 60,
+            "sign_in_url": _with_next(request, "points:sign_in"),
+        },
+    )
+
+
+def _code_refusal(mobile: str) -> str:
+    left = otp.guesses_left(PURPOSE, mobile)
+    if left is None:
+        return _("This code has expired or was used. Ask for a new one.")
+    if left == 0:
+        return _("The code was entered wrong 5 times and no longer works. Ask for a new one.")
+    return ngettext(
+        "That code is not right. You have %(count)d attempt left.",
+        "That code is not right. You have %(count)d attempts left.",
+        left,
+    ) % {"count": left}
+
+
+@require_POST
+def sign_out(request):
+    riders.sign_out(request)
+    messages.success(request, _("You have signed out."))
+    return redirect("points:sign_in")
