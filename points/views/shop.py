@@ -28,6 +28,7 @@ def shop(request):
             return choose_community(request, title=_("Points shop"))
     points = balance(worker) if worker else None
     offered = Reward.objects.filter(area=community, active=True).order_by("price", "name", "id")
+    offered = sorted(offered, key=lambda reward: reward.stock == 0)  # what is left comes first
     return render(
         request,
         "points/shop.html",
