@@ -29,10 +29,10 @@ def month_start(now: datetime | None = None) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def monthly(area, now: datetime | None = None) -> list[Place]:
+def top_earners(area, now: datetime | None = None):
     """One grouped query over this month's entries of the workers of the area (a community),
     served by the ledger's (worker, created_at) index (docs/BENCHMARKS.md)."""
-    rows = (
+    return (
         Entry.objects.filter(
             worker__area__path__startswith=area.path,
             worker__anonymised_at__isnull=True,
@@ -45,9 +45,12 @@ def monthly(area, now: datetime | None = None) -> list[Place]:
         .annotate(points=Sum("amount"))
         .order_by("-points", "worker")[:SIZE]
     )
+
+
+def monthly(area, now: datetime | None = None) -> list[Place]:
     return [
         Place(rank, mask_name(row["worker__name"]), row["points"], row["worker"])
-        for rank, row in enumerate(rows, start=1)
+        for rank, row in enumerate(top_earners(area, now), start=1)
     ]
 
 

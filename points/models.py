@@ -72,7 +72,16 @@ class Entry(models.Model):
         verbose_name = _("points entry")
         verbose_name_plural = _("points ledger")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["worker", "-created_at"], name="points_entry_worker")]
+        indexes = [
+            models.Index(fields=["worker", "-created_at"], name="points_entry_worker"),
+            # the monthly leaderboard: what a community's workers earned since the 1st
+            # (docs/BENCHMARKS.md: 90 ms → 16 ms for 3,333 workers among 5,000,000 entries)
+            models.Index(
+                fields=["worker", "created_at"],
+                condition=models.Q(amount__gt=0),
+                name="points_entry_earned",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "cause"],

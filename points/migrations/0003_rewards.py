@@ -133,5 +133,9 @@ class Migration(migrations.Migration):
             model_name='redemption',
             constraint=models.CheckConstraint(condition=models.Q(('state', 'requested'), models.Q(('fulfilled_at__isnull', False), ('state', 'fulfilled')), models.Q(('cancelled_at__isnull', False), ('state', 'cancelled')), _connector='OR'), name='points_redemption_state_has_time'),
         ),
+        migrations.AddIndex(
+            model_name='entry',
+            index=models.Index(condition=models.Q(('amount__gt', 0)), fields=['worker', 'created_at'], name='points_entry_earned'),
+        ),
         migrations.RunPython(add_triggers, drop_triggers),
     ]
