@@ -36,7 +36,6 @@ from feedback.models import (
     Task,
     TaskEscalation,
 )
-from points.models import Entry
 from portal.models import Notification, Role, User
 from registry.models import Worker, WorkerStatus
 from stations.models import Station
@@ -301,8 +300,10 @@ def seed_api_key(area, stdout) -> None:
 # Stories
 
 
-# Rows the services create stamped now; `as_of` moves them to the story's moment.
-STAMPED_ROWS = [Event, Notification, Entry, TaskEscalation]
+# Rows the services create stamped now; `as_of` moves them to the story's moment. Not the points
+# ledger's entries: the database refuses any change to them (points migration 0003), so the
+# points a demo hazard earns are dated the day the demo was seeded.
+STAMPED_ROWS = [Event, Notification, TaskEscalation]
 SUGGESTION_TIMES = ["assessed_at", "replied_at", "resolved_at", "rated_at", "closed_at"]
 TASK_TIMES = ["created_at", "done_at"]
 

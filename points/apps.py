@@ -9,10 +9,16 @@ class PointsConfig(AppConfig):
     def ready(self):
         from points.activities import my_activities
         from points.me import add_section
+        from points.rewards import my_redemptions
         from portal.navigation import NavItem, add
 
         add_section("points/_my_activities.html", my_activities, order=10)
+        add_section("points/_my_redemptions.html", my_redemptions, order=20)
 
         points = _("Points")
         add(NavItem(_("Activities"), "points:activities", group=points))
         add(NavItem(_("Volunteer teams"), "points:teams", group=points))
+        add(NavItem(_("Hand over a reward"), "points:handover", group=points))
+        add(NavItem(_("Redemptions"), "points:redemptions", group=points))
+        add(NavItem(_("Rewards"), "points:rewards", group=points))
+        add(NavItem(_("Leaderboard"), "points:leaderboard", group=points))

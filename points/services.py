@@ -2,8 +2,17 @@
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from points.models import Account, Entry, EntryKind
+
+
+class PointsError(Exception):
+    """A change of points that cannot be made; the message is for the person who tried it."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
 
 
 def cause_of(obj) -> str:
@@ -30,6 +39,22 @@ def award(worker, amount: int, kind: EntryKind, *, cause: str = "", note: str = 
             raise
         Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount)
     return entry
+
+
+def adjust(worker, amount: int, reason: str, *, by) -> Entry:
+    """A manual correction by staff: a new entry with the reason as its note."""
+    if not reason.strip():
+        raise PointsError("reason", _("Say why the points are adjusted."))
+    if amount == 0:
+        raise PointsError("amount", _("Enter a number of points other than 0."))
+    try:
+        return award(worker, amount, EntryKind.ADJUSTMENT, note=reason.strip(), by=by)
+    except IntegrityError:
+        raise PointsError(
+            "balance",
+            _("%(name)s has %(balance)s points: an adjustment cannot take more than that.")
+            % {"name": worker, "balance": balance(worker)},
+        ) from None
 
 
 def balance(worker) -> int:

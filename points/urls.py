@@ -1,6 +1,7 @@
 from django.urls import path
 
-from points.views import activities, card, me, rider_activities, sign_in
+from points.views import activities, card, ledger, me, rider_activities, shop, sign_in
+from points.views import rewards as reward_views
 
 app_name = "points"
 
@@ -50,4 +51,23 @@ urlpatterns = [
         rider_activities.activity_cancel_sign_up,
         name="activity_cancel_sign_up",
     ),
+    # The ledger: a worker's points for staff, the monthly leaderboard.
+    path("staff/points/workers/<int:pk>/", ledger.worker_points, name="worker"),
+    path("staff/points/workers/<int:pk>/adjust/", ledger.adjust_points, name="adjust"),
+    path("staff/points/leaderboard/", ledger.staff_leaderboard, name="leaderboard"),
+    path("s/<str:token>/leaderboard/", ledger.station_leaderboard, name="station_leaderboard"),
+    # 积分超市: staff keep the rewards and hand them over; riders redeem them.
+    path("staff/points/rewards/", reward_views.reward_list, name="rewards"),
+    path("staff/points/rewards/new/", reward_views.reward_add, name="reward_add"),
+    path("staff/points/rewards/<int:pk>/edit/", reward_views.reward_edit, name="reward_edit"),
+    path("staff/points/redemptions/", reward_views.redemption_list, name="redemptions"),
+    path("staff/points/handover/", reward_views.handover, name="handover"),
+    path(
+        "staff/points/redemptions/<int:pk>/cancel/",
+        reward_views.redemption_cancel,
+        name="redemption_cancel",
+    ),
+    path("shop/", shop.shop, name="shop"),
+    path("shop/redeem/", shop.redeem, name="redeem"),
+    path("shop/redeemed/<str:code>/", shop.redeemed, name="redeemed"),
 ]

@@ -10,7 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from feedback.models import SuggestionPhoto
 from points.card import token_for
-from points.models import VolunteerTeam
+from points.models import EntryKind, Reward, VolunteerTeam
+from points.rewards import redeem
+from points.services import award
 from portal.inbox import notify
 from registry.models import ImportJob
 from tests.factories import (
@@ -351,6 +353,44 @@ MATRIX = [
             (name, "activity_a", "post", expect(302)),
         ]
     ],
+    # Points: a worker's points and the manual adjustment (an empty form is shown again, 400).
+    ("points:worker", "worker_a", "get", A_READERS),
+    (
+        "points:worker",
+        "worker_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, administrator=200),
+    ),
+    ("points:adjust", "worker_a", "get", expect(405)),
+    ("points:adjust", "worker_a", "post", {**A_KEEPERS, "staff_a": 400, "administrator": 400}),
+    (
+        "points:adjust",
+        "worker_c",
+        "post",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=400),
+    ),
+    ("points:leaderboard", None, "get", READERS),
+    ("points:station_leaderboard", "station_token_a", "get", expect(200)),
+    # 积分超市 for staff: officials read; an empty pickup code is asked for again.
+    ("points:rewards", None, "get", READERS),
+    ("points:reward_add", None, "get", KEEPERS),
+    ("points:reward_edit", "reward_a", "get", A_KEEPERS),
+    (
+        "points:reward_edit",
+        "reward_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=200),
+    ),
+    ("points:redemptions", None, "get", READERS),
+    ("points:handover", None, "get", KEEPERS),
+    ("points:handover", None, "post", KEEPERS),
+    ("points:redemption_cancel", "redemption_a", "get", expect(405)),
+    ("points:redemption_cancel", "redemption_a", "post", A_KEEPERS_POST),
+    # The rider's shop: anyone browses; redeeming and the pickup code need a signed-in rider.
+    ("points:shop", None, "get", expect(200)),
+    ("points:redeem", None, "get", expect(405)),
+    ("points:redeem", None, "post", RIDER_PAGE),
+    ("points:redeemed", "pickup_code_a", "get", RIDER_PAGE),
 ]
 
 
@@ -429,6 +469,28 @@ def activity_a(tree):
 @pytest.fixture
 def activity_c(tree):
     return ActivityFactory(area=tree.community_c)
+
+
+@pytest.fixture
+def reward_a(tree):
+    return Reward.objects.create(area=tree.community_a, name="雨伞", price=30, stock=5)
+
+
+@pytest.fixture
+def reward_c(tree):
+    return Reward.objects.create(area=tree.community_c, name="毛巾", price=10, stock=5)
+
+
+@pytest.fixture
+def redemption_a(reward_a, worker_a):
+    award(worker_a, 30, EntryKind.ACTIVITY)
+    return redeem(reward_a, worker_a)
+
+
+@pytest.fixture
+def pickup_code_a(redemption_a):
+    """A rider's pickup code (public URLs carry the code, not the id)."""
+    return redemption_a.pickup_code
 
 
 @pytest.fixture

@@ -1,0 +1,93 @@
+"""积分超市 in a real browser: a rider signs in with the texted code, redeems a reward on a phone
+and gets a pickup code; staff type the code at their desk and hand the reward over."""
+
+from io import BytesIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from points.models import EntryKind, Redemption, Reward
+from points.services import award, balance
+from tests import sms
+from tests.e2e.conftest import PHONE, screenshot
+from tests.factories import PASSWORD, StationFactory, WorkerFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def photo() -> ContentFile:
+    content = BytesIO()
+    Image.new("RGB", (200, 200), (30, 110, 180)).save(content, "JPEG")
+    return ContentFile(content.getvalue(), name="umbrella.jpg")
+
+
+def fits_the_phone(page):
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_rider_redeems_a_reward_and_staff_hand_it_over(new_page, tree, staff_a, settings, media):
+    settings.SMS_BACKEND = "tests.sms.RecordingBackend"
+    sms.outbox.clear()
+    rider = WorkerFactory(
+        name="孙丽", mobile="13800000009", area=tree.community_a, status="confirmed"
+    )
+    award(rider, 80, EntryKind.ACTIVITY, note="夏送清凉志愿服务")
+    umbrella = Reward.objects.create(
+        area=tree.community_a,
+        name="晴雨伞",
+        description="社区党群服务中心一楼领取，9:00–17:00",
+        price=50,
+        stock=8,
+        picture=photo(),
+    )
+    Reward.objects.create(area=tree.community_a, name="保温杯", price=120, stock=3)
+    Reward.objects.create(area=tree.community_a, name="防晒袖套", price=20, stock=0)
+
+    page = new_page(PHONE)
+    page.goto("/shop/")
+    page.get_by_role("link", name="梁园区").click()
+    page.get_by_role("link", name="建设路社区").click()
+    page.get_by_role("link", name=_("Sign in to redeem")).click()
+    page.get_by_label(_("The mobile number you registered with")).fill("13800000009")
+    page.get_by_role("button", name=_("Text me a code")).click()
+    page.get_by_label(_("The 6-digit code we texted you")).fill(sms.last_code(rider.mobile))
+    page.get_by_role("button", name=_("Sign in"), exact=True).click()
+    page.wait_for_url("**/shop/**")
+    assert page.get_by_role("button", name=_("Redeem")).count() == 1
+    assert fits_the_phone(page)
+    screenshot(page, "rewards-shop-360")
+
+    page.get_by_role("button", name=_("Redeem")).click()
+    code = page.get_by_test_id("pickup-code").inner_text()
+    redemption = Redemption.objects.get()
+    assert code == redemption.pickup_code and balance(rider) == 30
+    assert fits_the_phone(page)
+    screenshot(page, "rewards-pickup-code-360")
+
+    station = StationFactory(name="建设路暖心驿站", area=tree.community_a)
+    page.goto(f"/s/{station.token}/leaderboard/")
+    assert page.get_by_text("孙*").is_visible() and page.get_by_text("孙丽").count() == 0
+    assert fits_the_phone(page)
+    screenshot(page, "rewards-station-leaderboard-360")
+
+    desk = new_page(locale="en-GB")
+    desk.goto("/accounts/login/")
+    desk.locator("#id_username").fill("alice")
+    desk.locator("#id_password").fill(PASSWORD)
+    desk.get_by_role("button", name="Log in").click()
+    desk.wait_for_url("**/staff/")
+    desk.goto("/staff/points/handover/")
+    desk.get_by_label(_("Pickup code")).fill(code.lower())
+    desk.get_by_role("button", name=_("Look up")).click()
+    assert desk.get_by_role("heading", name="晴雨伞").is_visible()
+    screenshot(desk, "rewards-handover-1280")
+    desk.get_by_role("button", name=_("Hand it over")).click()
+    assert desk.get_by_text(
+        _("Handed over %(reward)s to %(name)s.") % {"reward": "晴雨伞", "name": "孙丽"}
+    ).is_visible()
+    redemption.refresh_from_db()
+    assert redemption.state == "fulfilled" and redemption.fulfilled_by == staff_a
+    umbrella.refresh_from_db()
+    assert umbrella.stock == 7
