@@ -7,11 +7,14 @@ class PointsConfig(AppConfig):
     verbose_name = _("Points, activities and rewards")
 
     def ready(self):
+        from points import demo
         from points.activities import my_activities
         from points.me import add_section
         from points.rewards import my_redemptions
         from portal.navigation import NavItem, add
+        from portal.signals import seed_demo
 
+        seed_demo.connect(demo.seed, dispatch_uid="points.demo")
         add_section("points/_my_activities.html", my_activities, order=10)
         add_section("points/_my_redemptions.html", my_redemptions, order=20)
 

@@ -21,7 +21,19 @@ from feedback.models import (
     Task,
     TaskEscalation,
 )
-from points.models import Entry, EntryKind
+from points.models import (
+    Account,
+    Activity,
+    ActivityKind,
+    Entry,
+    EntryKind,
+    Redemption,
+    RedemptionState,
+    Reward,
+    SignUp,
+    TeamMember,
+    VolunteerTeam,
+)
 from portal.models import Area, AreaLevel, Role, User
 from registry.demo import JOBS
 from registry.models import (
@@ -70,6 +82,13 @@ def everything():
         list(Task.objects.values_list("suggestion", "department", "due_on", "state")),
         list(TaskEscalation.objects.values_list("task", "level", "department", "created_at")),
         list(Entry.objects.order_by("id").values_list("worker", "amount", "cause")),
+        list(Account.objects.order_by("worker").values_list("worker", "balance")),
+        list(VolunteerTeam.objects.values_list("name", "area")),
+        list(TeamMember.objects.values_list("team", "worker")),
+        list(Activity.objects.values_list("title", "area", "starts_at", "signed_up")),
+        list(SignUp.objects.values_list("activity", "worker", "attended_at", "cancelled_at")),
+        list(Reward.objects.values_list("area", "name", "price", "stock", "active")),
+        list(Redemption.objects.values_list("reward", "worker", "pickup_code", "state")),
         list(ApiKey.objects.values_list("name", "key_hash")),
     )
 
@@ -196,10 +215,15 @@ def test_the_enterprise_ledger_has_the_platforms_and_their_local_stations(settin
     assert set(branches.values_list("party_organisation", flat=True)) == set(PartyOrganisation)
 
 
+def forget_workers():
+    Redemption.objects.all().delete()  # they protect their riders
+    Worker.objects.all().delete()
+
+
 def test_the_demo_is_the_same_on_every_run(settings):
     seed(settings)
     first = people()
-    Worker.objects.all().delete()
+    forget_workers()
     seed(settings)
     assert people() == first
 
@@ -234,7 +258,7 @@ def test_the_workers_option_tops_up_to_the_same_workers(settings):
     assert "(0 new)" in seed(settings, True, "--workers", "300")
     assert "Synthetic workers: 500 (200 new)." in seed(settings, True, "--workers", "500")
     topped_up = people()
-    Worker.objects.all().delete()
+    forget_workers()
     seed(settings, True, "--workers", "500")
     assert people() == topped_up
 
@@ -355,3 +379,54 @@ def test_the_open311_key_is_printed_in_debug_only(settings, raw_keys):
     out = seed(settings, debug=True)  # made once: a second run neither makes nor shows one
     assert len(raw_keys) == 2 and raw not in out
     assert ApiKey.objects.count() == 1
+
+
+def test_the_demo_has_teams_activities_rewards_and_a_ledger_that_adds_up(settings):
+    out = seed(settings)
+    assert "Demo points: 3 teams, 10 activities, 56 rewards, 7 redemptions" in out
+    now = timezone.now()
+    for team in VolunteerTeam.objects.all():
+        assert team.members.count() >= 6
+        assert not team.members.exclude(worker__status=WorkerStatus.CONFIRMED).exists()
+    activities = Activity.objects.all()
+    assert set(activities.values_list("kind", flat=True)) == set(ActivityKind)
+    assert activities.filter(station__isnull=False).exists()
+    assert activities.filter(team__isnull=False).exists()
+    past = activities.filter(ends_at__lt=now)
+    coming = activities.filter(starts_at__gt=now, sign_up_deadline__gt=now)
+    assert past.count() >= 3 and coming.count() >= 3
+    for activity in past:
+        attended = activity.sign_ups.filter(attended_at__isnull=False)
+        assert attended.exists()
+        assert Entry.objects.filter(kind=EntryKind.ACTIVITY, note=activity.title).count() == (
+            attended.count()
+        )
+    for activity in coming:
+        assert activity.signed_up == activity.sign_ups.active().count() > 0
+        assert not activity.sign_ups.filter(attended_at__isnull=False).exists()
+    assert any(0 < activity.places_left <= 2 for activity in coming)  # nearly full
+    assert SignUp.objects.filter(cancelled_at__isnull=False).exists()
+    assert not SignUp.objects.filter(signed_up_at__gt=now).exists()
+
+    for community in Area.objects.filter(level=AreaLevel.COMMUNITY):
+        shop = Reward.objects.filter(area=community)
+        assert shop.count() >= 5
+        assert shop.filter(active=True, stock=0).exists()  # out of stock
+        assert shop.filter(active=False).exists()
+    redemptions = Redemption.objects.select_related("reward", "worker")
+    assert set(redemptions.values_list("state", flat=True)) == set(RedemptionState)
+    for redemption in redemptions:
+        assert redemption.worker.area_id == redemption.reward.area_id
+    refunded = redemptions.filter(state=RedemptionState.CANCELLED)
+    assert Entry.objects.filter(kind=EntryKind.REFUND).count() == refunded.count()
+    assert set(Entry.objects.values_list("kind", flat=True)) >= {
+        EntryKind.ACTIVITY,
+        EntryKind.ADJUSTMENT,
+        EntryKind.REDEMPTION,
+        EntryKind.REFUND,
+    }
+    assert Entry.objects.filter(kind=EntryKind.ADJUSTMENT, amount__lt=0).exists()
+
+    out = StringIO()
+    call_command("verify_points", stdout=out)  # raises CommandError on any difference
+    assert "Every balance equals the sum of its ledger." in out.getvalue()
