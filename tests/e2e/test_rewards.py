@@ -72,11 +72,11 @@ def test_a_rider_redeems_a_reward_and_staff_hand_it_over(new_page, tree, staff_a
     assert fits_the_phone(page)
     screenshot(page, "rewards-station-leaderboard-360")
 
-    desk = new_page(locale="en-GB")
+    desk = new_page()
     desk.goto("/accounts/login/")
     desk.locator("#id_username").fill("alice")
     desk.locator("#id_password").fill(PASSWORD)
-    desk.get_by_role("button", name="Log in").click()
+    desk.get_by_role("button", name=_("Log in")).click()
     desk.wait_for_url("**/staff/")
     desk.goto("/staff/points/handover/")
     desk.get_by_label(_("Pickup code")).fill(code.lower())
