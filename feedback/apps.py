@@ -11,7 +11,7 @@ class FeedbackConfig(AppConfig):
         from feedback.views.public import my_suggestions
         from feedback.views.tasks import open_task_count
         from feedback.views.triage import waiting_count
-        from points.me import add_section
+        from portal import slots
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
 
@@ -24,4 +24,4 @@ class FeedbackConfig(AppConfig):
                 _("Department tasks"), "feedback:tasks", badge=open_task_count, group=suggestions
             )
         )
-        add_section("feedback/_my_suggestions.html", my_suggestions, order=30)
+        slots.add(slots.RIDER_PAGE, "feedback/_my_suggestions.html", my_suggestions, order=30)

@@ -9,14 +9,16 @@ class PointsConfig(AppConfig):
     def ready(self):
         from points import demo
         from points.activities import my_activities
-        from points.me import add_section
+        from points.leaderboard import station_board
         from points.rewards import my_redemptions
+        from portal import slots
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
 
         seed_demo.connect(demo.seed, dispatch_uid="points.demo")
-        add_section("points/_my_activities.html", my_activities, order=10)
-        add_section("points/_my_redemptions.html", my_redemptions, order=20)
+        slots.add(slots.RIDER_PAGE, "points/_my_activities.html", my_activities, order=10)
+        slots.add(slots.RIDER_PAGE, "points/_my_redemptions.html", my_redemptions, order=20)
+        slots.add(slots.STATION_LANDING, "points/_station_board.html", station_board, order=10)
 
         points = _("Points")
         add(NavItem(_("Activities"), "points:activities", group=points))

@@ -212,5 +212,5 @@ MY_SUGGESTIONS = 10
 
 
 def my_suggestions(worker) -> dict:
-    """The rider's page (points.me): their latest suggestions, each with its tracking page."""
+    """On the rider's page (portal.slots.RIDER_PAGE): their latest suggestions, with links."""
     return {"suggestions": worker.suggestions.order_by("-submitted_at", "-id")[:MY_SUGGESTIONS]}

@@ -1,11 +1,11 @@
 """The rider's own page (我的): balance, points history, the sections other parts add
-(points.me), and the way to the work card."""
+(portal.slots.RIDER_PAGE), and the way to the work card."""
 
 from django.shortcuts import render
 
-from points import me as sections
 from points.riders import rider_required
 from points.services import balance
+from portal import slots
 from portal.pagination import CappedPaginator
 
 HISTORY_PER_PAGE = 20
@@ -24,6 +24,6 @@ def me(request):
             "worker": worker,
             "balance": balance(worker),
             "history": history,
-            "sections": sections.render_sections(request, worker),
+            "sections": slots.render(slots.RIDER_PAGE, request, worker),
         },
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from portal import ratelimit
+from portal import ratelimit, slots
 from portal.privacy import mask_mobile
 from registry.forms import MobileForm
 from stations import checkin, landing_cache
@@ -71,6 +71,7 @@ def _landing(request, station):
                 Service(code).label for code in station.services if code in Service.values
             ],
             "registration_url": checkin.registration_url(station),
+            "more": slots.render(slots.STATION_LANDING, request, station),
         },
     )
 

@@ -110,3 +110,12 @@ def test_the_board_is_one_query_however_many_riders(
     client.force_login(staff_a)
     with django_assert_max_num_queries(9):
         client.get(reverse("points:leaderboard"))
+
+
+def test_the_station_landing_page_shows_the_top_three_of_its_community(client, tree, station_a):
+    for name, points in [("孙悟空", 40), ("猪八戒", 30), ("沙和尚", 20), ("白龙马", 10)]:
+        award(WorkerFactory(name=name, area=tree.community_a), points, EntryKind.GRID_DUTY)
+    award(WorkerFactory(name="李四", area=tree.community_b), 99, EntryKind.GRID_DUTY)
+    text = client.get(reverse("stations:landing", args=[station_a.token])).text
+    assert text.index("孙*") < text.index("猪*") < text.index("沙*")
+    assert "白*" not in text and "李*" not in text and "孙悟空" not in text

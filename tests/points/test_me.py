@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from points import me
 from points.models import EntryKind
 from points.services import award
+from portal import slots
 from tests.factories import SuggestionFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,12 +78,12 @@ def test_my_suggestions_lists_the_riders_own_with_their_state_and_tracking_page(
 
 
 def test_sections_show_in_their_order(rider_client, monkeypatch, tmp_path, settings):
-    monkeypatch.setattr(me, "SECTIONS", [])
+    monkeypatch.setitem(slots.SLOTS, slots.RIDER_PAGE, [])
     (tmp_path / "second.html").write_text("<p>SECOND {{ name }}</p>")
     (tmp_path / "first.html").write_text("<p>FIRST {{ name }}</p>")
     template_settings = settings.TEMPLATES[0]
     settings.TEMPLATES = [{**template_settings, "DIRS": [*template_settings["DIRS"], tmp_path]}]
-    me.add_section("second.html", lambda worker: {"name": worker.name}, order=20)
-    me.add_section("first.html", lambda worker: {"name": worker.name}, order=10)
+    slots.add(slots.RIDER_PAGE, "second.html", lambda worker: {"name": worker.name}, order=20)
+    slots.add(slots.RIDER_PAGE, "first.html", lambda worker: {"name": worker.name}, order=10)
     text = rider_client.get(reverse("points:me")).text
     assert text.index("FIRST 孙丽") < text.index("SECOND 孙丽")
