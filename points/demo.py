@@ -145,7 +145,7 @@ def seed(sender, areas, stdout, **kwargs):
     stdout.write(
         f"Demo points: {VolunteerTeam.objects.count()} teams, {Activity.objects.count()} "
         f"activities, {Reward.objects.count()} rewards, {Redemption.objects.count()} "
-        f"redemptions, {Entry.objects.count()} ledger entries ({created} new)."
+        f"redemptions, {Entry.objects.count()} ledger entries; {created} new rows."
     )
 
 
