@@ -5,7 +5,8 @@ from datetime import timedelta
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import TRACKING_ALPHABET, TRACKING_LENGTH, Category, Channel, State, Suggestion
+from feedback.models import TRACKING_LENGTH, Category, Channel, State, Suggestion
+from portal.codes import ALPHABET
 from registry.filters import DATE_INPUT, ScopedFilterSet, local_midnight
 
 
@@ -27,7 +28,7 @@ class SuggestionFilter(ScopedFilterSet):
     def search(self, queryset, name, value):
         """A tracking code finds its suggestion; anything else is looked for in the text."""
         code = "".join(value.split()).upper()
-        if len(code) == TRACKING_LENGTH and set(code) <= set(TRACKING_ALPHABET):
+        if len(code) == TRACKING_LENGTH and set(code) <= set(ALPHABET):
             return queryset.filter(tracking_code=code)
         return queryset.filter(text__contains=value.strip())
 

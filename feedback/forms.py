@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback import photos
 from feedback.models import Category, Suggestion
+from portal.codes import normalised_code
 from registry.validators import normalise_mobile, validate_mobile
 
 MAX_PHOTOS = 3
@@ -155,13 +156,8 @@ class TrackingCodeForm(forms.Form):
         error_messages={"required": _("Enter the tracking code you were given.")},
     )
 
-    @staticmethod
-    def normalise(code: str) -> str:
-        """As riders copy it: any case, with spaces or dashes between the characters."""
-        return "".join(code.split()).replace("-", "").upper()
-
     def clean_code(self):
-        return self.normalise(self.cleaned_data["code"])
+        return normalised_code(self.cleaned_data["code"])
 
 
 class RatingForm(forms.Form):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from portal.codes import readable_code
 from portal.models import Area, staff_reference
 from portal.scope import ScopedQuerySet
 from registry.models import Worker
@@ -50,13 +51,11 @@ OPEN_STATES = [State.SUBMITTED, State.ACCEPTED]
 # States that follow another suggestion's outcome (`original`).
 FOLLOWER_STATES = [State.DUPLICATE, State.MERGED]
 
-# Characters of a tracking code: no 0/O, 1/I/L, which riders misread from a phone screen.
-TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_LENGTH = 10  # 31**10 ≈ 8·10**14 codes
 
 
 def new_tracking_code() -> str:
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+    return readable_code(TRACKING_LENGTH)
 
 
 class SuggestionQuerySet(ScopedQuerySet):

@@ -6,6 +6,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.codes import readable_code
 from portal.models import Area, staff_reference
 from portal.scope import ScopedQuerySet
 from registry.models import Worker
@@ -156,13 +157,11 @@ class RedemptionState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled, points refunded")
 
 
-# No 0/O, 1/I/L: a code read aloud or copied from a phone screen is typed right.
-PICKUP_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PICKUP_LENGTH = 6
 
 
 def new_pickup_code() -> str:
-    return "".join(secrets.choice(PICKUP_ALPHABET) for _ in range(PICKUP_LENGTH))
+    return readable_code(PICKUP_LENGTH)
 
 
 class RedemptionQuerySet(ScopedQuerySet):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from points.models import PICKUP_LENGTH, Reward
-from points.rewards import normalised_code
+from portal.codes import normalised_code
 from portal.models import AreaLevel
 
 PICTURE_MAX_BYTES = 2 * 1024 * 1024

@@ -82,11 +82,6 @@ def _unused_pickup_code() -> str:
             return code
 
 
-def normalised_code(code: str) -> str:
-    """What staff type, as stored: "abc 234" and "ABC-234" are ABC234."""
-    return "".join(code.split()).replace("-", "").upper()
-
-
 def _locked_requested(redemption: Redemption) -> Redemption:
     locked = Redemption.objects.select_for_update().select_related("reward").get(pk=redemption.pk)
     if locked.state == RedemptionState.FULFILLED:

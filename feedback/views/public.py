@@ -15,6 +15,7 @@ from feedback import services
 from feedback.forms import HONEYPOT, RatingForm, ReopenForm, SuggestionForm, TrackingCodeForm
 from feedback.models import FOLLOWER_STATES, Category, Channel, State, Suggestion
 from portal import ratelimit
+from portal.codes import normalised_code
 from portal.models import Area, AreaLevel
 from registry.views.workers import choose_community
 from stations.views.landing import station_from_token
@@ -107,7 +108,7 @@ def by_tracking_code(view):
             return too_many(request)
         suggestion = (
             Suggestion.objects.select_related("original__original")
-            .filter(tracking_code=TrackingCodeForm.normalise(code))
+            .filter(tracking_code=normalised_code(code))
             .first()
         )
         if suggestion is None:

@@ -13,9 +13,10 @@ from django.urls import reverse
 from PIL import Image
 
 from points import rewards
-from points.models import PICKUP_ALPHABET, EntryKind, Redemption, Reward
+from points.models import EntryKind, Redemption, Reward
 from points.riders import SESSION_KEY
 from points.services import award, balance, cause_of
+from portal.codes import ALPHABET
 from tests.factories import WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_a_redemption_takes_the_points_and_one_of_the_stock(shopper, reward_a):
     assert (balance(shopper), reward_a.stock) == (70, 4)
     assert (redemption.state, redemption.points) == ("requested", 30)
     assert len(redemption.pickup_code) == 6
-    assert set(redemption.pickup_code) <= set(PICKUP_ALPHABET)
+    assert set(redemption.pickup_code) <= set(ALPHABET)
     entry = shopper.points_entries.get(kind=EntryKind.REDEMPTION)
     assert (entry.amount, entry.cause, entry.note) == (-30, cause_of(redemption), "雨伞")
 
