@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.models import TRACKING_LENGTH, Category, Channel, State, Suggestion
 from portal.codes import ALPHABET
-from registry.filters import DATE_INPUT, ScopedFilterSet, local_midnight
+from portal.dates import local_midnight
+from registry.filters import DATE_INPUT, ScopedFilterSet
 
 
 class SuggestionFilter(ScopedFilterSet):

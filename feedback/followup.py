@@ -12,7 +12,7 @@ Messages name the suggestion by its tracking code, never by the submitter's name
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from feedback import services
 from feedback.calendar import add_working_days, latest_start_with, working_days_between
 from feedback.models import Department, Event, State, Suggestion, Task, TaskEscalation
+from portal.dates import local_midnight
 from portal.inbox import email, notify
 from portal.models import Area, Role, User
 
@@ -48,10 +49,6 @@ def follow_up(now: datetime) -> dict[str, int]:
 
 def is_working_day(day: date) -> bool:
     return working_days_between(day - timedelta(days=1), day) == 1
-
-
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time()))
 
 
 def _suggestion_path(suggestion_id: int) -> str:
@@ -90,7 +87,7 @@ def assessment_overdue_before(today: date) -> datetime:
     """A suggestion queued before this moment has waited more than
     FEEDBACK_ASSESS_WITHIN_WORKING_DAYS working days today."""
     last_overdue_day = latest_start_with(today, settings.FEEDBACK_ASSESS_WITHIN_WORKING_DAYS + 1)
-    return _midnight(last_overdue_day + timedelta(days=1))
+    return local_midnight(last_overdue_day + timedelta(days=1))
 
 
 def waiting_too_long(today: date):
@@ -240,7 +237,7 @@ def overdue(now: datetime):
     return (
         Task.objects.open()
         .filter(due_on__lt=today)
-        .exclude(escalations__created_at__gte=_midnight(today))
+        .exclude(escalations__created_at__gte=local_midnight(today))
     )
 
 

@@ -9,7 +9,7 @@ it caused (points.services.cause_of).
 """
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from points.models import Activity, EntryKind, SignUp, TeamMember, VolunteerTeam
 from points.services import award, cause_of
+from portal.dates import local_midnight
 from portal.sms import send_sms
 from registry.models import Worker, WorkerStatus
 
@@ -156,7 +157,7 @@ def needing_reminder(now: datetime):
     been reminded: the state the evening task reads, so a missed run is caught up by the next
     (for an activity tomorrow, or one later today)."""
     day_after = timezone.localdate(now) + timedelta(days=2)
-    until = timezone.make_aware(datetime.combine(day_after, time.min))
+    until = local_midnight(day_after)
     return SignUp.objects.active().filter(
         reminded_on__isnull=True,
         activity__cancelled=False,

@@ -17,7 +17,7 @@ as is an adjustment whose reason is in the worker's ledger, so a second run adds
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -34,6 +34,7 @@ from points.models import (
     SignUp,
     VolunteerTeam,
 )
+from portal.dates import local_midnight
 from portal.models import AreaLevel, Role, User
 from registry.models import Worker, WorkerStatus
 from stations.models import Station
@@ -132,7 +133,7 @@ def seed(sender, areas, stdout, **kwargs):
         user.area_id: user
         for user in User.objects.filter(role=Role.COMMUNITY_STAFF, area__in=communities)
     }
-    today = datetime.combine(timezone.localdate(), time(), tzinfo=timezone.get_current_timezone())
+    today = local_midnight(timezone.localdate())
     created = seed_teams(areas, staff)
     created += sum(seed_activity(plan, areas, staff, today) for plan in PLANS)
     created += seed_adjustments(areas, staff)

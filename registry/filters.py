@@ -1,14 +1,14 @@
 """The filters and search of the rosters and the enterprise ledger (django-filter)."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import local_midnight
 from portal.models import Area, AreaLevel
 from portal.scope import within_area
 from registry.models import (
@@ -125,10 +125,6 @@ class WorkerFilter(ScopedFilterSet):
 
     def registered_until(self, queryset, name, day):
         return queryset.filter(created_at__lt=local_midnight(day + timedelta(days=1)))
-
-
-def local_midnight(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class EnterpriseFilter(ScopedFilterSet):
