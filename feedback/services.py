@@ -47,6 +47,14 @@ class PreparedPhoto:
     thumbnail: ContentFile
 
 
+def _written(text: str, code: str, message: str) -> str:
+    """Text a change needs, without surrounding blanks; blank text is refused with `message`."""
+    text = text.strip()
+    if not text:
+        raise FeedbackError(code, message)
+    return text
+
+
 def _record(suggestion, kind, *, by=None, task=None, text="", public=True, before=None):
     return Event.objects.create(
         suggestion=suggestion,
@@ -142,9 +150,7 @@ def accept(suggestion: Suggestion, *, version: int | None, by, note: str = "") -
 
 
 def reject(suggestion: Suggestion, *, version: int | None, reply: str, by) -> None:
-    reply = reply.strip()
-    if not reply:
-        raise FeedbackError("reply", _("Write a reply to the submitter saying why."))
+    reply = _written(reply, "reply", _("Write a reply to the submitter saying why."))
     now = timezone.now()
     with transaction.atomic():
         before = _change(
@@ -256,9 +262,7 @@ def add_task(
 
 
 def add_note(task: Task, text: str, *, by) -> None:
-    text = text.strip()
-    if not text:
-        raise FeedbackError("note", _("Write the progress note."))
+    text = _written(text, "note", _("Write the progress note."))
     if task.state != Task.State.OPEN:
         raise FeedbackError("state", _("This task is already done."))
     with transaction.atomic():
@@ -267,9 +271,7 @@ def add_note(task: Task, text: str, *, by) -> None:
 
 def complete_task(task: Task, *, result: str, by) -> None:
     """The department says what it did; the task is done. Done once: a second click is refused."""
-    result = result.strip()
-    if not result:
-        raise FeedbackError("result", _("Say what was done."))
+    result = _written(result, "result", _("Say what was done."))
     now = timezone.now()
     with transaction.atomic():
         done = Task.objects.filter(pk=task.pk, state=Task.State.OPEN).update(
@@ -302,9 +304,7 @@ def complete_task(task: Task, *, result: str, by) -> None:
 
 def resolve(suggestion: Suggestion, *, version: int | None, reply: str, by) -> None:
     """All tasks are done: write the reply to the submitter and mark the suggestion resolved."""
-    reply = reply.strip()
-    if not reply:
-        raise FeedbackError("reply", _("Write the reply to the submitter."))
+    reply = _written(reply, "reply", _("Write the reply to the submitter."))
     tasks = suggestion.tasks.all()
     if not tasks.exists():
         raise FeedbackError("tasks", _("Split the suggestion into at least one task first."))
