@@ -16,6 +16,10 @@ def _is_working_day(day: date, exceptions: dict[date, bool]) -> bool:
     return exceptions.get(day, day.weekday() < 5)
 
 
+def is_working_day(day: date) -> bool:
+    return _is_working_day(day, _exceptions(day, day))
+
+
 def next_working_days(start: date, count: int) -> list[date]:
     """The first `count` working days after `start`, in order (start itself does not count)."""
     # Long holidays (Spring Festival) are at most ~9 days off in a row: read ahead generously.

@@ -17,12 +17,13 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from feedback import services
-from feedback.calendar import add_working_days, latest_start_with, working_days_between
+from feedback.calendar import add_working_days, is_working_day, latest_start_with
 from feedback.models import Department, Event, State, Suggestion, Task, TaskEscalation
 from portal.dates import local_midnight
 from portal.inbox import email, notify
@@ -32,8 +33,6 @@ logger = logging.getLogger(__name__)
 
 # Who hears of an overdue task that reaches an area: the area's own staff and officials.
 AREA_ROLES = [Role.COMMUNITY_STAFF, Role.OFFICIAL]
-# The staff pages the messages link to (feedback:queue, feedback:suggestion, feedback:task).
-QUEUE_PATH = "/staff/feedback/"
 
 
 def follow_up(now: datetime) -> dict[str, int]:
@@ -47,16 +46,12 @@ def follow_up(now: datetime) -> dict[str, int]:
     return done
 
 
-def is_working_day(day: date) -> bool:
-    return working_days_between(day - timedelta(days=1), day) == 1
-
-
 def _suggestion_path(suggestion_id: int) -> str:
-    return f"/staff/feedback/suggestions/{suggestion_id}/"
+    return reverse("feedback:suggestion", args=[suggestion_id])
 
 
 def _task_path(task_id: int) -> str:
-    return f"/staff/feedback/tasks/{task_id}/"
+    return reverse("feedback:task", args=[task_id])
 
 
 def _names(users) -> str:
@@ -161,7 +156,9 @@ def _assessment_reminder(suggestions: list[Suggestion]) -> Message:
         for suggestion in suggestions
     ]
     # One suggestion: straight to it; several: the triage queue, oldest first like this list.
-    url = _suggestion_path(suggestions[0].pk) if len(suggestions) == 1 else QUEUE_PATH
+    url = (
+        _suggestion_path(suggestions[0].pk) if len(suggestions) == 1 else reverse("feedback:queue")
+    )
     return Message(title, "\n".join(lines), url)
 
 

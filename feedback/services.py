@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -256,7 +257,7 @@ def add_task(
                 _("New task %(code)s, due %(date)s")
                 % {"code": suggestion.tracking_code, "date": due_on.isoformat()},
                 instructions,
-                f"/staff/feedback/tasks/{task.pk}/",
+                reverse("feedback:task", args=[task.pk]),
             )
     return task
 
@@ -298,7 +299,7 @@ def complete_task(task: Task, *, result: str, by) -> None:
                 _("%(department)s finished its task for %(code)s")
                 % {"department": task.department.name, "code": task.suggestion.tracking_code},
                 result,
-                f"/staff/feedback/suggestions/{task.suggestion_id}/",
+                reverse("feedback:suggestion", args=[task.suggestion_id]),
             )
 
 
