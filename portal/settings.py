@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "stations",
     "points",
     "feedback",
+    "portal.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,12 @@ FEEDBACK_SUBMISSIONS_PER_ADDRESS = env.int("FEEDBACK_SUBMISSIONS_PER_ADDRESS", d
 FEEDBACK_SUBMISSIONS_PER_MOBILE = env.int("FEEDBACK_SUBMISSIONS_PER_MOBILE", default=5)
 # Open311 requests one API key may post per hour.
 FEEDBACK_OPEN311_POSTS_PER_KEY = env.int("FEEDBACK_OPEN311_POSTS_PER_KEY", default=120)
+
+# The dashboard's figures are recounted every DASHBOARD_REFRESH_MINUTES (a beat task, editable in
+# the admin; the page asks for a recount when the last one is older than twice that), and the last
+# DASHBOARD_SETTLE_DAYS days again every night.
+DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=10)
+DASHBOARD_SETTLE_DAYS = env.int("DASHBOARD_SETTLE_DAYS", default=35)
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly inside the request.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")

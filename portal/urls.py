@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("stations.urls")),
     path("", include("points.urls")),
     path("", include("feedback.urls")),
+    path("", include("portal.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

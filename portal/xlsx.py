@@ -24,6 +24,10 @@ def xlsx_response(filename: str, sheet_title: str, header: list, rows: Iterable)
     sheet.append(header)
     for row in rows:
         sheet.append([safe_cell(value) for value in row])
+    return workbook_response(workbook, filename)
+
+
+def workbook_response(workbook: Workbook, filename: str) -> FileResponse:
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
     workbook.save(spool)
     spool.seek(0)

@@ -1,0 +1,100 @@
+"""The dashboard as an Excel workbook for upward reporting: an overview sheet, then one sheet per
+section with a row per child area and the total, the weekly trends and the overdue tasks by
+department. Every number comes from the same `Summary` as the page."""
+
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from portal import xlsx
+from portal.dashboard.sections import DECIMAL, PERCENT, tables
+from portal.dashboard.summary import TRENDS, Summary
+from portal.xlsx import safe_cell
+
+NUMBER_FORMATS = {PERCENT: "0.0%", DECIMAL: "0.0"}
+BOLD = Font(bold=True)
+
+
+def area_name(summary: Summary) -> str:
+    return summary.area.name if summary.area else _("All areas")
+
+
+def own_share_label(summary: Summary) -> str:
+    return _("%(area)s itself") % {"area": area_name(summary)}
+
+
+def workbook(summary: Summary) -> Workbook:
+    book = Workbook()
+    overview = book.active
+    overview.title = _("Overview")
+    refreshed = summary.refreshed
+    for label, value in [
+        (_("Dashboard of"), area_name(summary)),
+        (_("Division code"), summary.area.code if summary.area else ""),
+        (_("Period from"), summary.period.start),
+        (_("Period to"), summary.period.end),
+        (
+            _("Figures counted at"),
+            timezone.localtime(refreshed.started_at).replace(tzinfo=None) if refreshed else "",
+        ),
+        (_("Exported at"), timezone.localtime().replace(tzinfo=None)),
+    ]:
+        overview.append([label, safe_cell(value)])
+        overview.cell(overview.max_row, 1).font = BOLD
+    overview.column_dimensions["A"].width = 22
+    overview.column_dimensions["B"].width = 24
+
+    for table in tables(summary):
+        sheet = book.create_sheet(str(table.section.sheet)[:31])
+        sheet.append([str(table.section.title)])
+        sheet.cell(1, 1).font = BOLD
+        sheet.append([_("Area"), *(str(column.label) for column in table.section.columns)])
+        for cell in sheet[2]:
+            cell.font = BOLD
+        for area, values in table.rows:
+            _append(sheet, area.name if area else own_share_label(summary), values, table)
+        _append(sheet, _("Total"), table.total, table, bold=True)
+        if table.section.note:
+            sheet.append([])
+            sheet.append([str(table.section.note)])
+        sheet.column_dimensions["A"].width = 24
+
+    trends = book.create_sheet(_("Weekly trends"))
+    trends.append([_("Week from"), *(str(label) for label in TRENDS.values())])
+    for i, week in enumerate(summary.weeks):
+        trends.append([week, *(summary.trends[name][i] for name in TRENDS)])
+    for cell in trends[1]:
+        cell.font = BOLD
+    trends.column_dimensions["A"].width = 14
+
+    departments = book.create_sheet(_("Overdue tasks"))
+    departments.append([_("Department"), _("Overdue tasks")])
+    for cell in departments[1]:
+        cell.font = BOLD
+    for name, count in summary.departments:
+        departments.append([safe_cell(name), count])
+    departments.column_dimensions["A"].width = 30
+    return book
+
+
+def _append(sheet, label, values, table, bold=False):
+    sheet.append([safe_cell(label), *values])
+    row = sheet.max_row
+    for index, column in enumerate(table.section.columns, start=2):
+        cell = sheet.cell(row, index)
+        cell.number_format = NUMBER_FORMATS.get(column.format, "#,##0")
+        if bold:
+            cell.font = BOLD
+    if bold:
+        sheet.cell(row, 1).font = BOLD
+
+
+def filename(summary: Summary) -> str:
+    code = summary.area.code if summary.area else "all"
+    return f"dashboard-{code}-{summary.period.start:%Y%m%d}-{summary.period.end:%Y%m%d}.xlsx"
+
+
+def workbook_response(summary: Summary) -> FileResponse:
+    return xlsx.workbook_response(workbook(summary), filename(summary))

@@ -1,0 +1,60 @@
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.dashboard.summary import Period
+
+# The longest period one page or export covers.
+MAX_PERIOD_DAYS = 3 * 366
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(_("The period must start before it ends."))
+            if end > self.today:
+                raise forms.ValidationError(_("The period cannot end after today."))
+            if (end - start).days >= MAX_PERIOD_DAYS:
+                raise forms.ValidationError(_("Choose a period of at most three years."))
+        return cleaned
+
+    @property
+    def period(self) -> Period:
+        return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+
+def presets(today: date) -> list[tuple]:
+    """Periods an official reports on most, as (label, period)."""
+    month_start = today.replace(day=1)
+    last_month_end = month_start - timedelta(days=1)
+    quarter_start = month_start.replace(month=(today.month - 1) // 3 * 3 + 1)
+    return [
+        (_("This week"), Period(today - timedelta(days=today.weekday()), today)),
+        (_("This month"), Period(month_start, today)),
+        (_("Last month"), Period(last_month_end.replace(day=1), last_month_end)),
+        (_("This quarter"), Period(quarter_start, today)),
+        (_("This year"), Period(today.replace(month=1, day=1), today)),
+        (_("Last 12 months"), Period(today - timedelta(days=364), today)),
+    ]
+
+
+def default_period(today: date) -> Period:
+    return Period(today.replace(day=1), today)
+
+
+def query(area, period: Period) -> str:
+    """The query string of a dashboard link: the area (if any) and the period."""
+    params = {"area": area.code} if area else {}
+    return urlencode({**params, "start": period.start, "end": period.end})

@@ -1,0 +1,107 @@
+"""Counting the dashboard's figures into `Figure` rows: each number is stored for its own area and
+for every area above it, so the dashboard reads an area's and its children's figures directly
+instead of counting a province's million rows while the official waits.
+
+A refresh recounts from the apps' tables and replaces what it recounted, so running it twice, or
+after a missed run, gives the same rows: nothing is lost if a run is.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from feedback.models import Suggestion
+from points.models import Entry
+from portal.dashboard import figures
+from portal.dashboard.models import Figure, Refresh
+from portal.models import Area
+from registry.models import Worker
+from stations.models import StationVisit
+
+BATCH = 5000
+
+
+def refresh(first_day: date, last_day: date, *, current: bool = True) -> Refresh:
+    """Recount the daily figures from `first_day` to `last_day`, and the current ones."""
+    started_at = timezone.now()
+    paths = {area_id: _path_ids(path) for area_id, path in Area.objects.values_list("id", "path")}
+    daily = _roll_up(figures.daily_rows(first_day, last_day), paths)
+    now = _roll_up(figures.current_rows(started_at), paths) if current else {}
+    with transaction.atomic():
+        _lock_figures()
+        if current:
+            Figure.objects.filter(day__isnull=True).delete()
+        Figure.objects.filter(day__gte=first_day, day__lte=last_day).delete()
+        rows = 0
+        for totals in (now, daily):
+            rows += len(totals)
+            Figure.objects.bulk_create(
+                (
+                    Figure(name=name, area_id=area_id, day=day, key=key, value=value)
+                    for (name, area_id, day, key), value in totals.items()
+                ),
+                batch_size=BATCH,
+            )
+        return Refresh.objects.create(
+            first_day=first_day, last_day=last_day, started_at=started_at, rows=rows
+        )
+
+
+def refresh_recent(days: int) -> Refresh:
+    """The current figures and the last `days` days up to today."""
+    today = timezone.localdate()
+    return refresh(today - timedelta(days=days - 1), today)
+
+
+def rebuild(chunk_days: int = 31) -> Refresh | None:
+    """Every day since the first registration, suggestion, visit or points entry, a month at a
+    time (so memory stays bounded at a province's size); the current figures last."""
+    first = first_day()
+    if first is None:
+        return refresh_recent(1)
+    today = timezone.localdate()
+    day = first
+    while day <= today:
+        last = min(day + timedelta(days=chunk_days - 1), today)
+        refreshed = refresh(day, last, current=last == today)
+        day = last + timedelta(days=1)
+    return refreshed
+
+
+def first_day() -> date | None:
+    moments = [
+        Worker.objects.aggregate(first=Min("created_at"))["first"],
+        Suggestion.objects.aggregate(first=Min("submitted_at"))["first"],
+        Entry.objects.aggregate(first=Min("created_at"))["first"],
+    ]
+    days = [timezone.localdate(moment) for moment in moments if moment]
+    visit = StationVisit.objects.aggregate(first=Min("day"))["first"]
+    return min(days + ([visit] if visit else []), default=None)
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/")]
+
+
+def _roll_up(rows: Iterable[figures.Row], paths: dict[int, list[int]]) -> dict[tuple, int]:
+    """Each value added to its area and every area above it."""
+    totals: dict[tuple, int] = defaultdict(int)
+    for name, area_id, day, key, value in rows:
+        if not value:
+            continue
+        for ancestor in paths[area_id]:
+            totals[name, ancestor, day, key] += value
+    return totals
+
+
+def _lock_figures() -> None:
+    """Two refreshes at once would each delete the old rows and both insert: on PostgreSQL the
+    second waits here for the first to commit (readers are not blocked). SQLite runs one writing
+    transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Figure._meta.db_table} IN EXCLUSIVE MODE")

@@ -1,0 +1,225 @@
+"""The dashboard's sections and their columns: one list that the page's tables and the Excel
+export's sheets are both drawn from."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from feedback.models import State
+from portal.dashboard.figures import ACTIVE_VOLUNTEER_DAYS
+from portal.dashboard.summary import Figures, Period
+from registry.models import Occupation, Platform
+from stations.models import StationKind
+
+COUNT, PERCENT, DECIMAL = "count", "percent", "decimal"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: Promise
+    value: Callable[[Figures, Period], int | float | None]
+    format: str = COUNT
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: Promise
+    sheet: Promise  # the export's sheet name: short, and none of : \\ / ? * [ ]
+    columns: list[Column]
+    note: Promise | str = ""
+
+
+def now(name, *keys):
+    return lambda figures, period: figures.total(figures.now, name, *keys)
+
+
+def during(name, *keys):
+    return lambda figures, period: figures.total(figures.period, name, *keys)
+
+
+def breakdown(name, choices) -> list[Column]:
+    return [Column(choice.label, now(name, choice.value)) for choice in choices]
+
+
+SECTIONS = [
+    Section(
+        "workers",
+        _("Workers registered"),
+        _("Workers"),
+        [
+            Column(_("Registered"), lambda f, p: f.registered()),
+            Column(_("New this week"), lambda f, p: f.total(f.week, "registered")),
+            Column(_("New this month"), lambda f, p: f.total(f.month, "registered")),
+            Column(_("New in the period"), during("registered")),
+            Column(_("Waiting for confirmation"), now("workers", "pending")),
+            Column(_("Left or moved away"), now("workers", "left")),
+        ],
+        _("Registered: confirmed and waiting for confirmation, not those who left."),
+    ),
+    Section(
+        "occupations",
+        _("Registered workers by occupation"),
+        _("Occupations"),
+        breakdown("occupation", Occupation),
+    ),
+    Section(
+        "platforms",
+        _("Registered workers by platform"),
+        _("Platforms"),
+        breakdown("platform", Platform),
+    ),
+    Section(
+        "party",
+        _("Party members"),
+        _("Party members"),
+        [
+            Column(_("Party members"), now("party", "members")),
+            Column(_("Reported to the community"), now("party", "reported")),
+            Column(_("Share reported"), lambda f, p: f.reported_share(), PERCENT),
+            Column(_("Mobile party members"), now("party", "mobile")),
+            Column(_("Mobile members reported"), now("party", "mobile_reported")),
+        ],
+        _(
+            "Full and probationary members who have not left; reported: checked in as a party "
+            "member at least once (双报到)."
+        ),
+    ),
+    Section(
+        "coverage",
+        _("Two coverages: enterprises"),
+        _("Coverage"),
+        [
+            Column(_("Enterprises"), now("enterprises", "total")),
+            Column(_("With a party organisation"), now("enterprises", "covered")),
+            Column(_("Coverage rate"), lambda f, p: f.coverage(), PERCENT),
+        ],
+    ),
+    Section(
+        "care",
+        _("Care visits (三必访)"),
+        _("Care visits"),
+        [
+            Column(_("Visits due"), now("care", "open")),
+            Column(_("Of which overdue"), now("care", "overdue")),
+        ],
+    ),
+    Section(
+        "stations",
+        _("Stations"),
+        _("Stations"),
+        [
+            Column(_("Stations"), now("stations")),
+            Column(_("Check-ins in the period"), during("checkins")),
+            Column(_("Check-ins per day"), lambda f, p: f.visits_per_day(p.days), DECIMAL),
+            Column(_("Standard compliance"), lambda f, p: f.compliance(), PERCENT),
+        ],
+        _("Compliance: the items of the station standard that the stations have, out of all."),
+    ),
+    Section(
+        "station_kinds",
+        _("Stations by kind"),
+        _("Station kinds"),
+        breakdown("stations", StationKind),
+    ),
+    Section(
+        "funnel",
+        _("Suggestions in the period: collect → assess → tasks → follow-through"),
+        _("Suggestion loop"),
+        [
+            Column(_("Collected"), during("submitted")),
+            Column(_("Assessed"), during("assessed")),
+            Column(_("Tasks assigned"), during("tasks_assigned")),
+            Column(_("Tasks done"), during("tasks_done")),
+            Column(_("Resolved"), during("resolved")),
+            Column(_("Median days to resolve"), lambda f, p: f.median_days_to_close(), DECIMAL),
+            Column(_("Ratings"), during("rated")),
+            Column(_("Satisfaction (1–5)"), lambda f, p: f.satisfaction(), DECIMAL),
+        ],
+        _(
+            "Each step counted on the day it happened. Days to resolve: whole days from "
+            "submission to resolution, of those resolved in the period."
+        ),
+    ),
+    Section(
+        "states",
+        _("Suggestions now, by state"),
+        _("Suggestion states"),
+        [
+            *breakdown(
+                "suggestions",
+                [State.SUBMITTED, State.ACCEPTED, State.RESOLVED, State.CLOSED, State.REJECTED],
+            ),
+            Column(_("Duplicate or merged"), now("suggestions", State.DUPLICATE, State.MERGED)),
+            Column(_("Overdue tasks"), now("overdue_tasks")),
+        ],
+    ),
+    Section(
+        "points",
+        _("Points and volunteers"),
+        _("Points"),
+        [
+            Column(_("Points earned in the period"), during("points_earned")),
+            Column(_("Points redeemed in the period"), during("points_spent")),
+            Column(_("Volunteer team members"), now("volunteers", "members")),
+            Column(_("Active volunteers"), now("volunteers", "active")),
+        ],
+        format_lazy(
+            _(
+                "Redeemed: points spent in the 积分超市, less refunds. Active volunteers: "
+                "attended an activity in the last {days} days."
+            ),
+            days=ACTIVE_VOLUNTEER_DAYS,
+        ),
+    ),
+]
+
+
+# The figures over the tables, for the area as a whole.
+HEADLINE = [
+    Column(_("Registered workers"), lambda f, p: f.registered()),
+    Column(_("New this month"), lambda f, p: f.total(f.month, "registered")),
+    Column(_("Party members"), now("party", "members")),
+    Column(_("Enterprise coverage"), lambda f, p: f.coverage(), PERCENT),
+    Column(_("Open suggestions"), now("suggestions", State.SUBMITTED, State.ACCEPTED)),
+    Column(_("Overdue tasks"), now("overdue_tasks")),
+]
+
+
+def cells(columns: list[Column], figures: Figures, period: Period) -> list[tuple]:
+    """(value, format) of each column."""
+    return [(column.value(figures, period), column.format) for column in columns]
+
+
+@dataclass
+class Table:
+    """A section drawn for one summary: a row per child area, and the total."""
+
+    section: Section
+    rows: list[tuple]  # (child area, or None for the area's own share; cells)
+    total: list[tuple]
+
+
+def tables(summary) -> list[Table]:
+    period = summary.period
+    return [
+        Table(
+            section,
+            [(area, cells(section.columns, figures, period)) for area, figures in summary.rows],
+            cells(section.columns, summary.total, period),
+        )
+        for section in SECTIONS
+    ]
+
+
+def headline(summary) -> list[tuple]:
+    """(label, value, format) of the headline figures."""
+    return [
+        (column.label, value, kind)
+        for column, (value, kind) in zip(
+            HEADLINE, cells(HEADLINE, summary.total, summary.period), strict=True
+        )
+    ]

@@ -1,0 +1,241 @@
+"""Reading the stored figures for one area, its children and a period, in a fixed handful of
+queries whatever the size of the data: the page and the Excel export both read a `Summary`, so
+they show the same numbers."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from feedback.models import Department
+from portal.dashboard.models import Figure, Refresh
+from portal.models import Area
+
+TREND_WEEKS = 52
+# The weekly trends over the last year: daily figure, and what the chart is called.
+TRENDS = {
+    "registered": _("Registrations"),
+    "checkins": _("Station check-ins"),
+    "submitted": _("Suggestions collected"),
+    "resolved": _("Suggestions resolved"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days from `start` to `end`, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class Figures:
+    """The figures of one area: `now` as of the last refresh, and sums over the period, this week
+    and this month, each {name: Counter(key → value)}."""
+
+    def __init__(self):
+        self.now = defaultdict(Counter)
+        self.period = defaultdict(Counter)
+        self.week = defaultdict(Counter)
+        self.month = defaultdict(Counter)
+
+    def __sub__(self, others: list["Figures"]) -> "Figures":
+        rest = Figures()
+        for part in ("now", "period", "week", "month"):
+            mine = getattr(self, part)
+            for name in mine:
+                counter = Counter(mine[name])
+                for other in others:
+                    counter.subtract(getattr(other, part).get(name, {}))
+                getattr(rest, part)[name] = +counter
+        return rest
+
+    def is_empty(self) -> bool:
+        return not any(
+            counter
+            for part in (self.now, self.period, self.week, self.month)
+            for counter in part.values()
+        )
+
+    @staticmethod
+    def total(counters, name, *keys) -> int:
+        counter = counters.get(name, Counter())
+        return sum(counter[key] for key in keys) if keys else sum(counter.values())
+
+    # The derived figures the dashboard shows.
+
+    def registered(self) -> int:
+        return self.total(self.now, "workers", "pending", "confirmed")
+
+    def coverage(self) -> float | None:
+        return ratio(
+            self.total(self.now, "enterprises", "covered"),
+            self.total(self.now, "enterprises", "total"),
+        )
+
+    def compliance(self) -> float | None:
+        return ratio(
+            self.total(self.now, "standard", "met"), self.total(self.now, "standard", "possible")
+        )
+
+    def reported_share(self) -> float | None:
+        return ratio(
+            self.total(self.now, "party", "reported"), self.total(self.now, "party", "members")
+        )
+
+    def median_days_to_close(self) -> float | None:
+        return median_of_histogram(self.period.get("resolved", Counter()))
+
+    def satisfaction(self) -> float | None:
+        ratings = self.period.get("rated", Counter())
+        count = sum(ratings.values())
+        return sum(int(key) * n for key, n in ratings.items()) / count if count else None
+
+    def visits_per_day(self, days: int) -> float:
+        return self.total(self.period, "checkins") / days
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def median_of_histogram(counts: Counter) -> float | None:
+    """The median of values given as {value as text: how many}."""
+    values = sorted((int(key), n) for key, n in counts.items() if n > 0)
+    total = sum(n for _value, n in values)
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]  # positions, 0-based; equal when total is odd
+    found, seen = [], 0
+    for value, n in values:
+        while middle and middle[0] < seen + n:
+            found.append(value)
+            middle.pop(0)
+        seen += n
+    return sum(found) / 2
+
+
+@dataclass
+class Summary:
+    """The dashboard of `area` (None: everywhere, for an administrator without an area)."""
+
+    area: Area | None
+    period: Period
+    today: date = field(default_factory=timezone.localdate)
+
+    @cached_property
+    def children(self) -> list[Area]:
+        children = Area.objects.filter(parent=self.area).order_by("code")
+        return list(children)
+
+    @cached_property
+    def refreshed(self) -> Refresh | None:
+        return Refresh.objects.order_by("-started_at", "-id").first()
+
+    @property
+    def week_start(self) -> date:
+        return self.today - timedelta(days=self.today.weekday())
+
+    @property
+    def month_start(self) -> date:
+        return self.today.replace(day=1)
+
+    @cached_property
+    def by_area(self) -> dict[int, Figures]:
+        """Figures of the area and each child, by area id: two queries."""
+        ids = [child.pk for child in self.children] + ([self.area.pk] if self.area else [])
+        figures = {area_id: Figures() for area_id in ids}
+        for area_id, name, key, value in Figure.objects.filter(
+            area_id__in=ids, day__isnull=True
+        ).values_list("area_id", "name", "key", "value"):
+            figures[area_id].now[name][key] = value
+        period, week, month = (
+            Q(day__gte=self.period.start, day__lte=self.period.end),
+            Q(day__gte=self.week_start, day__lte=self.today),
+            Q(day__gte=self.month_start, day__lte=self.today),
+        )
+        sums = (
+            Figure.objects.filter(area_id__in=ids)
+            .filter(period | month | week)
+            .values("area_id", "name", "key")
+            .annotate(
+                period=Sum("value", filter=period),
+                week=Sum("value", filter=week),
+                month=Sum("value", filter=month),
+            )
+            .order_by()
+        )
+        for row in sums:
+            area_figures = figures[row["area_id"]]
+            for part in ("period", "week", "month"):
+                if row[part]:
+                    getattr(area_figures, part)[row["name"]][row["key"]] = row[part]
+        return figures
+
+    @cached_property
+    def total(self) -> Figures:
+        if self.area is not None:
+            return self.by_area[self.area.pk]
+        everywhere = Figures()
+        for child in self.children:
+            for part in ("now", "period", "week", "month"):
+                for name, counter in getattr(self.by_area[child.pk], part).items():
+                    getattr(everywhere, part)[name].update(counter)
+        return everywhere
+
+    @cached_property
+    def rows(self) -> list[tuple[Area | None, Figures]]:
+        """Each child's figures, then what belongs to the area itself rather than to a child
+        (e.g. a station a street runs), if anything does."""
+        rows = [(child, self.by_area[child.pk]) for child in self.children]
+        if self.area is not None and rows:
+            own = self.total - [figures for _child, figures in rows]
+            if not own.is_empty():
+                rows.append((None, own))
+        return rows
+
+    @cached_property
+    def weeks(self) -> list[date]:
+        """The Mondays of the trend's weeks, oldest first; the last is this week."""
+        return [self.week_start - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
+
+    @cached_property
+    def trends(self) -> dict[str, list[int]]:
+        """Weekly sums of the trend figures over the last year, one query."""
+        series = {name: [0] * TREND_WEEKS for name in TRENDS}
+        rows = Figure.objects.filter(
+            name__in=list(TRENDS), day__gte=self.weeks[0], day__lte=self.today
+        )
+        if self.area is not None:
+            rows = rows.filter(area=self.area)
+        else:
+            rows = rows.filter(area__in=self.children)
+        for name, day, value in (
+            rows.values("name", "day")
+            .annotate(value=Sum("value"))
+            .values_list("name", "day", "value")
+        ):
+            series[name][(day - self.weeks[0]).days // 7] += value
+        return series
+
+    @cached_property
+    def departments(self) -> list[tuple[str, int]]:
+        """Departments with overdue tasks in the area, most overdue first."""
+        overdue = self.total.now.get("overdue_tasks", Counter())
+        names = dict(
+            Department.objects.filter(pk__in=[int(key) for key in overdue]).values_list(
+                "pk", "name"
+            )
+        )
+        return sorted(
+            ((names.get(int(key), "?"), n) for key, n in overdue.items() if n),
+            key=lambda pair: (-pair[1], pair[0]),
+        )

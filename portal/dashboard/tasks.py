@@ -1,0 +1,17 @@
+from celery import shared_task
+from django.conf import settings
+
+from portal.dashboard import refresh
+
+
+@shared_task
+def refresh_dashboard() -> int:
+    """The current figures and those of yesterday and today (beat: every few minutes)."""
+    return refresh.refresh_recent(2).rows
+
+
+@shared_task
+def settle_dashboard() -> int:
+    """The last weeks again (beat: nightly), so what changed later in the apps' tables, such as
+    a worker who moved community or a suggestion reopened, reaches the past days' figures."""
+    return refresh.refresh_recent(settings.DASHBOARD_SETTLE_DAYS).rows
