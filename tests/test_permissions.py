@@ -70,6 +70,9 @@ MATRIX = [
         expect(404, anonymous=LOGIN, handler=403, administrator=200),
     ),
     ("access_log", None, "get", expect(403, anonymous=LOGIN, administrator=200)),
+    # The dashboard of the user's own area (other areas: tests/dashboard/test_views.py).
+    ("dashboard:summary", None, "get", READERS),
+    ("dashboard:export", None, "get", READERS),
     ("registry:register", None, "get", expect(200)),
     ("registry:registered", None, "get", expect(200)),
     ("registry:withdraw", None, "get", expect(200)),

@@ -54,8 +54,8 @@ def workbook(summary: Summary) -> Workbook:
         for cell in sheet[2]:
             cell.font = BOLD
         for area, values in table.rows:
-            _append(sheet, area.name if area else own_share_label(summary), values, table)
-        _append(sheet, _("Total"), table.total, table, bold=True)
+            _append(sheet, area.name if area else own_share_label(summary), values)
+        _append(sheet, _("Total"), table.total, bold=True)
         if table.section.note:
             sheet.append([])
             sheet.append([str(table.section.note)])
@@ -79,16 +79,13 @@ def workbook(summary: Summary) -> Workbook:
     return book
 
 
-def _append(sheet, label, values, table, bold=False):
-    sheet.append([safe_cell(label), *values])
-    row = sheet.max_row
-    for index, column in enumerate(table.section.columns, start=2):
-        cell = sheet.cell(row, index)
-        cell.number_format = NUMBER_FORMATS.get(column.format, "#,##0")
-        if bold:
-            cell.font = BOLD
+def _append(sheet, label, cells, bold=False):
+    sheet.append([safe_cell(label), *(value for value, _kind in cells)])
+    for cell, (_value, kind) in zip(sheet[sheet.max_row][1:], cells, strict=True):
+        cell.number_format = NUMBER_FORMATS.get(kind, "#,##0")
     if bold:
-        sheet.cell(row, 1).font = BOLD
+        for cell in sheet[sheet.max_row]:
+            cell.font = BOLD
 
 
 def filename(summary: Summary) -> str:

@@ -1,0 +1,209 @@
+"""Every dashboard figure against the hand-counted data set of conftest.py."""
+
+from datetime import timedelta
+
+import pytest
+
+from portal.dashboard.sections import headline, tables
+from portal.dashboard.summary import Period, Summary, median_of_histogram
+
+pytestmark = pytest.mark.django_db
+
+
+def recent(counted) -> Period:
+    return Period(counted.today - timedelta(days=3), counted.today)
+
+
+def figures_of(summary: Summary, slug: str) -> dict:
+    """{row label: {column label: value}} of one section, with the total as "Total"."""
+    [table] = [table for table in tables(summary) if table.section.slug == slug]
+    labels = [str(column.label) for column in table.section.columns]
+    rows = {
+        (area.name if area else "itself"): dict(zip(labels, [v for v, _k in cells], strict=True))
+        for area, cells in table.rows
+    }
+    rows["Total"] = dict(zip(labels, [v for v, _k in table.total], strict=True))
+    return rows
+
+
+def test_workers_by_child_area_of_the_district(counted, tree, english):
+    workers = figures_of(Summary(tree.district, recent(counted)), "workers")
+    assert workers["Total"] == {
+        "Registered": 6,
+        "New this week": 6,
+        "New this month": 6,
+        "New in the period": 6,
+        "Waiting for confirmation": 1,
+        "Left or moved away": 1,
+    }
+    # The district has one street; its row is the whole district.
+    assert workers["平原街道"] == workers["Total"]
+
+
+def test_the_street_breaks_down_by_community(counted, tree, english):
+    summary = Summary(tree.street, recent(counted))
+    workers = figures_of(summary, "workers")
+    assert workers["建设路社区"]["Registered"] == 5
+    assert workers["建设路社区"]["New this week"] == 5  # 张四 registered today, then left
+    assert workers["平原路社区"]["Registered"] == 1
+    assert workers["Total"]["Registered"] == 6
+    occupations = figures_of(summary, "occupations")
+    assert occupations["建设路社区"]["Courier"] == 1
+    assert occupations["建设路社区"]["Food-delivery rider"] == 4
+    assert occupations["平原路社区"]["Courier"] == 1
+    platforms = figures_of(summary, "platforms")
+    assert platforms["Total"]["Meituan"] == 1
+    assert platforms["Total"]["Ele.me"] == 4
+    assert platforms["Total"]["SF Express"] == 1
+
+
+def test_the_city_counts_both_districts(counted, tree, english):
+    summary = Summary(tree.city, recent(counted))
+    workers = figures_of(summary, "workers")
+    assert workers["Total"]["Registered"] == 7
+    assert workers["睢阳区"]["Waiting for confirmation"] == 1
+    coverage = figures_of(summary, "coverage")
+    assert coverage["Total"] == {
+        "Enterprises": 3,
+        "With a party organisation": 2,
+        "Coverage rate": pytest.approx(2 / 3),
+    }
+    assert coverage["梁园区"]["Coverage rate"] == 0.5
+    assert coverage["睢阳区"]["Coverage rate"] == 1.0
+
+
+def test_party_members_care_visits_and_stations(counted, tree, english):
+    summary = Summary(tree.street, recent(counted))
+    assert figures_of(summary, "party")["建设路社区"] == {
+        "Party members": 2,
+        "Reported to the community": 1,
+        "Share reported": 0.5,
+        "Mobile party members": 1,
+        "Mobile members reported": 1,
+    }
+    assert figures_of(summary, "care")["Total"] == {"Visits due": 2, "Of which overdue": 1}
+    stations = figures_of(summary, "stations")["Total"]
+    assert stations["Stations"] == 2
+    assert stations["Check-ins in the period"] == 3
+    assert stations["Check-ins per day"] == 3 / 4
+    assert stations["Standard compliance"] == pytest.approx(2 / 18)  # 2 of 9 items, 2 stations
+    kinds = figures_of(summary, "station_kinds")
+    assert kinds["建设路社区"]["Warm-heart station"] == 1
+    assert kinds["平原路社区"]["Friendly merchant"] == 1
+
+
+def test_the_suggestion_loop_in_a_recent_period(counted, tree, english):
+    summary = Summary(tree.street, recent(counted))
+    assert figures_of(summary, "funnel")["Total"] == {
+        "Collected": 3,
+        "Assessed": 2,
+        "Tasks assigned": 1,
+        "Tasks done": 0,
+        "Resolved": 1,
+        "Median days to resolve": 2,
+        "Ratings": 1,
+        "Satisfaction (1–5)": 4,
+    }
+    states = figures_of(summary, "states")["Total"]
+    assert states["Waiting for assessment"] == 1
+    assert states["Accepted, being worked on"] == 1
+    assert states["Resolved"] == 2
+    assert states["Overdue tasks"] == 1
+    assert summary.departments == [("梁园区市场监管局", 1)]
+
+
+def test_an_older_period_counts_only_what_happened_in_it(counted, tree, english):
+    summary = Summary(tree.street, counted.old_period)
+    assert figures_of(summary, "workers")["Total"]["New in the period"] == 1
+    assert figures_of(summary, "stations")["Total"]["Check-ins in the period"] == 1
+    funnel = figures_of(summary, "funnel")["Total"]
+    assert funnel["Collected"] == 0  # submitted 45 days ago, before the period
+    assert funnel["Resolved"] == 1
+    assert funnel["Median days to resolve"] == 5
+    assert funnel["Satisfaction (1–5)"] == 2
+    points = figures_of(summary, "points")["Total"]
+    assert points["Points earned in the period"] == 5
+    assert points["Points redeemed in the period"] == 0
+    # Figures of how things stand now do not depend on the period.
+    assert figures_of(summary, "workers")["Total"]["Registered"] == 6
+
+
+def test_points_and_volunteers(counted, tree, english):
+    points = figures_of(Summary(tree.community_a, recent(counted)), "points")["Total"]
+    assert points == {
+        "Points earned in the period": 10,
+        "Points redeemed in the period": 6,
+        "Volunteer team members": 1,
+        "Active volunteers": 1,
+    }
+
+
+def test_a_community_has_no_child_rows_only_its_total(counted, tree, english):
+    summary = Summary(tree.community_b, recent(counted))
+    assert summary.rows == []
+    assert figures_of(summary, "workers") == {
+        "Total": {
+            "Registered": 1,
+            "New this week": 1,
+            "New this month": 1,
+            "New in the period": 1,
+            "Waiting for confirmation": 0,
+            "Left or moved away": 0,
+        }
+    }
+
+
+def test_headline_figures(counted, tree, english):
+    figures = {
+        str(label): value for label, value, _kind in headline(Summary(tree.city, recent(counted)))
+    }
+    assert figures == {
+        "Registered workers": 7,
+        "New this month": 7,
+        "Party members": 2,
+        "Enterprise coverage": pytest.approx(2 / 3),
+        "Open suggestions": 2,
+        "Overdue tasks": 1,
+    }
+
+
+def test_what_belongs_to_an_area_itself_gets_its_own_row(counted, tree, english):
+    from tests.factories import EnterpriseFactory
+    from portal.dashboard import refresh
+
+    EnterpriseFactory(area=tree.district, party_organisation="own_branch")
+    refresh.refresh_recent(1)
+    coverage = figures_of(Summary(tree.district, recent(counted)), "coverage")
+    assert coverage["itself"]["Enterprises"] == 1
+    assert coverage["平原街道"]["Enterprises"] == 2
+    assert coverage["Total"]["Enterprises"] == 3
+
+
+def test_weekly_trends_put_each_day_in_its_week(counted, tree):
+    summary = Summary(tree.street, recent(counted))
+    assert len(summary.weeks) == 52
+    assert summary.weeks[-1] == counted.today - timedelta(days=counted.today.weekday())
+    registered = summary.trends["registered"]
+    assert registered[-1] == 6
+    assert sum(registered) == 7
+    old_week = (counted.today - timedelta(days=40) - summary.weeks[0]).days // 7
+    assert registered[old_week] == 1
+    assert sum(summary.trends["checkins"]) == 4
+    assert sum(summary.trends["resolved"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("histogram", "median"),
+    [
+        ({}, None),
+        ({"3": 1}, 3),
+        ({"1": 1, "5": 1}, 3),
+        ({"0": 2, "7": 1}, 0),
+        ({"2": 1, "4": 2, "9": 1}, 4),
+        ({"1": 3, "2": 3}, 1.5),
+    ],
+)
+def test_median_of_a_histogram(histogram, median):
+    from collections import Counter
+
+    assert median_of_histogram(Counter(histogram)) == median
