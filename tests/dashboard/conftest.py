@@ -54,8 +54,9 @@ def days_ago(days, hour=10):
     return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-def make_worker(area, name, occupation="food_delivery", platform="eleme", status="confirmed",
-                created=0, **extra):
+def make_worker(
+    area, name, occupation="food_delivery", platform="eleme", status="confirmed", created=0, **extra
+):
     worker = WorkerFactory(
         name=name, area=area, occupation=occupation, platform=platform, status=status, **extra
     )

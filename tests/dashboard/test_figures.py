@@ -1,11 +1,14 @@
 """Every dashboard figure against the hand-counted data set of conftest.py."""
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 
+from portal.dashboard import refresh
 from portal.dashboard.sections import headline, tables
 from portal.dashboard.summary import Period, Summary, median_of_histogram
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,9 +171,6 @@ def test_headline_figures(counted, tree, english):
 
 
 def test_what_belongs_to_an_area_itself_gets_its_own_row(counted, tree, english):
-    from tests.factories import EnterpriseFactory
-    from portal.dashboard import refresh
-
     EnterpriseFactory(area=tree.district, party_organisation="own_branch")
     refresh.refresh_recent(1)
     coverage = figures_of(Summary(tree.district, recent(counted)), "coverage")
@@ -204,6 +204,4 @@ def test_weekly_trends_put_each_day_in_its_week(counted, tree):
     ],
 )
 def test_median_of_a_histogram(histogram, median):
-    from collections import Counter
-
     assert median_of_histogram(Counter(histogram)) == median

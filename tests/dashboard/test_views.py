@@ -135,7 +135,7 @@ def test_the_page_shows_charts_with_data_tables(english, counted, official):
     english.force_login(official)
     text = english.get(URL).text
     assert text.count('<svg class="dashboard-svg"') == 4
-    assert text.count("<rect class=\"chart-bar\"") == 4 * 52
+    assert text.count('<rect class="chart-bar"') == 4 * 52
     assert text.count("<summary>Data table</summary>") == 4
     assert "Registrations per week over the last 52 weeks, 7 in all" in text
     assert "<script>" not in text.split("</main>")[0]  # no inline script anywhere (CSP)
@@ -223,7 +223,7 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_data(
         client.get(URL, {"area": tree.street.code})
     for n in range(30):
         WorkerFactory(area=tree.community_b if n % 2 else tree.community_a)
-    for n in range(5):
+    for _n in range(5):
         UserFactory(role=Role.COMMUNITY_STAFF, area=tree.community_b)
     refresh.refresh_recent(2)
     with django_assert_max_num_queries(len(small.captured_queries)):
