@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 WIDTH, HEIGHT = 640, 180
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 24  # room for the axis labels
+LEFT, RIGHT, TOP, BOTTOM = 56, 8, 10, 30  # room for the axis labels
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,8 @@ def weekly_bars(weeks: list[date], values: list[int]) -> Chart:
         for i, (week, value) in enumerate(zip(weeks, values, strict=True))
     ]
     y_ticks = [
-        Tick(round(TOP + plot_height * (1 - share), 1), f"{round(top * share):,}")
-        for share in (0, 0.5, 1)
+        Tick(round(TOP + plot_height * (1 - value / top), 1), f"{value:,}")
+        for value in ([0, top // 2, top] if top % 2 == 0 else [0, top])
     ]
     # A label under the first week of each quarter's first month, so they never crowd.
     x_ticks = []

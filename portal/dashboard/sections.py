@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from feedback.models import State
 from portal.dashboard.figures import ACTIVE_VOLUNTEER_DAYS
@@ -74,10 +75,10 @@ SECTIONS = [
     ),
     Section(
         "party",
-        _("Party members"),
-        _("Party members"),
+        pgettext_lazy("dashboard", "Party members"),
+        pgettext_lazy("dashboard", "Party members"),
         [
-            Column(_("Party members"), now("party", "members")),
+            Column(pgettext_lazy("dashboard", "Party members"), now("party", "members")),
             Column(_("Reported to the community"), now("party", "reported")),
             Column(_("Share reported"), lambda f, p: f.reported_share(), PERCENT),
             Column(_("Mobile party members"), now("party", "mobile")),
@@ -182,7 +183,7 @@ SECTIONS = [
 HEADLINE = [
     Column(_("Registered workers"), lambda f, p: f.registered()),
     Column(_("New this month"), lambda f, p: f.total(f.month, "registered")),
-    Column(_("Party members"), now("party", "members")),
+    Column(pgettext_lazy("dashboard", "Party members"), now("party", "members")),
     Column(_("Enterprise coverage"), lambda f, p: f.coverage(), PERCENT),
     Column(_("Open suggestions"), now("suggestions", State.SUBMITTED, State.ACCEPTED)),
     Column(_("Overdue tasks"), now("overdue_tasks")),
@@ -208,7 +209,12 @@ def tables(summary) -> list[Table]:
     return [
         Table(
             section,
-            [(area, cells(section.columns, figures, period)) for area, figures in summary.rows],
+            [
+                (area, row)
+                for area, figures in summary.rows
+                if (row := cells(section.columns, figures, period))
+                and (area is not None or any(value for value, _kind in row))
+            ],
             cells(section.columns, summary.total, period),
         )
         for section in SECTIONS
