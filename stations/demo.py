@@ -7,11 +7,16 @@ made by the task that `save_station` enqueues (eagerly, when no broker is config
 """
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
+from portal.dates import local_midnight
 from portal.models import AreaLevel, Role, User
+from registry.models import Worker, WorkerStatus
 from stations import services
-from stations.models import Amenity, Service, StandardItem, Station, StationKind
+from stations.models import Amenity, Service, StandardItem, Station, StationKind, StationVisit
 
 CENTRE = (34.41, 115.65)
 PER_COMMUNITY = 3
@@ -111,6 +116,35 @@ def seed(sender, areas, stdout, **kwargs):
             services.set_standard(station, rng.sample(items, rng.randint(5, len(items))), by=by)
             created += 1
     stdout.write(f"Demo stations: {Station.objects.count()} ({created} new).")
+    seed_visits(stdout)
+
+
+VISIT_DAYS = 84  # twelve weeks of riders' check-ins
+
+
+def seed_visits(stdout):
+    """Riders' check-ins at the stations of their community over the last twelve weeks, more on
+    weekdays; stations that have visits already get none."""
+    today = timezone.localdate()
+    visits = []
+    for station in Station.objects.filter(visits__isnull=True).order_by("id"):
+        riders = list(
+            Worker.objects.filter(area=station.area_id, status=WorkerStatus.CONFIRMED)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        rng = random.Random(f"{station.name}-visits")
+        for back in range(VISIT_DAYS) if riders else ():
+            day = today - timedelta(days=back)
+            for _ in range(rng.randint(0, 4 if day.weekday() < 5 else 2)):
+                at = local_midnight(day) + timedelta(minutes=rng.randint(6 * 60, 22 * 60))
+                visits.append(
+                    StationVisit(
+                        station=station, worker_id=rng.choice(riders), day=day, created_at=at
+                    )
+                )
+    StationVisit.objects.bulk_create(visits)
+    stdout.write(f"Demo station check-ins: {StationVisit.objects.count()} ({len(visits)} new).")
 
 
 def plan_station(community, number: int, slot: int) -> tuple[Station, list[str]]:

@@ -430,3 +430,22 @@ def test_the_demo_has_teams_activities_rewards_and_a_ledger_that_adds_up(setting
     out = StringIO()
     call_command("verify_points", stdout=out)  # raises CommandError on any difference
     assert "Every balance equals the sum of its ledger." in out.getvalue()
+
+
+def test_the_demo_dashboard_has_figures_and_twelve_weeks_of_check_ins(settings):
+    from portal.dashboard.summary import Period, Summary
+    from stations.models import StationVisit
+
+    out = seed(settings)
+    assert "Dashboard: figures counted from" in out
+    assert "Demo station check-ins:" in out
+    visits = StationVisit.objects.count()
+    assert visits > 24 * 12
+    assert "(0 new)" in seed(settings).split("Demo station check-ins:")[1].splitlines()[0]
+    assert StationVisit.objects.count() == visits
+    today = timezone.localdate()
+    city = Area.objects.get(code="411400")
+    dashboard = Summary(city, Period(today - timedelta(days=100), today))
+    assert dashboard.total.registered() == Worker.objects.exclude(status="left").count()
+    assert dashboard.total.total(dashboard.total.period, "checkins") == visits
+    assert sum(dashboard.trends["checkins"]) == visits
