@@ -41,29 +41,33 @@ class Figures:
     """The figures of one area: `now` as of the last refresh, and sums over the period, this week
     and this month, each {name: Counter(key → value)}."""
 
+    PARTS = ("now", "period", "week", "month")
+
     def __init__(self):
         self.now = defaultdict(Counter)
         self.period = defaultdict(Counter)
         self.week = defaultdict(Counter)
         self.month = defaultdict(Counter)
 
-    def __sub__(self, others: list["Figures"]) -> "Figures":
-        rest = Figures()
-        for part in ("now", "period", "week", "month"):
+    def add(self, other: "Figures", sign: int = 1) -> None:
+        for part in self.PARTS:
             mine = getattr(self, part)
-            for name in mine:
-                counter = Counter(mine[name])
-                for other in others:
-                    counter.subtract(getattr(other, part).get(name, {}))
-                getattr(rest, part)[name] = +counter
+            for name, counter in getattr(other, part).items():
+                mine[name].update({key: sign * value for key, value in counter.items()})
+
+    def without(self, others: list["Figures"]) -> "Figures":
+        """What is left of these figures once the others' are taken away."""
+        rest = Figures()
+        rest.add(self)
+        for other in others:
+            rest.add(other, sign=-1)
+        for part in self.PARTS:
+            for name, counter in getattr(rest, part).items():
+                getattr(rest, part)[name] = +counter  # drops the zeros
         return rest
 
     def is_empty(self) -> bool:
-        return not any(
-            counter
-            for part in (self.now, self.period, self.week, self.month)
-            for counter in part.values()
-        )
+        return not any(counter for part in self.PARTS for counter in getattr(self, part).values())
 
     @staticmethod
     def total(counters, name, *keys) -> int:
@@ -175,7 +179,7 @@ class Summary:
         )
         for row in sums:
             area_figures = figures[row["area_id"]]
-            for part in ("period", "week", "month"):
+            for part in ("period", "week", "month"):  # the parts summed over days
                 if row[part]:
                     getattr(area_figures, part)[row["name"]][row["key"]] = row[part]
         return figures
@@ -186,9 +190,7 @@ class Summary:
             return self.by_area[self.area.pk]
         everywhere = Figures()
         for child in self.children:
-            for part in ("now", "period", "week", "month"):
-                for name, counter in getattr(self.by_area[child.pk], part).items():
-                    getattr(everywhere, part)[name].update(counter)
+            everywhere.add(self.by_area[child.pk])
         return everywhere
 
     @cached_property
@@ -197,7 +199,7 @@ class Summary:
         (e.g. a station a street runs), if anything does."""
         rows = [(child, self.by_area[child.pk]) for child in self.children]
         if self.area is not None and rows:
-            own = self.total - [figures for _child, figures in rows]
+            own = self.total.without([figures for _child, figures in rows])
             if not own.is_empty():
                 rows.append((None, own))
         return rows
