@@ -77,7 +77,9 @@ def fill() -> dict:
     from bench import province
 
     call_command("migrate", interactive=False, verbosity=0)
-    province.fill_once(connection)
+    if province.fill(connection):
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     tables = [
         "registry_worker",
         "points_entry",

@@ -67,13 +67,12 @@ def _grouped(queryset, *fields) -> Iterator[tuple]:
 
 
 def _workers() -> Iterator[Row]:
-    for area_id, status, occupation, platform, n in _grouped(
-        Worker.objects, "area_id", "status", "occupation", "platform"
-    ):
+    for area_id, status, n in _grouped(Worker.objects, "area_id", "status"):
         yield "workers", area_id, None, status, n
-        if status != WorkerStatus.LEFT:
-            yield "occupation", area_id, None, occupation, n
-            yield "platform", area_id, None, platform, n
+    registered = Worker.objects.exclude(status=WorkerStatus.LEFT)
+    for name in ("occupation", "platform"):
+        for area_id, key, n in _grouped(registered, "area_id", name):
+            yield name, area_id, None, key, n
 
 
 def _party_members() -> Iterator[Row]:

@@ -6,6 +6,7 @@ A refresh recounts from the apps' tables and replaces what it recounted, so runn
 after a missed run, gives the same rows: nothing is lost if a run is.
 """
 
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from registry.models import Worker
 from stations.models import StationVisit
 
 BATCH = 5000
+COPY_NULL = "\\N"  # how COPY's text format spells NULL
 
 
 def refresh(first_day: date, last_day: date, *, current: bool = True) -> Refresh:
@@ -36,16 +38,7 @@ def refresh(first_day: date, last_day: date, *, current: bool = True) -> Refresh
         if current:
             Figure.objects.filter(day__isnull=True).delete()
         Figure.objects.filter(day__gte=first_day, day__lte=last_day).delete()
-        rows = 0
-        for totals in (now, daily):
-            rows += len(totals)
-            Figure.objects.bulk_create(
-                (
-                    Figure(name=name, area_id=area_id, day=day, key=key, value=value)
-                    for (name, area_id, day, key), value in totals.items()
-                ),
-                batch_size=BATCH,
-            )
+        rows = _insert({**now, **daily})
         return Refresh.objects.create(
             first_day=first_day, last_day=last_day, started_at=started_at, rows=rows
         )
@@ -96,6 +89,29 @@ def _roll_up(rows: Iterable[figures.Row], paths: dict[int, list[int]]) -> dict[t
         for ancestor in paths[area_id]:
             totals[name, ancestor, day, key] += value
     return totals
+
+
+def _insert(totals: dict[tuple, int]) -> int:
+    """Store the rows: with COPY on PostgreSQL (a few hundred thousand rows every few minutes, at
+    a province's size, take a tenth of the time bulk INSERTs take), in batches elsewhere."""
+    if connection.vendor != "postgresql":
+        Figure.objects.bulk_create(
+            (
+                Figure(name=name, area_id=area_id, day=day, key=key, value=value)
+                for (name, area_id, day, key), value in totals.items()
+            ),
+            batch_size=BATCH,
+        )
+        return len(totals)
+    data = io.StringIO()
+    for (name, area_id, day, key), value in totals.items():
+        data.write("\t".join([str(area_id), str(day or COPY_NULL), name, key, str(value)]) + "\n")
+    data.seek(0)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {Figure._meta.db_table} (area_id, day, name, key, value) FROM STDIN", data
+        )
+    return len(totals)
 
 
 def _lock_figures() -> None:
