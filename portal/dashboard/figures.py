@@ -2,6 +2,8 @@
 
 `current_rows` says how things stand now (workers waiting for confirmation, overdue tasks …);
 `daily_rows` what happened on each local day of a range (registrations, check-ins, closures …).
+Daily figures are broken down only where the dashboard needs it (days to resolve, for the median):
+every key multiplies the rows a province stores for each day.
 Both give each number at the row's own area, as (name, area id, day, key, value) with day None
 for current figures; `portal.dashboard.refresh` adds them up the area tree and stores them.
 """
@@ -139,17 +141,18 @@ def daily_rows(first: date, last: date) -> Iterator[Row]:
 
     yield from per_day("registered", Worker.objects, "created_at", "area_id")
     visits = StationVisit.objects.filter(day__gte=first, day__lte=last)
-    for area_id, day, kind, n in _grouped(visits, "station__area_id", "day", "station__kind"):
-        yield "checkins", area_id, day, kind, n
-    yield from per_day("submitted", Suggestion.objects, "submitted_at", "area_id", "category")
+    for area_id, day, n in _grouped(visits, "station__area_id", "day"):
+        yield "checkins", area_id, day, "", n
+    yield from per_day("submitted", Suggestion.objects, "submitted_at", "area_id")
     yield from per_day("assessed", Suggestion.objects, "assessed_at", "area_id")
     yield from _closed(start, end)
     rated = Suggestion.objects.filter(rating__isnull=False)
-    yield from per_day("rated", rated, "rated_at", "area_id", "rating")
+    yield from per_day("rated", rated, "rated_at", "area_id")
+    yield from per_day("rating_sum", rated, "rated_at", "area_id", value="rating")
     yield from per_day("tasks_assigned", Task.objects, "created_at", "suggestion__area_id")
     yield from per_day("tasks_done", Task.objects, "done_at", "suggestion__area_id")
     earned = Entry.objects.filter(amount__gt=0).exclude(kind=EntryKind.REFUND)
-    yield from per_day("points_earned", earned, "created_at", "worker__area_id", "kind", "amount")
+    yield from per_day("points_earned", earned, "created_at", "worker__area_id", value="amount")
     # A redemption's entry takes points (negative), a refund gives them back (positive).
     spent = Entry.objects.filter(kind__in=[EntryKind.REDEMPTION, EntryKind.REFUND])
     for name, area_id, day, _key, total in per_day(

@@ -99,9 +99,7 @@ class Figures:
         return median_of_histogram(self.period.get("resolved", Counter()))
 
     def satisfaction(self) -> float | None:
-        ratings = self.period.get("rated", Counter())
-        count = sum(ratings.values())
-        return sum(int(key) * n for key, n in ratings.items()) / count if count else None
+        return ratio(self.total(self.period, "rating_sum"), self.total(self.period, "rated"))
 
     def visits_per_day(self, days: int) -> float:
         return self.total(self.period, "checkins") / days
