@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Min, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from feedback.models import Suggestion
 from points.models import Entry
-from portal.dashboard import figures
-from portal.dashboard.models import Figure, Refresh
+from portal.dashboard import figures, spans
+from portal.dashboard.models import Figure, Refresh, Span
 from portal.models import Area
 from registry.models import Worker
 from stations.models import StationVisit
@@ -36,9 +37,10 @@ def refresh(first_day: date, last_day: date, *, current: bool = True) -> Refresh
     with transaction.atomic():
         _lock_figures()
         if current:
-            Figure.objects.filter(day__isnull=True).delete()
-        Figure.objects.filter(day__gte=first_day, day__lte=last_day).delete()
-        rows = _insert({**now, **daily})
+            Figure.objects.filter(span=Span.NOW).delete()
+        Figure.objects.filter(span=Span.DAY, day__gte=first_day, day__lte=last_day).delete()
+        rows = _insert(Span.NOW, now) + _insert(Span.DAY, daily)
+        rows += _add_up_weeks_and_months(first_day, last_day)
         return Refresh.objects.create(
             first_day=first_day, last_day=last_day, started_at=started_at, rows=rows
         )
@@ -50,7 +52,7 @@ def refresh_recent(days: int) -> Refresh:
     return refresh(today - timedelta(days=days - 1), today)
 
 
-def rebuild(chunk_days: int = 31) -> Refresh | None:
+def rebuild() -> Refresh:
     """Every day since the first registration, suggestion, visit or points entry, a month at a
     time (so memory stays bounded at a province's size); the current figures last."""
     first = first_day()
@@ -59,7 +61,7 @@ def rebuild(chunk_days: int = 31) -> Refresh | None:
     today = timezone.localdate()
     day = first
     while day <= today:
-        last = min(day + timedelta(days=chunk_days - 1), today)
+        last = min(spans.next_month(day) - timedelta(days=1), today)
         refreshed = refresh(day, last, current=last == today)
         day = last + timedelta(days=1)
     return refreshed
@@ -91,13 +93,42 @@ def _roll_up(rows: Iterable[figures.Row], paths: dict[int, list[int]]) -> dict[t
     return totals
 
 
-def _insert(totals: dict[tuple, int]) -> int:
+def _add_up_weeks_and_months(first_day: date, last_day: date) -> int:
+    """Recount the weeks and months that the days from `first_day` to `last_day` fall in, as sums
+    of their stored days."""
+    rows = 0
+    for span, start_of, trunc in [
+        (Span.WEEK, spans.week_start, TruncWeek),
+        (Span.MONTH, spans.month_start, TruncMonth),
+    ]:
+        first = start_of(first_day)
+        Figure.objects.filter(span=span, day__gte=first, day__lte=last_day).delete()
+        sums = (
+            Figure.objects.filter(span=Span.DAY, day__gte=first)
+            .filter(day__lt=_after(span, start_of(last_day)))
+            .annotate(start=trunc("day"))
+            .values_list("name", "area_id", "start", "key")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        rows += _insert(
+            span, {(name, area, start, key): total for name, area, start, key, total in sums}
+        )
+    return rows
+
+
+def _after(span: str, start: date) -> date:
+    """The first day after the week or month starting on `start`."""
+    return start + timedelta(days=7) if span == Span.WEEK else spans.next_month(start)
+
+
+def _insert(span: str, totals: dict[tuple, int]) -> int:
     """Store the rows: with COPY on PostgreSQL (a few hundred thousand rows every few minutes, at
     a province's size, take a tenth of the time bulk INSERTs take), in batches elsewhere."""
     if connection.vendor != "postgresql":
         Figure.objects.bulk_create(
             (
-                Figure(name=name, area_id=area_id, day=day, key=key, value=value)
+                Figure(span=span, name=name, area_id=area_id, day=day, key=key, value=value)
                 for (name, area_id, day, key), value in totals.items()
             ),
             batch_size=BATCH,
@@ -105,11 +136,12 @@ def _insert(totals: dict[tuple, int]) -> int:
         return len(totals)
     data = io.StringIO()
     for (name, area_id, day, key), value in totals.items():
-        data.write("\t".join([str(area_id), str(day or COPY_NULL), name, key, str(value)]) + "\n")
+        day_text = str(day) if day else COPY_NULL
+        data.write("\t".join([str(area_id), span, day_text, name, key, str(value)]) + "\n")
     data.seek(0)
     with connection.cursor() as cursor:
         cursor.copy_expert(
-            f"COPY {Figure._meta.db_table} (area_id, day, name, key, value) FROM STDIN", data
+            f"COPY {Figure._meta.db_table} (area_id, span, day, name, key, value) FROM STDIN", data
         )
     return len(totals)
 

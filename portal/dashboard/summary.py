@@ -2,17 +2,19 @@
 queries whatever the size of the data: the page and the Excel export both read a `Summary`, so
 they show the same numbers."""
 
+import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, reduce
 
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Department
-from portal.dashboard.models import Figure, Refresh
+from portal.dashboard.models import Figure, Refresh, Span
+from portal.dashboard.spans import spans, week_start
 from portal.models import Area
 
 TREND_WEEKS = 52
@@ -105,6 +107,12 @@ class Figures:
         return self.total(self.period, "checkins") / days
 
 
+def covering(start: date, end: date) -> Q:
+    """The stored rows that add up to the days from `start` to `end`."""
+    parts = [Q(span=span, day__in=days) for span, days in spans(start, end).items() if days]
+    return reduce(operator.or_, parts)
+
+
 def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -144,7 +152,7 @@ class Summary:
 
     @property
     def week_start(self) -> date:
-        return self.today - timedelta(days=self.today.weekday())
+        return week_start(self.today)
 
     @property
     def month_start(self) -> date:
@@ -156,13 +164,13 @@ class Summary:
         ids = [child.pk for child in self.children] + ([self.area.pk] if self.area else [])
         figures = {area_id: Figures() for area_id in ids}
         for area_id, name, key, value in Figure.objects.filter(
-            area_id__in=ids, day__isnull=True
+            area_id__in=ids, span=Span.NOW
         ).values_list("area_id", "name", "key", "value"):
             figures[area_id].now[name][key] = value
         period, week, month = (
-            Q(day__gte=self.period.start, day__lte=self.period.end),
-            Q(day__gte=self.week_start, day__lte=self.today),
-            Q(day__gte=self.month_start, day__lte=self.today),
+            covering(self.period.start, self.period.end),
+            covering(self.week_start, self.today),
+            covering(self.month_start, self.today),
         )
         sums = (
             Figure.objects.filter(area_id__in=ids)
@@ -212,7 +220,7 @@ class Summary:
         """Weekly sums of the trend figures over the last year, one query."""
         series = {name: [0] * TREND_WEEKS for name in TRENDS}
         rows = Figure.objects.filter(
-            name__in=list(TRENDS), day__gte=self.weeks[0], day__lte=self.today
+            span=Span.WEEK, name__in=list(TRENDS), day__gte=self.weeks[0], day__lte=self.today
         )
         if self.area is not None:
             rows = rows.filter(area=self.area)

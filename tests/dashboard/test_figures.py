@@ -1,12 +1,15 @@
 """Every dashboard figure against the hand-counted data set of conftest.py."""
 
+import random
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from portal.dashboard import refresh
+from portal.dashboard.models import Span
 from portal.dashboard.sections import headline, tables
+from portal.dashboard.spans import next_month, spans
 from portal.dashboard.summary import Period, Summary, median_of_histogram
 from tests.factories import EnterpriseFactory
 
@@ -205,3 +208,31 @@ def test_weekly_trends_put_each_day_in_its_week(counted, tree):
 )
 def test_median_of_a_histogram(histogram, median):
     assert median_of_histogram(Counter(histogram)) == median
+
+
+def covered_days(covered):
+    days = set(covered[Span.DAY])
+    for monday in covered[Span.WEEK]:
+        days.update(monday + timedelta(days=n) for n in range(7))
+    for first in covered[Span.MONTH]:
+        days.update(first + timedelta(days=n) for n in range((next_month(first) - first).days))
+    return days
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_period_is_covered_by_whole_months_then_weeks_then_days(seed):
+    rng = random.Random(seed)
+    start = date(2025, 1, 1) + timedelta(days=rng.randint(0, 700))
+    end = start + timedelta(days=rng.randint(0, 3 * 366))
+    covered = spans(start, end)
+    assert covered_days(covered) == {
+        start + timedelta(days=n) for n in range((end - start).days + 1)
+    }
+    assert sum(len(firsts) for firsts in covered.values()) <= 36 + 2 * (4 + 6)
+
+
+def test_a_year_reads_two_dozen_rows_per_figure_not_365():
+    covered = spans(date(2025, 12, 3), date(2026, 12, 2))
+    assert covered[Span.MONTH] == [date(2026, month, 1) for month in range(1, 12)]
+    assert covered[Span.WEEK] == [date(2025, 12, 8), date(2025, 12, 15), date(2025, 12, 22)]
+    assert len(covered[Span.DAY]) == 10  # 3–7 and 29–31 December 2025, 1–2 December 2026
