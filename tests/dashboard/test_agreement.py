@@ -175,7 +175,8 @@ def test_stored_figures_agree_with_a_direct_count(random_data, level, days_back)
 
 
 def all_figures():
-    return sorted(Figure.objects.values_list("area_id", "day", "name", "key", "value"), key=str)
+    rows = Figure.objects.values_list("area_id", "span", "day", "name", "key", "value")
+    return sorted(rows, key=str)
 
 
 def test_refreshing_again_stores_the_same_rows_once(random_data):
@@ -207,7 +208,7 @@ def test_two_refreshes_at_once_store_each_figure_once(random_data):
     assert errors == []
     assert Figure.objects.count() == before
     duplicates = (
-        Figure.objects.values("area_id", "day", "name", "key")
+        Figure.objects.values("area_id", "span", "day", "name", "key")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
     )
