@@ -2,8 +2,8 @@
 
 `current_rows` says how things stand now (workers waiting for confirmation, overdue tasks …);
 `daily_rows` what happened on each local day of a range (registrations, check-ins, closures …).
-Daily figures are broken down only where the dashboard needs it (days to resolve, for the median):
-every key multiplies the rows a province stores for each day.
+Daily figures are broken down only where the dashboard needs it (check-ins by station kind, days
+to resolve for the median): every key multiplies the rows a province stores for each day.
 Both give each number at the row's own area, as (name, area id, day, key, value) with day None
 for current figures; `portal.dashboard.refresh` adds them up the area tree and stores them.
 """
@@ -141,8 +141,8 @@ def daily_rows(first: date, last: date) -> Iterator[Row]:
 
     yield from per_day("registered", Worker.objects, "created_at", "area_id")
     visits = StationVisit.objects.filter(day__gte=first, day__lte=last)
-    for area_id, day, n in _grouped(visits, "station__area_id", "day"):
-        yield "checkins", area_id, day, "", n
+    for area_id, day, kind, n in _grouped(visits, "station__area_id", "day", "station__kind"):
+        yield "checkins", area_id, day, kind, n
     yield from per_day("submitted", Suggestion.objects, "submitted_at", "area_id")
     yield from per_day("assessed", Suggestion.objects, "assessed_at", "area_id")
     yield from _closed(start, end)

@@ -46,6 +46,10 @@ def breakdown(name, choices) -> list[Column]:
     return [Column(choice.label, now(name, choice.value)) for choice in choices]
 
 
+def per_day(name, key):
+    return lambda figures, period: figures.total(figures.period, name, key) / period.days
+
+
 SECTIONS = [
     Section(
         "workers",
@@ -125,6 +129,13 @@ SECTIONS = [
         _("Stations by kind"),
         _("Station kinds"),
         breakdown("stations", StationKind),
+    ),
+    Section(
+        "kind_checkins",
+        _("Check-ins per day by kind of station"),
+        _("Check-ins by kind"),
+        [Column(kind.label, per_day("checkins", kind.value), DECIMAL) for kind in StationKind],
+        _("Riders' check-ins at the stations of each kind in the period, divided by its days."),
     ),
     Section(
         "funnel",

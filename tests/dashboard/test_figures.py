@@ -96,6 +96,9 @@ def test_party_members_care_visits_and_stations(counted, tree, english):
     kinds = figures_of(summary, "station_kinds")
     assert kinds["建设路社区"]["Warm-heart station"] == 1
     assert kinds["平原路社区"]["Friendly merchant"] == 1
+    per_day = figures_of(summary, "kind_checkins")
+    assert per_day["建设路社区"]["Warm-heart station"] == 3 / 4  # 3 check-ins in 4 days
+    assert per_day["Total"]["Friendly merchant"] == 0
 
 
 def test_the_suggestion_loop_in_a_recent_period(counted, tree, english):

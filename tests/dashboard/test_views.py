@@ -168,6 +168,7 @@ def test_the_export_has_a_sheet_per_section_with_the_pages_figures(
         "Care visits",
         "Stations",
         "Station kinds",
+        "Check-ins by kind",
         "Suggestion loop",
         "Suggestion states",
         "Points",
