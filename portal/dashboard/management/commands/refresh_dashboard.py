@@ -21,6 +21,6 @@ class Command(BaseCommand):
         started = time.perf_counter()
         done = refresh.rebuild() if options["all"] else refresh.refresh_recent(options["days"])
         self.stdout.write(
-            f"Dashboard: {done.rows} figures up to {done.last_day} "
+            f"Dashboard: figures counted up to {done.last_day} "
             f"in {time.perf_counter() - started:.1f} s."
         )
