@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.dashboard.spans import month_start, week_start
 from portal.dashboard.summary import Period
 
 # The longest period one page or export covers.
@@ -37,13 +38,13 @@ class PeriodForm(forms.Form):
 
 def presets(today: date) -> list[tuple]:
     """Periods an official reports on most, as (label, period)."""
-    month_start = today.replace(day=1)
-    last_month_end = month_start - timedelta(days=1)
-    quarter_start = month_start.replace(month=(today.month - 1) // 3 * 3 + 1)
+    this_month = month_start(today)
+    last_month_end = this_month - timedelta(days=1)
+    quarter_start = this_month.replace(month=(today.month - 1) // 3 * 3 + 1)
     return [
-        (_("This week"), Period(today - timedelta(days=today.weekday()), today)),
-        (_("This month"), Period(month_start, today)),
-        (_("Last month"), Period(last_month_end.replace(day=1), last_month_end)),
+        (_("This week"), Period(week_start(today), today)),
+        (_("This month"), default_period(today)),
+        (_("Last month"), Period(month_start(last_month_end), last_month_end)),
         (_("This quarter"), Period(quarter_start, today)),
         (_("This year"), Period(today.replace(month=1, day=1), today)),
         (_("Last 12 months"), Period(today - timedelta(days=364), today)),
@@ -51,7 +52,8 @@ def presets(today: date) -> list[tuple]:
 
 
 def default_period(today: date) -> Period:
-    return Period(today.replace(day=1), today)
+    """This month so far."""
+    return Period(month_start(today), today)
 
 
 def query(area, period: Period) -> str:

@@ -31,7 +31,7 @@ COPY_NULL = "\\N"  # how COPY's text format spells NULL
 def refresh(first_day: date, last_day: date, *, current: bool = True) -> Refresh:
     """Recount the daily figures from `first_day` to `last_day`, and the current ones."""
     started_at = timezone.now()
-    paths = {area_id: _path_ids(path) for area_id, path in Area.objects.values_list("id", "path")}
+    paths = {area.pk: area.path_ids() for area in Area.objects.only("path")}
     daily = _roll_up(figures.daily_rows(first_day, last_day), paths)
     now = _roll_up(figures.current_rows(started_at), paths) if current else {}
     with transaction.atomic():
@@ -76,10 +76,6 @@ def first_day() -> date | None:
     days = [timezone.localdate(moment) for moment in moments if moment]
     visit = StationVisit.objects.aggregate(first=Min("day"))["first"]
     return min(days + ([visit] if visit else []), default=None)
-
-
-def _path_ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/")]
 
 
 def _roll_up(rows: Iterable[figures.Row], paths: dict[int, list[int]]) -> dict[tuple, int]:

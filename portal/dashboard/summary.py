@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Department
 from portal.dashboard.models import Figure, Refresh, Span
-from portal.dashboard.spans import spans, week_start
+from portal.dashboard.spans import month_start, spans, week_start
 from portal.models import Area
 
 TREND_WEEKS = 52
@@ -156,7 +156,7 @@ class Summary:
 
     @property
     def month_start(self) -> date:
-        return self.today.replace(day=1)
+        return month_start(self.today)
 
     @cached_property
     def by_area(self) -> dict[int, Figures]:
