@@ -34,7 +34,6 @@ class Chart:
     height: int = HEIGHT
     left: int = LEFT
     right_edge: int = WIDTH - RIGHT
-    baseline: int = HEIGHT - BOTTOM
 
     @property
     def total(self) -> int:

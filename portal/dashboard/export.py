@@ -48,11 +48,8 @@ def workbook(summary: Summary) -> Workbook:
 
     for table in tables(summary):
         sheet = book.create_sheet(str(table.section.sheet)[:31])
-        sheet.append([str(table.section.title)])
-        sheet.cell(1, 1).font = BOLD
-        sheet.append([_("Area"), *(str(column.label) for column in table.section.columns)])
-        for cell in sheet[2]:
-            cell.font = BOLD
+        _heading(sheet, [str(table.section.title)])
+        _heading(sheet, [_("Area"), *(str(column.label) for column in table.section.columns)])
         for area, values in table.rows:
             _append(sheet, area.name if area else own_share_label(summary), values)
         _append(sheet, _("Total"), table.total, bold=True)
@@ -62,21 +59,28 @@ def workbook(summary: Summary) -> Workbook:
         sheet.column_dimensions["A"].width = 24
 
     trends = book.create_sheet(_("Weekly trends"))
-    trends.append([_("Week from"), *(str(label) for label in TRENDS.values())])
+    _heading(trends, [_("Week from"), *(str(label) for label in TRENDS.values())])
     for i, week in enumerate(summary.weeks):
         trends.append([week, *(summary.trends[name][i] for name in TRENDS)])
-    for cell in trends[1]:
-        cell.font = BOLD
     trends.column_dimensions["A"].width = 14
 
     departments = book.create_sheet(_("Overdue tasks"))
-    departments.append([_("Department"), _("Overdue tasks")])
-    for cell in departments[1]:
-        cell.font = BOLD
+    _heading(departments, [_("Department"), _("Overdue tasks")])
     for name, count in summary.departments:
         departments.append([safe_cell(name), count])
     departments.column_dimensions["A"].width = 30
     return book
+
+
+def _heading(sheet, labels):
+    sheet.append(labels)
+    _embolden(sheet)
+
+
+def _embolden(sheet):
+    """The last row in bold."""
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD
 
 
 def _append(sheet, label, cells, bold=False):
@@ -84,8 +88,7 @@ def _append(sheet, label, cells, bold=False):
     for cell, (_value, kind) in zip(sheet[sheet.max_row][1:], cells, strict=True):
         cell.number_format = NUMBER_FORMATS.get(kind, "#,##0")
     if bold:
-        for cell in sheet[sheet.max_row]:
-            cell.font = BOLD
+        _embolden(sheet)
 
 
 def filename(summary: Summary) -> str:
