@@ -5,18 +5,21 @@ the states it names and, for staff forms, only to the version of the suggestion 
 shown with: of two staff acting at once, the second is refused instead of overwriting the first.
 """
 
+import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.models import (
+    FOLLOWER_STATES,
     Category,
     Department,
     Event,
@@ -28,8 +31,10 @@ from feedback.models import (
 from points.models import EntryKind
 from points.services import award, cause_of
 from portal.inbox import notify
-from portal.models import Area, Role, User
+from portal.models import Area, AuditLog, Role, User
 from registry.models import Worker
+
+logger = logging.getLogger(__name__)
 
 
 class FeedbackError(Exception):
@@ -57,6 +62,15 @@ def _written(text: str, code: str, message: str) -> str:
 
 
 def _record(suggestion, kind, *, by=None, task=None, text="", public=True, before=None):
+    """The timeline event of a change; one that moved the suggestion to another state (from
+    `before`) is written to the audit log too."""
+    if before:
+        AuditLog.record(
+            by,
+            AuditLog.Action.STATE_CHANGED,
+            f"{suggestion.tracking_code}: {State(before).label} → {suggestion.get_state_display()}",
+            subject=suggestion,
+        )
     return Event.objects.create(
         suggestion=suggestion,
         task=task,
@@ -382,3 +396,63 @@ def assessors_of(area: Area):
     return User.objects.filter(
         role=Role.COMMUNITY_STAFF, is_active=True, area_id__in=area.path_ids()
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Retention (PIPL): a suggestion's photos are kept no longer than its case needs them.
+
+FINISHED_STATES = [State.CLOSED, State.REJECTED]
+RETENTION_BATCH = 500
+
+
+def photos_past_retention(now: datetime):
+    """Photos, hidden ones too, of suggestions closed or rejected more than
+    FEEDBACK_PHOTO_RETENTION_DAYS ago. A duplicate's photos go with its original's (through up
+    to three links, as in feedback.open311.with_status), but not before it was marked that long
+    ago itself; a merged suggestion's photos moved to the one it was merged into."""
+    cutoff = now - timedelta(days=settings.FEEDBACK_PHOTO_RETENTION_DAYS)
+    match, chain, path = Q(), Q(), "suggestion__"
+    for _depth in range(4):
+        finished = {f"{path}state__in": FINISHED_STATES, f"{path}closed_at__lt": cutoff}
+        match |= chain & Q(**finished)
+        chain &= Q(**{f"{path}state__in": FOLLOWER_STATES, f"{path}assessed_at__lt": cutoff})
+        path += "original__"
+    return SuggestionPhoto.objects.filter(match)
+
+
+def delete_expired_photos(now: datetime) -> int:
+    """Delete the rows of the photos past retention, and their files once the rows are gone
+    (after commit); returns how many photos. A second run finds nothing more to delete.
+
+    The log line gives counts only: a photo may show a face or a number plate, and its
+    suggestion names its submitter."""
+    days = settings.FEEDBACK_PHOTO_RETENTION_DAYS
+    if not days:
+        logger.info("retention: suggestion photos are kept (FEEDBACK_PHOTO_RETENTION_DAYS=0)")
+        return 0
+    photos, suggestions = 0, set()
+    while True:
+        with transaction.atomic():
+            batch = list(
+                photos_past_retention(now)
+                # A second run at the same moment takes the rows this one does not hold.
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("id")[:RETENTION_BATCH]
+            )
+            if not batch:
+                break
+            SuggestionPhoto.objects.filter(pk__in=[photo.pk for photo in batch]).delete()
+            for photo in batch:
+                for file in (photo.image, photo.thumbnail):
+                    if file.name:
+                        # robust: one file that cannot be deleted does not keep the others.
+                        transaction.on_commit(partial(file.storage.delete, file.name), robust=True)
+        photos += len(batch)
+        suggestions.update(photo.suggestion_id for photo in batch)
+    logger.info(
+        "retention: deleted %d suggestion photos of %d suggestions closed more than %d days ago",
+        photos,
+        len(suggestions),
+        days,
+    )
+    return photos

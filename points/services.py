@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from points.models import Account, Entry, EntryKind
+from portal.models import AuditLog
 
 
 class PointsError(Exception):
@@ -48,7 +49,12 @@ def adjust(worker, amount: int, reason: str, *, by) -> Entry:
     if amount == 0:
         raise PointsError("amount", _("Enter a number of points other than 0."))
     try:
-        return award(worker, amount, EntryKind.ADJUSTMENT, note=reason.strip(), by=by)
+        with transaction.atomic():
+            entry = award(worker, amount, EntryKind.ADJUSTMENT, note=reason.strip(), by=by)
+            AuditLog.record(
+                by, AuditLog.Action.POINTS_ADJUSTED, f"{amount:+d}: {entry.note}", subject=worker
+            )
+            return entry
     except IntegrityError:
         raise PointsError(
             "balance",

@@ -203,15 +203,19 @@ class User(AbstractUser):
             raise ValidationError({"area": _("Choose the area this user works in.")})
 
 
-class AccessLog(models.Model):
-    """Who saw or exported personal data in full, whose, and when (PIPL art. 51).
+class AuditLog(models.Model):
+    """Who did what to personal data or a rider's case, and when (PIPL art. 51): full records
+    seen, lists exported, points adjusted by hand, suggestions moved from one state to another.
 
-    `subject` is the record seen (a worker); an export names no single subject and counts rows.
+    `subject` is the record concerned (a worker, a suggestion); an export names no single subject
+    and counts rows. `user` is empty where a rider or the system acted (a rating, an auto-close).
     """
 
     class Action(models.TextChoices):
         VIEWED = "viewed", _("Viewed in full")
         EXPORTED = "exported", _("Exported")
+        POINTS_ADJUSTED = "points_adjusted", _("Points adjusted")
+        STATE_CHANGED = "state_changed", _("Suggestion state changed")
 
     user = staff_reference(_("staff member"))
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
@@ -225,10 +229,13 @@ class AccessLog(models.Model):
     created_at = models.DateTimeField(_("at"), db_default=Now(), db_index=True)
 
     class Meta:
-        verbose_name = _("access log entry")
-        verbose_name_plural = _("access log")
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="accesslog_subject")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="auditlog_subject"),
+            models.Index(fields=["action", "-created_at"], name="auditlog_action"),
+        ]
 
     def __str__(self):
         return f"{self.user} {self.get_action_display()} {self.description}"

@@ -32,7 +32,7 @@ class NavItem:
 NAV_ITEMS = [
     NavItem(_("Home"), "staff_home"),
     NavItem(_("Areas"), "my_area"),
-    NavItem(_("Access log"), "access_log"),
+    NavItem(_("Audit log"), "audit_log"),
 ]
 
 

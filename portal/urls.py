@@ -13,7 +13,7 @@ urlpatterns = [
     path("staff/inbox/", inbox_views.inbox, name="inbox"),
     path("staff/inbox/<int:pk>/read/", inbox_views.inbox_read, name="inbox_read"),
     path("staff/inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
-    path("staff/access-log/", views.access_log, name="access_log"),
+    path("staff/audit-log/", views.audit_log, name="audit_log"),
     path("accounts/login/", views.StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("registry.urls")),

@@ -6,7 +6,8 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from portal.models import AccessLog, Area, AreaLevel, Role
+from portal.filters import AuditLogFilter
+from portal.models import Area, AreaLevel, AuditLog, Role
 from portal.permissions import role_required
 from portal.scope import get_in_scope_or_404
 
@@ -78,11 +79,10 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 @role_required(Role.ADMINISTRATOR)
-def access_log(request):
-    """Who viewed or exported personal data in full: for the administrator's PIPL audits."""
-    entries = AccessLog.objects.select_related("user").prefetch_related("subject")
-    username = request.GET.get("user", "").strip()
-    if username:
-        entries = entries.filter(user__username=username)
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "portal/access_log.html", {"page": page, "username": username})
+def audit_log(request):
+    """Who saw or exported personal data, adjusted points or moved a suggestion: for the
+    administrator's PIPL audits."""
+    entries = AuditLog.objects.select_related("user").prefetch_related("subject")
+    filters = AuditLogFilter(request.GET, queryset=entries)
+    page = Paginator(filters.qs, 100).get_page(request.GET.get("page"))
+    return render(request, "portal/audit_log.html", {"page": page, "filters": filters})

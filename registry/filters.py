@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.dates import local_midnight
+from portal.filters import DATE_INPUT
 from portal.models import Area, AreaLevel
 from portal.scope import within_area
 from registry.models import (
@@ -24,7 +25,6 @@ from registry.models import (
 )
 
 TO_ERASE = "to_erase"
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 def name_search(queryset, value: str, phone_tail_field: str | None):

@@ -69,7 +69,7 @@ MATRIX = [
         "get",
         expect(404, anonymous=LOGIN, handler=403, administrator=200),
     ),
-    ("access_log", None, "get", expect(403, anonymous=LOGIN, administrator=200)),
+    ("audit_log", None, "get", expect(403, anonymous=LOGIN, administrator=200)),
     # The dashboard of the user's own area (other areas: tests/dashboard/test_views.py).
     ("dashboard:summary", None, "get", READERS),
     ("dashboard:export", None, "get", READERS),

@@ -23,7 +23,7 @@ from feedback.staff_forms import (
     TransferForm,
 )
 from feedback.views.tasks import task_panel
-from portal.models import AccessLog, Role
+from portal.models import AuditLog, Role
 from portal.pagination import CappedPaginator
 from portal.permissions import role_required
 from portal.privacy import mask_mobile
@@ -100,9 +100,9 @@ def _page(request, suggestion: Suggestion, bound: dict | None = None):
     """The suggestion's page; `bound` holds an assessment form sent back with its errors."""
     show_mobile = request.GET.get("mobile") == "full" and bool(suggestion.mobile)
     if show_mobile:
-        AccessLog.record(
+        AuditLog.record(
             request.user,
-            AccessLog.Action.VIEWED,
+            AuditLog.Action.VIEWED,
             f"{suggestion.tracking_code} mobile",
             subject=suggestion,
         )

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import AccessLog, Area
+from portal.models import Area, AuditLog
 from portal.permissions import role_required
 from portal.scope import get_in_scope_or_404
 from portal.xlsx import xlsx_response
@@ -37,9 +37,9 @@ def enterprises(request):
 def enterprises_export(request):
     filters, rows = _ledger(request)
     title = _("Enterprises")
-    AccessLog.record(
+    AuditLog.record(
         request.user,
-        AccessLog.Action.EXPORTED,
+        AuditLog.Action.EXPORTED,
         f"{title} ({filters.describe()})",
         rows=rows.count(),
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.models import AccessLog, Area, AreaLevel, Role
+from portal.models import Area, AreaLevel, AuditLog, Role
 from portal.pagination import CappedPaginator
 from portal.permissions import role_required
 from portal.scope import get_in_scope_or_404
@@ -95,9 +95,9 @@ def roster_export(request, roster):
     filters, rows = roster_rows(request, ROSTERS[roster])
     title = str(ROSTERS[roster].title)
     count = rows.count()
-    AccessLog.record(
+    AuditLog.record(
         request.user,
-        AccessLog.Action.EXPORTED,
+        AuditLog.Action.EXPORTED,
         f"{title} ({filters.describe()})",
         rows=count,
     )
@@ -171,7 +171,7 @@ def worker_detail(request, worker_id):
     """The full record: personal data unmasked, so every view is written to the access log."""
     worker = _scoped_worker(request, worker_id)
     # The entry points at the worker instead of copying the name: anonymising erases it here too.
-    AccessLog.record(request.user, AccessLog.Action.VIEWED, "", subject=worker)
+    AuditLog.record(request.user, AuditLog.Action.VIEWED, "", subject=worker)
     return render(
         request,
         "registry/worker_detail.html",

@@ -14,7 +14,7 @@ from PIL import Image
 from feedback import services
 from feedback.calendar import working_days_between, working_days_since
 from feedback.models import CalendarDay, Event, ResponseTemplate, State, Suggestion, SuggestionPhoto
-from portal.models import AccessLog, Role
+from portal.models import AuditLog, Role
 from tests.factories import StationFactory, SuggestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,14 +187,14 @@ def test_the_page_shows_the_text_escaped_the_mobile_masked_and_the_timeline_with
     assert "Phone call · entered by 张敏" in response.text
     assert "建设路口" in response.text
     assert response.context["events"][0].actor == staff_a
-    assert not AccessLog.objects.exists()
+    assert not AuditLog.objects.exists()
 
 
 def test_showing_the_full_mobile_writes_the_access_log(alice, tree, staff_a):
     suggestion = SuggestionFactory(area=tree.community_a, name="小李", mobile="13912345678")
     response = alice.get(page_url(suggestion, mobile="full"))
     assert "13912345678" in response.text
-    entry = AccessLog.objects.get()
+    entry = AuditLog.objects.get()
     assert (entry.user, entry.action, entry.subject) == (staff_a, "viewed", suggestion)
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from portal.models import AccessLog
+from portal.models import AuditLog
 from portal.xlsx import safe_cell
 from registry.models import CheckIn
 from tests.factories import EnterpriseFactory, WorkerFactory
@@ -28,7 +28,7 @@ def test_the_export_follows_the_filters_and_the_scope_and_is_logged(client, tree
     rows = rows_of(response)
     assert rows[0][:3] == ["姓名", "手机号", "职业"]
     assert [row[:3] for row in rows[1:]] == [["张三", "13800000001", "快递员"]]
-    entry = AccessLog.objects.get()
+    entry = AuditLog.objects.get()
     assert (entry.user, entry.action, entry.rows) == (staff_a, "exported", 1)
     assert "快递员" in entry.description
 
@@ -78,4 +78,4 @@ def test_the_enterprise_ledger_exports_with_its_filters(client, tree, staff_a):
     client.force_login(staff_a)
     rows = rows_of(client.get(reverse("registry:enterprises_export")))
     assert [row[0] for row in rows[1:]] == ["美团建设路站"]
-    assert AccessLog.objects.get().rows == 1
+    assert AuditLog.objects.get().rows == 1
