@@ -1,5 +1,10 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 
 def no_store_with_a_session(get_response):
@@ -12,6 +17,33 @@ def no_store_with_a_session(get_response):
         response = get_response(request)
         if not request.session.is_empty() or settings.SESSION_COOKIE_NAME in response.cookies:
             add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private
+        return response
+
+    return middleware
+
+
+# When the staff member last made a request; written at most once a minute, not on every one.
+LAST_SEEN = "portal_last_seen"
+
+
+def staff_sessions_expire_when_idle(get_response):
+    """A staff member's session ends after STAFF_IDLE_MINUTES without a request, so a computer
+    left signed in at a community centre's front desk does not stay open all day."""
+
+    def middleware(request):
+        now = int(time.time())
+        idle = now - request.session.get(LAST_SEEN, now)
+        if request.user.is_authenticated and idle > settings.STAFF_IDLE_MINUTES * 60:
+            logout(request)
+            messages.info(
+                request,
+                _("You were signed out after %(minutes)s minutes without activity.")
+                % {"minutes": settings.STAFF_IDLE_MINUTES},
+            )
+        response = get_response(request)
+        # After the view, so the request that signs in starts the clock.
+        if request.user.is_authenticated and now - request.session.get(LAST_SEEN, 0) >= 60:
+            request.session[LAST_SEEN] = now
         return response
 
     return middleware

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.staff_sessions_expire_when_idle",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
@@ -309,7 +310,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A staff session ends SESSION_COOKIE_AGE after signing in (a working day), or sooner after
+# STAFF_IDLE_MINUTES without a request (portal.middleware.staff_sessions_expire_when_idle).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

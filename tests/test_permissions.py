@@ -545,6 +545,20 @@ def test_every_url_pattern_is_in_the_matrix():
     assert set(url_names(get_resolver().url_patterns)) == {row[0] for row in MATRIX}
 
 
+def assert_security_headers(response, signed_in):
+    """What every answer carries (tests/portal/test_headers.py adds production's HSTS and
+    cookie flags): no inline or outside script, no framing, no sniffing, no referrer to other
+    sites, and nothing kept by a browser or proxy once someone is signed in."""
+    policy = dict(rule.split(" ", 1) for rule in response["Content-Security-Policy"].split("; "))
+    assert policy["script-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    assert not [source for rule in policy.values() for source in rule.split() if "." in source]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    if signed_in:
+        assert "no-store" in response["Cache-Control"]
+
+
 CASES = [
     pytest.param(
         name, obj, method, persona, expected[persona], id=f"{name}-{obj}-{method}-{persona}"
@@ -569,6 +583,7 @@ def test_permission_matrix(client, request, tree, name, obj, method, persona, ex
         args = value if isinstance(value, list) else [getattr(value, "id", value)]
     url = reverse(name, args=args)
     response = getattr(client, method)(url)
+    assert_security_headers(response, signed_in=persona != "anonymous")
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
