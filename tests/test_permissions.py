@@ -5,10 +5,13 @@ view escapes the check. Objects of another area answer 404, never 403, so nothin
 """
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from feedback.models import SuggestionPhoto
+from points import riders
 from points.card import token_for
 from points.models import EntryKind, Reward, VolunteerTeam
 from points.rewards import redeem
@@ -23,12 +26,15 @@ from tests.factories import (
     TaskFactory,
 )
 
-PERSONAS = ["anonymous", "staff_a", "staff_b", "handler", "official", "administrator"]
+PERSONAS = ["anonymous", "rider", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
 SIGN_IN = "rider sign-in redirect"
 
 
 def expect(default, **overrides):
+    """The status each persona gets. A rider signed in on their phone is not staff: unless a row
+    says otherwise, they get what anonymous gets."""
+    overrides.setdefault("rider", overrides.get("anonymous", default))
     return {persona: overrides.get(persona, default) for persona in PERSONAS}
 
 
@@ -43,7 +49,7 @@ A_KEEPERS_POST = expect(302, anonymous=LOGIN, staff_b=404, handler=403, official
 WORKERS_POST = expect(403, anonymous=LOGIN, handler=302, administrator=302)
 
 # A rider's own pages: staff users are not riders, so everyone without a rider session signs in.
-RIDER_PAGE = expect(SIGN_IN)
+RIDER_PAGE = expect(SIGN_IN, rider=200)
 
 # (url name, object in the URL (a fixture or an area of the tree) or None, method,
 #  expected status per persona)
@@ -204,8 +210,9 @@ MATRIX = [
     ("stations:check_in", "station_token_a", "post", expect(200)),
     # Riders sign in by texted code; without a mobile in the session the code page sends the
     # visitor back to the first step; an empty form shows its error.
-    ("points:sign_in", None, "get", expect(200)),
-    ("points:sign_in", None, "post", expect(200)),
+    # A rider already signed in goes on to 我的.
+    ("points:sign_in", None, "get", expect(200, rider=302)),
+    ("points:sign_in", None, "post", expect(200, rider=302)),
     ("points:sign_in_code", None, "get", expect(302)),
     ("points:sign_out", None, "get", expect(405)),
     ("points:sign_out", None, "post", expect(302)),
@@ -344,18 +351,15 @@ MATRIX = [
     ("points:activity_attendance", "activity_a", "get", expect(405)),
     # Nothing ticked: back to the activity's page with a message.
     ("points:activity_attendance", "activity_a", "post", A_KEEPERS_POST),
-    # The rider's side is public; signing up needs a signed-in rider (none of these personas),
-    # who is sent to the sign-in page.
+    # The rider's side is public; signing up needs a signed-in rider: everyone else is sent to
+    # the sign-in page.
     ("points:activities_public", None, "get", expect(200)),
     ("points:activity_public", "activity_a", "get", expect(200)),
-    *[
-        row
-        for name in ["points:activity_sign_up", "points:activity_cancel_sign_up"]
-        for row in [
-            (name, "activity_a", "get", expect(405)),
-            (name, "activity_a", "post", expect(302)),
-        ]
-    ],
+    ("points:activity_sign_up", "activity_a", "get", expect(405)),
+    ("points:activity_sign_up", "activity_a", "post", expect(302)),
+    ("points:activity_cancel_sign_up", "activity_a", "get", expect(405)),
+    # The rider has no sign-up to cancel.
+    ("points:activity_cancel_sign_up", "activity_a", "post", expect(302, rider=404)),
     # Points: a worker's points and the manual adjustment (an empty form is shown again, 400).
     ("points:worker", "worker_a", "get", A_READERS),
     (
@@ -392,8 +396,11 @@ MATRIX = [
     # The rider's shop: anyone browses; redeeming and the pickup code need a signed-in rider.
     ("points:shop", None, "get", expect(200)),
     ("points:redeem", None, "get", expect(405)),
-    ("points:redeem", None, "post", RIDER_PAGE),
+    # An empty form goes back to the shop with a message.
+    ("points:redeem", None, "post", expect(SIGN_IN, rider=302)),
     ("points:redeemed", "pickup_code_a", "get", RIDER_PAGE),
+    # Another rider's pickup code does not exist for this one.
+    ("points:redeemed", "pickup_code_c", "get", expect(SIGN_IN, rider=404)),
 ]
 
 
@@ -491,6 +498,12 @@ def redemption_a(reward_a, worker_a):
 
 
 @pytest.fixture
+def pickup_code_c(reward_c, worker_c):
+    award(worker_c, 10, EntryKind.ACTIVITY)
+    return redeem(reward_c, worker_c).pickup_code
+
+
+@pytest.fixture
 def pickup_code_a(redemption_a):
     """A rider's pickup code (public URLs carry the code, not the id)."""
     return redemption_a.pickup_code
@@ -530,19 +543,47 @@ def open311_request_a(suggestion_a):
     return [suggestion_a.public_id, "xml"]
 
 
-def url_names(patterns, namespace=""):
+def sign_in_as(client, request, persona):
+    if persona == "rider":
+        sign_in_rider(client, request.getfixturevalue("worker_a"))
+    elif persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+
+
+def url_args(request, tree, obj):
+    """The URL's arguments for a row's object: an area of the tree, or a fixture's value (the
+    arguments as a list, or one object (its id) or string)."""
+    if obj is None:
+        return []
+    if hasattr(tree, obj):
+        return [getattr(tree, obj).code]
+    value = request.getfixturevalue(obj)
+    return value if isinstance(value, list) else [getattr(value, "id", value)]
+
+
+def sign_in_rider(client, worker):
+    """What the texted-code sign-in leaves in a rider's session (points.riders)."""
+    session = client.session
+    session[riders.SESSION_KEY] = worker.pk
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+
+
+def named_patterns(patterns, namespace=""):
+    """(name, pattern) of every named URL pattern of the project, with its namespace."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
                 continue  # Django's own admin checks is_staff and model permissions itself
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from url_names(pattern.url_patterns, inner)
+            yield from named_patterns(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}"
+            yield f"{namespace}{pattern.name}", pattern
 
 
 def test_every_url_pattern_is_in_the_matrix():
-    assert set(url_names(get_resolver().url_patterns)) == {row[0] for row in MATRIX}
+    names = {name for name, pattern in named_patterns(get_resolver().url_patterns)}
+    assert names == {row[0] for row in MATRIX}
 
 
 def assert_security_headers(response, signed_in):
@@ -571,17 +612,8 @@ CASES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "obj", "method", "persona", "expected"), CASES)
 def test_permission_matrix(client, request, tree, name, obj, method, persona, expected):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    if obj is None:
-        args = []
-    elif hasattr(tree, obj):
-        args = [getattr(tree, obj).code]
-    else:
-        value = request.getfixturevalue(obj)
-        # A fixture gives the URL's arguments, or one object (its id) or string.
-        args = value if isinstance(value, list) else [getattr(value, "id", value)]
-    url = reverse(name, args=args)
+    sign_in_as(client, request, persona)
+    url = reverse(name, args=url_args(request, tree, obj))
     response = getattr(client, method)(url)
     assert_security_headers(response, signed_in=persona != "anonymous")
     if expected == LOGIN:
@@ -592,3 +624,51 @@ def test_permission_matrix(client, request, tree, name, obj, method, persona, ex
         assert response["Location"].startswith(reverse("points:sign_in"))
     else:
         assert response.status_code == expected
+
+
+# The Open311 API: its clients are programs that post with an API key, not browsers with a
+# session; only its requests resource takes a POST.
+CSRF_EXEMPT = {
+    "feedback:open311_discovery",
+    "feedback:open311_services",
+    "feedback:open311_service",
+    "feedback:open311_requests",
+    "feedback:open311_request",
+    "feedback:open311_token",
+}
+
+
+def acting_persona(expected):
+    """The persona a POST row lets through (or the administrator if it lets no one through)."""
+    for persona in PERSONAS:
+        if expected[persona] not in (LOGIN, SIGN_IN, 403, 404, 405):
+            return persona
+    return "administrator"
+
+
+CSRF_CASES = [
+    pytest.param(name, obj, acting_persona(expected), id=f"{name}-{obj}")
+    for name, obj, method, expected in MATRIX
+    if method == "post" and name not in CSRF_EXEMPT
+]
+
+
+def test_only_the_open311_api_is_exempt_from_csrf():
+    exempt = {
+        name
+        for name, pattern in named_patterns(get_resolver().url_patterns)
+        if getattr(pattern.callback, "csrf_exempt", False)
+    }
+    assert exempt == CSRF_EXEMPT
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "obj", "persona"), CSRF_CASES)
+def test_every_state_changing_view_needs_the_csrf_token(request, tree, name, obj, persona):
+    """Posted by the persona the row lets through, without the form's token: refused by the CSRF
+    check before the view runs, so another site cannot make a signed-in browser act."""
+    client = Client(enforce_csrf_checks=True)
+    sign_in_as(client, request, persona)
+    response = client.post(reverse(name, args=url_args(request, tree, obj)))
+    assert response.status_code == 403
+    assert "CSRF" in response.text
