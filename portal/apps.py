@@ -7,7 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from portal import checks  # noqa: F401  (registers the system checks)
+        from portal import (
+            checks,  # noqa: F401  (registers the system checks)
+            middleware,  # noqa: F401  (starts the idle clock at each login)
+        )
         from portal.inbox import unread_count
         from portal.navigation import NavItem, add
 

@@ -2,7 +2,8 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, user_logged_in
+from django.dispatch import receiver
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -31,19 +32,23 @@ def staff_sessions_expire_when_idle(get_response):
     left signed in at a community centre's front desk does not stay open all day."""
 
     def middleware(request):
-        now = int(time.time())
-        idle = now - request.session.get(LAST_SEEN, now)
-        if request.user.is_authenticated and idle > settings.STAFF_IDLE_MINUTES * 60:
-            logout(request)
-            messages.info(
-                request,
-                _("You were signed out after %(minutes)s minutes without activity.")
-                % {"minutes": settings.STAFF_IDLE_MINUTES},
-            )
-        response = get_response(request)
-        # After the view, so the request that signs in starts the clock.
-        if request.user.is_authenticated and now - request.session.get(LAST_SEEN, 0) >= 60:
-            request.session[LAST_SEEN] = now
-        return response
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(LAST_SEEN, now)
+            if now - last_seen > settings.STAFF_IDLE_MINUTES * 60:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)s minutes without activity.")
+                    % {"minutes": settings.STAFF_IDLE_MINUTES},
+                )
+            elif now - last_seen >= 60 or LAST_SEEN not in request.session:
+                request.session[LAST_SEEN] = now
+        return get_response(request)
 
     return middleware
+
+
+@receiver(user_logged_in)
+def start_the_idle_clock(sender, request, **kwargs):
+    request.session[LAST_SEEN] = int(time.time())
