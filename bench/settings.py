@@ -6,4 +6,7 @@ ROOT_URLCONF = "bench.urls"
 
 # bench/suggestion.py posts thousands of suggestions an hour from one address: the limit is
 # still checked on every post (its cache round trip is part of the cost), never reached.
-FEEDBACK_SUBMISSIONS_PER_ADDRESS = FEEDBACK_SUBMISSIONS_PER_MOBILE = 10**9
+RATE_LIMITS = RATE_LIMITS | dict.fromkeys(  # noqa: F405
+    ["suggest:address", "suggest:mobile", "suggest:station"],
+    (10**9, HOUR),  # noqa: F405
+)

@@ -82,9 +82,10 @@ class SuggestionForm(forms.Form):
         required=False,
         help_text=_("A photo helps us find and understand the problem. Optional."),
     )
-    # Filled by static/feedback/locate.js when the rider taps "Add my location".
-    latitude = forms.CharField(required=False, widget=forms.HiddenInput)
-    longitude = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Filled by static/feedback/locate.js when the rider taps "Add my location". Plain fields,
+    # not CharFields: those refuse a NUL with an error the rider could neither see nor correct.
+    latitude = forms.Field(required=False, widget=forms.HiddenInput)
+    longitude = forms.Field(required=False, widget=forms.HiddenInput)
     name = forms.CharField(
         label=_("Your name"),
         required=False,
@@ -123,7 +124,7 @@ class SuggestionForm(forms.Form):
             longitude = Decimal(self.cleaned_data["longitude"]).quantize(Decimal("0.000001"))
             if abs(latitude) <= 90 and abs(longitude) <= 180:
                 return latitude, longitude
-        except (InvalidOperation, ValueError):
+        except (InvalidOperation, ValueError, TypeError):  # TypeError: a field left out
             pass
         return None
 

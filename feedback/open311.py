@@ -37,6 +37,9 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-23T00:00:00+08:00"
 MAX_REQUESTS = 1000  # the spec's default query limit: 90 days or 1000 requests
 MAX_DAYS = 90
+# The years a date parameter may name: room for clean()'s 90 days either side and the shift to
+# UTC, which overflow Python's dates at years 1 and 9999 (a 500).
+YEARS = (1900, 9998)
 FORMATS = {"xml": "text/xml", "json": "application/json"}  # the URL's .xml or .json
 # XML 1.0 cannot carry these characters, even escaped.
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -255,6 +258,11 @@ class W3DateTimeField(forms.Field):
             moment = None
         if moment is None:
             raise ValidationError(_("Use the w3 format, for example 2026-01-01T00:00:00+08:00."))
+        if not YEARS[0] <= moment.year <= YEARS[1]:
+            raise ValidationError(
+                _("Use a date between the years %(first)s and %(last)s.")
+                % {"first": YEARS[0], "last": YEARS[1]}
+            )
         return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 

@@ -9,10 +9,12 @@ import math
 import secrets
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from portal import ratelimit
 from portal.sms import send_sms
 
 CODE_SECONDS = 600
@@ -45,6 +47,22 @@ def send_code(purpose: str, mobile: str, *, seconds: int = CODE_SECONDS, deliver
             % {"code": code, "minutes": seconds // 60},
         )
     return True
+
+
+def send_limited_code(request, purpose: str, mobile: str, *, deliver: bool, **options) -> str:
+    """send_code() within the limits of texts per network and per number (RATE_LIMITS
+    "sms-code:…", shared by every purpose); the refusal in plain words, or "" once sent. A number
+    is charged only for codes that went out."""
+    if not ratelimit.allow("sms-code:address", ratelimit.client_address(request)):
+        return _("Too many codes were asked for from this network. Please try again in an hour.")
+    if ratelimit.exhausted("sms-code:mobile", mobile):
+        return _("This number has had %(count)s codes this hour. Please try again in an hour.") % {
+            "count": settings.RATE_LIMITS["sms-code:mobile"][0]
+        }
+    if not send_code(purpose, mobile, deliver=deliver, **options):
+        return _("We sent a code less than a minute ago. Please wait a minute and ask again.")
+    ratelimit.allow("sms-code:mobile", mobile)
+    return ""
 
 
 def check_code(purpose: str, mobile: str, code: str) -> bool:

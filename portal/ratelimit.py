@@ -1,28 +1,97 @@
-"""A fixed-window counter in the cache (Redis in production, shared by every web process)."""
+"""A fixed-window counter in the cache (Redis in production, shared by every web process).
 
+While Redis cannot be reached the limits fail open: the request is let through, with a warning
+in the log naming the limit (never its key, which may be a mobile number or an address), so a
+rider can still file a suggestion or check in. What must not fail open, the text-message codes
+(portal.otp), fails closed instead (portal.outage.RedisOutage).
+"""
+
+import ipaddress
+import logging
 import time
 
-from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.crypto import salted_hmac
+
+from portal.background import REDIS_UNREACHABLE
+
+logger = logging.getLogger(__name__)
 
 
-def allow(scope: str, key: str, limit: int, seconds: int) -> bool:
-    """Whether one more attempt under `key` fits in `limit` per `seconds` window."""
-    bucket = _bucket(scope, key, seconds)
-    cache.add(bucket, 0, seconds)
-    return cache.incr(bucket) <= limit
+def allow(name: str, key: str) -> bool:
+    """Whether one more attempt under `key` fits in the limit `name` of settings.RATE_LIMITS
+    (attempts per window of seconds); counts the attempt."""
+    limit, seconds = settings.RATE_LIMITS[name]
+    bucket = _bucket(name, key, seconds)
+    try:
+        cache.add(bucket, 0, seconds)
+        try:
+            count = cache.incr(bucket)
+        except ValueError:  # evicted or flushed between the two calls
+            cache.add(bucket, 1, seconds)
+            count = 1
+        return count <= limit
+    except REDIS_UNREACHABLE as error:
+        _unchecked(name, error)
+        return True
 
 
-def exhausted(scope: str, key: str, limit: int, seconds: int) -> bool:
-    """Whether `key` has used up its `limit` in this window, without counting an attempt: for
-    limits that count only failures (allow() on each) but must refuse successes too."""
-    return cache.get(_bucket(scope, key, seconds), 0) >= limit
+def exhausted(name: str, key: str) -> bool:
+    """Whether `key` has used up the limit `name` in this window, without counting an attempt:
+    for limits that count only failures (allow() on each) but must refuse successes too."""
+    limit, seconds = settings.RATE_LIMITS[name]
+    try:
+        return cache.get(_bucket(name, key, seconds), 0) >= limit
+    except REDIS_UNREACHABLE as error:
+        _unchecked(name, error)
+        return False
 
 
-def _bucket(scope: str, key: str, seconds: int) -> str:
-    return f"ratelimit:{scope}:{key}:{int(time.time() // seconds)}"
+def _unchecked(name: str, error: Exception) -> None:
+    logger.warning("rate limit %s not checked: Redis unreachable (%s)", name, type(error).__name__)
+
+
+def _bucket(name: str, key: str, seconds: int) -> str:
+    # The key may be a mobile number: Redis holds a keyed hash of it, not the number.
+    digest = salted_hmac("portal.ratelimit", key).hexdigest()[:32]
+    return f"ratelimit:{name}:{digest}:{int(time.time() // seconds)}"
+
+
+def too_many(request):
+    """The polite refusal of a public form past one of its limits: nothing was saved."""
+    return render(request, "429.html", status=429)
 
 
 def client_address(request) -> str:
-    """The client's address, believing proxies exactly as the login lock does (PROXY_COUNT)."""
-    return get_client_ip_address(request) or "unknown"
+    """The client's address, for the rate limits' keys."""
+    return known_address(request) or "unknown"
+
+
+def known_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind PROXY_COUNT proxies of our own, and only for a
+    request that comes from one of PROXY_ADDRESSES, the address the outermost of them saw: the
+    PROXY_COUNT-th from the right of X-Forwarded-For. Addresses further left were written by the
+    client and are not believed. The login lock (axes) takes its address from here too; None for
+    a request without one (a test's force_login)."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if settings.PROXY_COUNT and _from_proxy(remote):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(forwarded) >= settings.PROXY_COUNT:
+            candidate = forwarded[-settings.PROXY_COUNT].strip()
+            if _is_address(candidate):
+                return candidate
+    return remote
+
+
+def _from_proxy(address: str) -> bool:
+    return "*" in settings.PROXY_ADDRESSES or address in settings.PROXY_ADDRESSES
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

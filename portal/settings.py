@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "portal.middleware.staff_sessions_expire_when_idle",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "portal.outage.RedisOutage",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -140,6 +141,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A Redis that hangs rather than refuses: a cache call gives up after a second (the rate limits
+# then fail open, portal.ratelimit), and sending a task after a few seconds (CELERY_BROKER_…
+# below; portal.background.enqueue logs it and a sweep does the work), not at gunicorn's timeout.
+if REDIS_URL:
+    CACHES["default"]["OPTIONS"] = {"socket_timeout": 1, "socket_connect_timeout": 1}
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
@@ -165,16 +171,38 @@ AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Number of reverse proxies in front of the app (0: clients connect directly). Only when it is set
-# are X-Forwarded-For and X-Forwarded-Proto believed, and the client address is the one the
-# nearest proxy appended (right-most), so a client cannot choose its own address.
+# Number of reverse proxies in front of the app (0: clients connect directly). Only when it is set,
+# and only for requests that come from one of PROXY_ADDRESSES (FORWARDED_ALLOW_IPS, the variable
+# gunicorn reads too; "*": any, when gunicorn's port is reachable from the proxy alone), are
+# X-Forwarded-For and X-Forwarded-Proto believed. The client address is then the one the outermost
+# of our proxies appended (PROXY_COUNT-th from the right), so a client cannot choose its own.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-if PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+PROXY_ADDRESSES = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.known_address"
+
+# Rate limits of the public forms and the API: (attempts, seconds of the window), counted in the
+# cache (Redis when configured: shared by every web process, where a local-memory counter would
+# count each process apart). A network is one client address: riders share carrier addresses,
+# so those limits are generous. RATE_LIMITS='{"suggest:address": [40, 3600]}' overrides some.
+MINUTE, HOUR = 60, 60 * 60
+RATE_LIMITS = {
+    "register:address": (20, HOUR),  # registrations sent from one network
+    "register:mobile": (3, HOUR),  # and for one mobile number
+    "suggest:address": (20, HOUR),  # public suggestions
+    "suggest:mobile": (5, HOUR),
+    "suggest:station": (200, HOUR),  # through one station's QR code
+    "check-in:address": (60, 10 * MINUTE),  # typed numbers: the answer says who is registered
+    "check-in:mobile": (10, HOUR),
+    "check-in:station": (300, 10 * MINUTE),
+    "sms-code:address": (30, HOUR),  # texted codes (rider sign-in, withdrawing consent)
+    "sms-code:mobile": (5, HOUR),
+    "track-miss:address": (30, 10 * MINUTE),  # unknown tracking codes tried
+    "open311:key": (120, HOUR),  # Open311 requests posted with one API key
+}
+rate_limits_set = env.json("RATE_LIMITS", default={})
+if unknown := set(rate_limits_set) - set(RATE_LIMITS):
+    raise ImproperlyConfigured(f"RATE_LIMITS names no such limit: {', '.join(sorted(unknown))}")
+RATE_LIMITS |= {name: tuple(limit) for name, limit in rate_limits_set.items()}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -216,6 +244,11 @@ FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # 三必访: days from a recorded trigger to the care visit's due date.
 CARE_VISIT_DUE_DAYS = env.int("CARE_VISIT_DUE_DAYS", default=7)
+# Retention (PIPL): a worker who left or withdrew consent is anonymised this many days after
+# leaving, by a nightly beat task (registry.services.anonymise_departed); 0 keeps them.
+REGISTRY_ANONYMISE_AFTER_DAYS = env.int("REGISTRY_ANONYMISE_AFTER_DAYS", default=365)
+if REGISTRY_ANONYMISE_AFTER_DAYS < 0:
+    raise ImproperlyConfigured("REGISTRY_ANONYMISE_AFTER_DAYS must be 0 (keep) or a number of days")
 
 # Riders sign in with a text-message code and stay signed in on that phone this many days.
 RIDER_SESSION_DAYS = env.int("RIDER_SESSION_DAYS", default=30)
@@ -232,11 +265,11 @@ FEEDBACK_AUTO_CLOSE_DAYS = env.int("FEEDBACK_AUTO_CLOSE_DAYS", default=7)
 # Suggestion photos: the largest upload accepted, and the most pixels decoded (a bomb guard).
 FEEDBACK_PHOTO_MAX_BYTES = env.int("FEEDBACK_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 FEEDBACK_PHOTO_MAX_PIXELS = env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_000)
-# Public suggestions per hour from one client address, and per mobile number.
-FEEDBACK_SUBMISSIONS_PER_ADDRESS = env.int("FEEDBACK_SUBMISSIONS_PER_ADDRESS", default=20)
-FEEDBACK_SUBMISSIONS_PER_MOBILE = env.int("FEEDBACK_SUBMISSIONS_PER_MOBILE", default=5)
-# Open311 requests one API key may post per hour.
-FEEDBACK_OPEN311_POSTS_PER_KEY = env.int("FEEDBACK_OPEN311_POSTS_PER_KEY", default=120)
+# Retention (PIPL): a suggestion's photos, hidden ones too, are deleted this many days after it
+# was closed or rejected (a duplicate's with its original's), by a nightly beat task; 0 keeps them.
+FEEDBACK_PHOTO_RETENTION_DAYS = env.int("FEEDBACK_PHOTO_RETENTION_DAYS", default=180)
+if FEEDBACK_PHOTO_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("FEEDBACK_PHOTO_RETENTION_DAYS must be 0 (keep) or a number of days")
 
 # The dashboard's figures are recounted every DASHBOARD_REFRESH_MINUTES (a beat task, editable in
 # the admin; the page asks for a recount when the last one is older than twice that), and the last
@@ -251,6 +284,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

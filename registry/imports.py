@@ -32,6 +32,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from portal.background import DATABASE_UNREACHABLE
 from portal.models import Area, AreaLevel
 from portal.privacy import mask_mobile
 from registry import services
@@ -602,17 +603,20 @@ def held_roles(worker: Worker) -> list[str]:
 
 
 def read(job_id: int) -> None:
-    """Read a queued job's file into rows with their outcome. A rerun (after a crash) starts over;
-    a job already read is left alone."""
+    """Read a queued job's file into rows with their outcome; a job already read is left alone.
+    A rerun (a retry, a redelivery after a crash, the sweep) reads the file again and adds the
+    rows still missing; two runs at once take the chunks in turn, and the first to finish
+    finishes the job for both."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.READING):
             return
-        job.rows.all().delete()
         job.status, job.processed_rows = ImportJob.Status.READING, 0
         job.save(update_fields=["status", "processed_rows"])
     try:
         _read_rows(job)
+    except DATABASE_UNREACHABLE:
+        raise  # the task is tried again (portal.background.Task), the job still "reading"
     except Exception as error:  # whatever went wrong, the job says so and keeps nothing
         logger.warning("import %s: reading failed (%s)", job.pk, type(error).__name__)
         _finish(job, ImportJob.Status.FAILED, error=READ_FAILED)
@@ -620,7 +624,7 @@ def read(job_id: int) -> None:
     counts = job.rows.aggregate(
         total=Count("id"), valid=Count("id", filter=~Q(outcome=Outcome.REJECTED))
     )
-    ImportJob.objects.filter(pk=job.pk).update(
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READING).update(
         status=ImportJob.Status.READ,
         total_rows=counts["total"],
         processed_rows=counts["total"],
@@ -631,15 +635,23 @@ def read(job_id: int) -> None:
 def _read_rows(job: ImportJob) -> None:
     with job.file.open("rb") as file, first_sheet_rows(file) as (rows, size):
         checker = RowChecker(job, header_positions(next(rows, ())))
-        ImportJob.objects.filter(pk=job.pk).update(total_rows=max(size - 1, 0))
+        reading = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READING)
+        reading.update(total_rows=max(size - 1, 0))
         numbered = (
             (number, cells) for number, cells in enumerate(rows, start=2) if not is_blank(cells)
         )
         processed = 0
         for chunk in chunks(numbered, CHUNK):
-            ImportRow.objects.bulk_create(checker.check(chunk))
-            processed += len(chunk)
-            ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed)
+            checked = checker.check(chunk)
+            with transaction.atomic():
+                # Locked, so another run of this job takes its chunk before or after this one;
+                # once the job is read, saved or failed, this run has nothing more to add.
+                if not reading.select_for_update().values_list("pk", flat=True):
+                    return
+                # A row an earlier run saved (same job, same number) is kept as it is.
+                ImportRow.objects.bulk_create(checked, ignore_conflicts=True)
+                processed += len(chunk)
+                reading.update(processed_rows=processed)
 
 
 def start_commit(job: ImportJob) -> None:
@@ -680,6 +692,8 @@ def commit(job_id: int) -> None:
                 conflicts += 1
                 if conflicts > 3:
                     raise
+    except DATABASE_UNREACHABLE:
+        raise  # the task is tried again and goes on from the chunk that failed
     except Exception as error:  # the chunks saved so far stay saved, and the job says so
         logger.warning("import %s: saving failed (%s)", job.pk, type(error).__name__)
         _finish(job, ImportJob.Status.FAILED, error=SAVE_FAILED)
@@ -791,6 +805,8 @@ def _finish(job: ImportJob, status: str, error: str = "") -> None:
     the counts stay."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
+            return  # a second run of the same job finished it already
         job.rows.all().delete()
         stored = job.file.name
         job.file = ""
@@ -816,6 +832,23 @@ def purge_abandoned(now=None) -> int:
     for job in jobs:
         _finish(job, ImportJob.Status.FAILED, error=ABANDONED)
     return len(jobs)
+
+
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def stalled(now=None) -> tuple[list[int], list[int]]:
+    """The jobs to read and the jobs to save whose task may never have reached a worker (Redis
+    was down when it was enqueued) or ran out of retries: uploaded STALLED_AFTER ago and still
+    waiting, reading or saving. A 20,000-row list takes well under a minute; a job still running
+    after that is run a second time, which is safe (read and commit take their chunks in turn)."""
+    waiting = ImportJob.objects.filter(created_at__lt=(now or timezone.now()) - STALLED_AFTER)
+    to_read = waiting.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.READING])
+    to_save = waiting.filter(status=ImportJob.Status.COMMITTING)
+    return (
+        list(to_read.order_by("pk").values_list("pk", flat=True)),
+        list(to_save.order_by("pk").values_list("pk", flat=True)),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

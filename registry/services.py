@@ -1,6 +1,11 @@
 """Registry state changes: each is atomic and writes its timeline row in the same transaction."""
 
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +19,8 @@ from registry.models import (
     WorkerRole,
     WorkerStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 # Bump when the wording of the consent notice (templates/registry/consent_notice.html) changes.
 CONSENT_VERSION = "2026-11-v1"
@@ -205,8 +212,10 @@ ERASED = {
 }
 
 
-def anonymise(worker: Worker, *, by) -> None:
-    """PIPL's deletion right: clear the personal fields of a departed worker, keep the counts."""
+def anonymise(worker: Worker, *, by, reason: str = "") -> None:
+    """PIPL's deletion right: clear the personal fields of a departed worker, keep the counts.
+
+    `reason`, if given, is kept on the timeline row (the retention rule says why it acted)."""
     with transaction.atomic():
         worker = Worker.objects.select_for_update().get(pk=worker.pk)
         require_active(worker)
@@ -226,7 +235,47 @@ def anonymise(worker: Worker, *, by) -> None:
         worker.events.update(changes={})  # old values in the timeline are personal data too
         _close_care_visits(worker, by)
         worker.care_visits.update(trigger_notes="", visit_notes="")
-        WorkerEvent.objects.create(worker=worker, kind=WorkerEvent.Kind.ANONYMISED, actor=by)
+        WorkerEvent.objects.create(
+            worker=worker,
+            kind=WorkerEvent.Kind.ANONYMISED,
+            actor=by,
+            changes={"reason": ["", reason]} if reason else {},
+        )
+
+
+def departed_past_retention(now: datetime):
+    """Workers who left or withdrew consent more than REGISTRY_ANONYMISE_AFTER_DAYS ago and are
+    not anonymised yet. One who checked in again since leaving is back, and is left alone."""
+    cutoff = now - timedelta(days=settings.REGISTRY_ANONYMISE_AFTER_DAYS)
+    back = CheckIn.objects.filter(worker=OuterRef("pk"), created_at__gt=OuterRef("left_at"))
+    return Worker.objects.filter(
+        status=WorkerStatus.LEFT, anonymised_at__isnull=True, left_at__lt=cutoff
+    ).exclude(Exists(back))
+
+
+def anonymise_departed(now: datetime) -> int:
+    """The retention rule: anonymise the workers past retention, each in its own transaction
+    with its timeline row (by the system); returns how many. A second run finds none left.
+
+    The log line gives counts only, never a name or a mobile."""
+    days = settings.REGISTRY_ANONYMISE_AFTER_DAYS
+    if not days:
+        logger.info("retention: departed workers are kept (REGISTRY_ANONYMISE_AFTER_DAYS=0)")
+        return 0
+    reason = _("Erased automatically %(days)d days after leaving") % {"days": days}
+    anonymised = 0
+    for pk in list(departed_past_retention(now).order_by("pk").values_list("pk", flat=True)):
+        try:
+            anonymise(Worker(pk=pk), by=None, reason=reason)
+        except RegistryError:
+            continue  # anonymised by an administrator meanwhile
+        anonymised += 1
+    logger.info(
+        "retention: anonymised %d departed workers who left more than %d days ago",
+        anonymised,
+        days,
+    )
+    return anonymised
 
 
 def confirm(worker: Worker, by) -> None:

@@ -1,7 +1,8 @@
 from celery import shared_task
 from django.utils import timezone
 
-from registry import imports
+from portal.background import enqueue
+from registry import imports, services
 from registry.care import remind_due_visits
 
 
@@ -29,3 +30,23 @@ def commit_import(job_id: int) -> None:
 def purge_abandoned_imports() -> int:
     """Delete survey lists left unsaved for a week; scheduled daily by migration 0006."""
     return imports.purge_abandoned()
+
+
+@shared_task
+def anonymise_departed_workers() -> int:
+    """Retention: anonymise workers who left more than REGISTRY_ANONYMISE_AFTER_DAYS ago,
+    scheduled daily at 04:15 by the periodic task of migration 0007. Safe to run twice."""
+    return services.anonymise_departed(timezone.now())
+
+
+@shared_task
+def sweep_imports() -> int:
+    """Send again the survey lists stalled waiting to be read or saved (imports.stalled): those
+    uploaded or saved while Redis was down. Scheduled every 10 minutes by migration 0008; returns
+    how many jobs it sent."""
+    to_read, to_save = imports.stalled()
+    for job_id in to_read:
+        enqueue(read_import, job_id)
+    for job_id in to_save:
+        enqueue(commit_import, job_id)
+    return len(to_read) + len(to_save)

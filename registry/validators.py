@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# re.ASCII: \d alone also takes full-width and Arabic-Indic digits, which no SMS gateway dials.
+MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
 
@@ -27,7 +28,7 @@ def validate_mobile(value: str) -> None:
 
 def validate_id_number(value: str) -> None:
     """An 18-character resident ID number (GB 11643-1999): a real birth date and its check digit."""
-    if not re.match(r"^\d{17}[\dX]$", value):
+    if not re.match(r"^\d{17}[\dX]$", value, re.ASCII):
         raise ValidationError(
             _("An ID number has 18 characters: 17 digits and a last digit or X."), code="id_format"
         )

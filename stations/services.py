@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, IntegerField, Q, QuerySet, Value
 
+from portal.background import enqueue_on_commit
 from portal.timeline import stored_value
 from stations.models import (
     RetiredToken,
@@ -24,9 +25,11 @@ def landing_url(station: Station) -> str:
 
 
 def _make_qr_codes_on_commit(station: Station) -> None:
+    """With Redis down the station is saved all the same: stations.tasks.sweep_qr_codes makes
+    the codes a few minutes after it is back."""
     from stations.tasks import make_qr_codes
 
-    transaction.on_commit(partial(make_qr_codes.delay, station.pk))
+    enqueue_on_commit(make_qr_codes, station.pk)
 
 
 # The fields whose changes the station's history shows.

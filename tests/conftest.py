@@ -49,6 +49,17 @@ def empty_cache():
 
 
 @pytest.fixture
+def limit(settings):
+    """Set one of settings.RATE_LIMITS for the test: limit("suggest:address", 2)."""
+
+    def set_limit(name, attempts, seconds=3600):
+        assert name in settings.RATE_LIMITS
+        settings.RATE_LIMITS = {**settings.RATE_LIMITS, name: (attempts, seconds)}
+
+    return set_limit
+
+
+@pytest.fixture
 def clock(monkeypatch, settings):
     """The time the cache and whatever reads time.time() see, moved on by calling it with
     seconds; it starts on the hour (fixed windows of an hour do not roll over mid-test). The

@@ -145,3 +145,14 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     )
     capacity = 10
     points = 5
+
+
+class SuggestionPhotoFactory(factory.django.DjangoModelFactory):
+    """A photo and its thumbnail, small JPEGs written to MEDIA_ROOT (use the `media` fixture)."""
+
+    class Meta:
+        model = "feedback.SuggestionPhoto"
+
+    suggestion = factory.SubFactory(SuggestionFactory)
+    image = factory.django.ImageField(filename="photo.jpg", format="JPEG", width=64, height=48)
+    thumbnail = factory.django.ImageField(filename="thumb.jpg", format="JPEG", width=32, height=24)

@@ -16,8 +16,6 @@ from feedback.models import Category, Channel, Suggestion
 from feedback.services import submit
 from portal import ratelimit
 
-PER_HOUR = 3600
-
 
 def api(*methods: str):
     """Only `methods`; another gets the spec's error document with 405. No CSRF token: a client
@@ -106,13 +104,11 @@ def _create(request, fmt):
         return open311.errors(
             fmt, 403, _("Missing or invalid api_key: requests cannot be posted without one.")
         )
-    if not ratelimit.allow(
-        "open311", str(key.pk), settings.FEEDBACK_OPEN311_POSTS_PER_KEY, PER_HOUR
-    ):
+    if not ratelimit.allow("open311:key", str(key.pk)):
         response = open311.errors(
             fmt, 429, _("This API key has posted too many requests this hour. Try again later.")
         )
-        response["Retry-After"] = str(PER_HOUR)
+        response["Retry-After"] = str(settings.RATE_LIMITS["open311:key"][1])
         return response
     code = request.POST.get("service_code", "")
     if code and code not in Category.values:
@@ -132,6 +128,8 @@ def _create(request, fmt):
 
 
 def _by_id(public_id: str):
+    if "\x00" in public_id:  # in no id, and PostgreSQL refuses one in a query (a 500)
+        return None
     return open311.for_api(Suggestion.objects.filter(public_id=public_id.upper())).first()
 
 

@@ -20,10 +20,8 @@ from portal.models import Area, AreaLevel
 from registry.views.workers import choose_community
 from stations.views.landing import station_from_token
 
-HOUR = 60 * 60
-# Unknown tracking codes per client address: generous, as riders share carrier addresses, and
-# far too few to find a code among 31**10 by guessing.
-TRACKING_MISSES = (30, 600)
+# Unknown tracking codes are limited per client address (RATE_LIMITS["track-miss:address"]):
+# generous, as riders share carrier addresses, and far too few to find a code among 31**10.
 
 STATE_EXPLANATIONS = {
     State.SUBMITTED: gettext_lazy(
@@ -47,9 +45,9 @@ STATE_EXPLANATIONS = {
 def suggest(request):
     """From the portal's home: the rider first taps down to their community (as registration
     does), whose staff then assess the suggestion."""
-    community = Area.objects.filter(
-        level=AreaLevel.COMMUNITY, code=request.GET.get("community", "")
-    ).first()
+    # A NUL is in no code, and PostgreSQL refuses one in a query (a 500): drop it.
+    code = request.GET.get("community", "").replace("\x00", "")
+    community = Area.objects.filter(level=AreaLevel.COMMUNITY, code=code).first()
     if community is None:
         return choose_community(request, title=_("Make a suggestion"))
     return _suggest(request, area=community, channel=Channel.ONLINE)
@@ -67,14 +65,15 @@ def _suggest(request, *, area, channel, station=None):
             return render(request, "feedback/honeypot.html")
         # Counted before the photos are decoded, the costly part a flood would aim at.
         address = ratelimit.client_address(request)
-        if not ratelimit.allow("suggest", address, settings.FEEDBACK_SUBMISSIONS_PER_ADDRESS, HOUR):
-            return too_many(request)
+        if not ratelimit.allow("suggest:address", address):
+            return ratelimit.too_many(request)
+        if station and not ratelimit.allow("suggest:station", station.token):
+            return ratelimit.too_many(request)
         form = SuggestionForm(request.POST, request.FILES)
         if form.is_valid():
             mobile = form.cleaned_data["mobile"]
-            limit = settings.FEEDBACK_SUBMISSIONS_PER_MOBILE
-            if mobile and not ratelimit.allow("suggest-mobile", mobile, limit, HOUR):
-                return too_many(request)
+            if mobile and not ratelimit.allow("suggest:mobile", mobile):
+                return ratelimit.too_many(request)
             suggestion = services.submit(
                 form.details(station),
                 form.cleaned_data["photos"],
@@ -92,27 +91,26 @@ def _suggest(request, *, area, channel, station=None):
     )
 
 
-def too_many(request):
-    return render(request, "feedback/too_many.html", status=429)
-
-
 def by_tracking_code(view):
     """Resolve the code (any case, spaces and dashes ignored) into the suggestion, or answer 404;
-    unknown codes are counted per client address and, past TRACKING_MISSES, every code is
+    unknown codes are counted per client address and, past their limit, every code is
     refused for a while, so guessing gets nowhere."""
 
     @wraps(view)
     def wrapped(request, code, *args, **kwargs):
         address = ratelimit.client_address(request)
-        if ratelimit.exhausted("track-miss", address, *TRACKING_MISSES):
-            return too_many(request)
+        if ratelimit.exhausted("track-miss:address", address):
+            return ratelimit.too_many(request)
+        # A NUL is in no code, and PostgreSQL refuses one in a query (a 500): unknown.
         suggestion = (
             Suggestion.objects.select_related("original__original")
             .filter(tracking_code=normalised_code(code))
             .first()
+            if "\x00" not in code
+            else None
         )
         if suggestion is None:
-            ratelimit.allow("track-miss", address, *TRACKING_MISSES)
+            ratelimit.allow("track-miss:address", address)
             return render(request, "feedback/unknown_code.html", status=404)
         return view(request, suggestion, *args, **kwargs)
 
@@ -123,12 +121,12 @@ def track_lookup(request):
     form = TrackingCodeForm(request.GET if "code" in request.GET else None)
     if form.is_valid():
         address = ratelimit.client_address(request)
-        if ratelimit.exhausted("track-miss", address, *TRACKING_MISSES):
-            return too_many(request)
+        if ratelimit.exhausted("track-miss:address", address):
+            return ratelimit.too_many(request)
         code = form.cleaned_data["code"]
         if Suggestion.objects.filter(tracking_code=code).exists():
             return redirect("feedback:track", code)
-        ratelimit.allow("track-miss", address, *TRACKING_MISSES)
+        ratelimit.allow("track-miss:address", address)
         form.add_error("code", _("No suggestion has this code. Check it character by character."))
     return render(request, "feedback/track_lookup.html", {"form": form})
 

@@ -27,9 +27,9 @@ def activities_public(request):
     if community is None:
         if "area" in request.GET or "choose" in request.GET:
             return choose_community(request, title=_("Activities near you"))
-        community = Area.objects.filter(
-            level=AreaLevel.COMMUNITY, code=request.GET.get("community", "")
-        ).first()
+        # A NUL is in no code, and PostgreSQL refuses one in a query (a 500): drop it.
+        code = request.GET.get("community", "").replace("\x00", "")
+        community = Area.objects.filter(level=AreaLevel.COMMUNITY, code=code).first()
     rows = Activity.objects.upcoming(timezone.now()).select_related("area")
     if community:
         rows = rows.filter(area_id__in=community.path_ids())

@@ -21,9 +21,9 @@ def shop(request):
     if worker is not None:
         community = worker.area
     else:
-        community = Area.objects.filter(
-            level=AreaLevel.COMMUNITY, code=request.GET.get("community", "")
-        ).first()
+        # A NUL is in no code, and PostgreSQL refuses one in a query (a 500): drop it.
+        code = request.GET.get("community", "").replace("\x00", "")
+        community = Area.objects.filter(level=AreaLevel.COMMUNITY, code=code).first()
         if community is None:
             return choose_community(request, title=_("Points shop"))
     points = balance(worker) if worker else None

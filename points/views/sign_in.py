@@ -11,25 +11,21 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from points import riders
-from portal import otp, ratelimit
+from portal import otp
 from portal.privacy import mask_mobile
 from registry.forms import CodeForm, MobileForm
 from registry.models import Worker
 
 PURPOSE = "rider-sign-in"
 CODE_SECONDS = 5 * 60
-HOUR = 60 * 60
-CODES_PER_NUMBER = (5, HOUR)
-# Codes asked for from one client address: riders share carrier addresses, so generous; it bounds
-# the texts (and guesses) one script can drive across many numbers.
-CODES_PER_ADDRESS = (30, HOUR)
 SESSION_KEY = "rider_sign_in_mobile"
 
 
 def next_url(request) -> str:
     """Where to go once signed in: `?next=` if it is a page of this site, else the rider's page."""
     url = request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    # A path: redirect() would take a bare word (`"><img …`) for a URL name, and fail (a 500).
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
@@ -49,28 +45,16 @@ def sign_in(request):
     )
     if request.method == "POST" and form.is_valid():
         mobile = form.cleaned_data["mobile"]
-        refusal = _send_code(request, mobile)
+        registered = Worker.objects.consenting().filter(mobile=mobile).exists()
+        refusal = otp.send_limited_code(
+            request, PURPOSE, mobile, seconds=CODE_SECONDS, deliver=registered
+        )
         if refusal:
             form.add_error("mobile", refusal)
         else:
             request.session[SESSION_KEY] = mobile
             return redirect(_with_next(request, "points:sign_in_code"))
     return render(request, "points/sign_in.html", {"form": form})
-
-
-def _send_code(request, mobile: str) -> str:
-    """Text a code; the reason in plain words when none may be sent now, else ""."""
-    if not ratelimit.allow(
-        "rider-code-address", ratelimit.client_address(request), *CODES_PER_ADDRESS
-    ):
-        return _("Too many codes were asked for from this network. Please try again in an hour.")
-    if ratelimit.exhausted("rider-code", mobile, *CODES_PER_NUMBER):
-        return _("This number has had 5 codes this hour. Please try again in an hour.")
-    registered = Worker.objects.consenting().filter(mobile=mobile).exists()
-    if not otp.send_code(PURPOSE, mobile, seconds=CODE_SECONDS, deliver=registered):
-        return _("We sent a code less than a minute ago. Please wait a minute and ask again.")
-    ratelimit.allow("rider-code", mobile, *CODES_PER_NUMBER)
-    return ""
 
 
 def sign_in_code(request):

@@ -24,8 +24,9 @@ def withdraw(request):
         mobile = form.cleaned_data["mobile"]
         registered = Worker.objects.consenting().filter(mobile=mobile).exists()
         # An unregistered number gets the same answers, "wait a minute" included, and no text.
-        if not otp.send_code(PURPOSE, mobile, deliver=registered):
-            form.add_error("mobile", _("We sent a code less than a minute ago. Please wait."))
+        refusal = otp.send_limited_code(request, PURPOSE, mobile, deliver=registered)
+        if refusal:
+            form.add_error("mobile", refusal)
         else:
             request.session[SESSION_KEY] = mobile
             return redirect("registry:withdraw_confirm")

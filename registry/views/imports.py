@@ -1,13 +1,11 @@
-from functools import partial
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from portal.background import enqueue_on_commit
 from portal.models import Area, AreaLevel
 from portal.permissions import role_required
 from portal.scope import get_in_scope_or_404
@@ -33,7 +31,7 @@ def start(request):
             by=request.user,
             sensitive_consent=form.cleaned_data["sensitive_consent"],
         )
-        transaction.on_commit(partial(tasks.read_import.delay, job.pk))
+        enqueue_on_commit(tasks.read_import, job.pk)  # or the sweep reads it (Redis down)
         return redirect("registry:import_job", job.pk)
     jobs = ImportJob.objects.in_scope(request.user).select_related("uploaded_by")[:20]
     return render(
@@ -88,5 +86,5 @@ def commit(request, job_id):
     except services.RegistryError as error:
         messages.warning(request, str(error))
     else:
-        transaction.on_commit(partial(tasks.commit_import.delay, job.pk))
+        enqueue_on_commit(tasks.commit_import, job.pk)
     return redirect("registry:import_job", job.pk)

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import ratelimit
 from portal.models import Area, AreaLevel
 from portal.permissions import role_required
 from portal.scope import get_in_scope_or_404
@@ -16,10 +17,10 @@ from registry.models import Channel, Worker
 def register(request):
     """The public registration page. A station's QR link carries `?community=<division code>`;
     without one the rider first picks their community step by step (choose_community)."""
+    # A NUL is in no code, and PostgreSQL refuses one in a query (a 500): drop it.
+    code = request.GET.get("community", "").replace("\x00", "")
     community = (
-        Area.objects.filter(level=AreaLevel.COMMUNITY, code=request.GET.get("community", ""))
-        .select_related("parent")
-        .first()
+        Area.objects.filter(level=AreaLevel.COMMUNITY, code=code).select_related("parent").first()
     )
     if community is None and request.method == "GET":
         return choose_community(request)
@@ -31,6 +32,10 @@ def register(request):
         communities=communities,
     )
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow("register:address", ratelimit.client_address(request)):
+            return ratelimit.too_many(request)
+        if not ratelimit.allow("register:mobile", form.cleaned_data["mobile"]):
+            return ratelimit.too_many(request)
         services.register(
             form.details(),
             sensitive_consent=form.cleaned_data["sensitive_consent"],
@@ -50,7 +55,7 @@ def choose_community(request, title=None):
     registration form, the suggestion form), which shows its form once it has the community."""
     area = (
         Area.objects.exclude(level=AreaLevel.COMMUNITY)
-        .filter(code=request.GET.get("area", ""))
+        .filter(code=request.GET.get("area", "").replace("\x00", ""))  # no NUL: see register
         .first()
     )
     choices = list((area.children if area else Area.objects.filter(parent=None)).order_by("code"))

@@ -30,6 +30,8 @@ def station_from_token(view):
 
     @wraps(view)
     def wrapped(request, token, *args, **kwargs):
+        if "\x00" in token:  # in no token, and PostgreSQL refuses one in a query (a 500)
+            return render(request, "stations/unknown.html", status=404)
         station = Station.objects.select_related("area").filter(token=token).first()
         if station is not None:
             return view(request, station, *args, **kwargs)
@@ -81,9 +83,6 @@ def hours_on(station: Station, weekday: int) -> list[str]:
     return [f"{start}–{end}" for start, end in station.hours.get(str(weekday), [])]
 
 
-TYPED_NUMBERS = (60, 600)  # per client address: 60 typed numbers in 10 minutes
-
-
 @station_from_token
 def check_in(request, station):
     """报到: the rider gives their mobile once; afterwards the phone remembers it and one tap
@@ -99,7 +98,7 @@ def check_in(request, station):
         if form.is_valid():
             # A typed number's answer says whether it is registered: bound how many numbers one
             # network can try, generously, as riders share carrier addresses.
-            if ratelimit.allow("check-in", ratelimit.client_address(request), *TYPED_NUMBERS):
+            if ratelimit.allow("check-in:address", ratelimit.client_address(request)):
                 return _check_in(request, station, form.cleaned_data["mobile"])
             form.add_error(
                 "mobile",
@@ -117,6 +116,11 @@ def check_in(request, station):
 
 
 def _check_in(request, station, mobile):
+    # Bounds what one leaked QR code or one number can do, from however many networks.
+    if not ratelimit.allow("check-in:station", station.token):
+        return ratelimit.too_many(request)
+    if not ratelimit.allow("check-in:mobile", mobile):
+        return ratelimit.too_many(request)
     worker = checkin.worker_for_mobile(mobile)
     if worker is None:
         messages.info(

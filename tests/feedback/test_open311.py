@@ -617,8 +617,8 @@ def test_several_problems_are_several_errors(client, key):
     assert descriptions[0].startswith("description: ")
 
 
-def test_posting_is_rate_limited_per_key(client, tree, key, settings):
-    settings.FEEDBACK_OPEN311_POSTS_PER_KEY = 2
+def test_posting_is_rate_limited_per_key(client, tree, key, limit):
+    limit("open311:key", 2)
     for _ in range(2):
         assert client.post(url("requests", "json"), {**GOOD, "api_key": key}).status_code == 200
     refused = client.post(url("requests", "json"), {**GOOD, "api_key": key})

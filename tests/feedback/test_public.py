@@ -223,9 +223,9 @@ def test_a_robot_filling_the_hidden_field_gets_a_polite_page_and_nothing_is_stor
 
 
 def test_a_flood_from_one_address_gets_a_polite_429_and_nothing_more_is_stored(
-    english, station, settings
+    english, station, limit
 ):
-    settings.FEEDBACK_SUBMISSIONS_PER_ADDRESS = 2
+    limit("suggest:address", 2)
     for _ in range(2):
         assert english.post(station_form(station), data()).status_code == 302
     response = english.post(station_form(station), data(photos=[photo()]))
@@ -235,8 +235,8 @@ def test_a_flood_from_one_address_gets_a_polite_429_and_nothing_more_is_stored(
     assert not SuggestionPhoto.objects.exists()
 
 
-def test_one_mobile_is_limited_too_whatever_the_address(english, station, settings):
-    settings.FEEDBACK_SUBMISSIONS_PER_MOBILE = 1
+def test_one_mobile_is_limited_too_whatever_the_address(english, station, limit):
+    limit("suggest:mobile", 1)
     url = station_form(station)
     assert english.post(url, data(mobile="13800000001")).status_code == 302
     refused = english.post(url, data(mobile="13800000001"), REMOTE_ADDR="10.0.0.9")
@@ -440,9 +440,9 @@ def test_a_suggestion_that_is_not_resolved_cannot_be_rated_or_reopened(english, 
 
 @pytest.mark.services
 def test_on_postgresql_and_redis_the_limits_bite_and_the_tracking_page_stays_small(
-    english, station, settings, django_assert_max_num_queries
+    english, station, limit, django_assert_max_num_queries
 ):
-    settings.FEEDBACK_SUBMISSIONS_PER_ADDRESS = 1
+    limit("suggest:address", 1)
     assert english.post(station_form(station), data(photos=[photo()])).status_code == 302
     assert english.post(station_form(station), data()).status_code == 429
     suggestion = Suggestion.objects.get()

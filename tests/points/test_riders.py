@@ -135,9 +135,7 @@ def test_a_number_gets_five_codes_an_hour(client, rider, texts, clock):
         assert ask_for_code(client, rider.mobile).status_code == 302
         clock(61)
     response = ask_for_code(client, rider.mobile)
-    assert _("This number has had 5 codes this hour. Please try again in an hour.") in (
-        response.text
-    )
+    assert "这个号码一小时内已获取 5 次验证码，请一小时后再试。" in response.text
     assert len(texts) == 5
     clock(60 * 60)
     assert ask_for_code(client, rider.mobile).status_code == 302

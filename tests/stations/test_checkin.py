@@ -216,13 +216,8 @@ def test_two_simultaneous_taps_from_one_phone_count_once(tree, worker_a):
     assert StationVisit.objects.count() == 1
 
 
-def test_one_network_cannot_try_number_after_number(client, station, worker_a, monkeypatch):
-    from django.core.cache import cache
-
-    from stations.views import landing
-
-    cache.clear()
-    monkeypatch.setattr(landing, "TYPED_NUMBERS", (2, 600))
+def test_one_network_cannot_try_number_after_number(client, station, worker_a, limit):
+    limit("check-in:address", 2, 600)
     check_in(client, station, "13900000001")
     check_in(client, station, "13900000002")
     response = check_in(client, station, worker_a.mobile)

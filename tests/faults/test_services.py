@@ -1,0 +1,397 @@
+"""Faults of the real services under the real web process: gunicorn started by bin/start-web
+(production settings, portal/gunicorn.conf.py, 2 workers × 2 threads) on the test database and on
+a Redis of its own, which the tests stop and start again (the shared Redis is never touched).
+
+- Redis stopped: riders still file a suggestion, register and check in; a station added by staff
+  is saved, its QR task's enqueue failure logged; Redis started again, the same web process
+  enqueues again and the periodic sweep makes the codes that were missed.
+- PostgreSQL drops the web process's connections (pg_terminate_backend on each of its backends,
+  what a restart of PostgreSQL does to its clients; restarting the shared cluster would also cut
+  the test runner's own connection): the next requests succeed without restarting gunicorn
+  (CONN_HEALTH_CHECKS).
+
+Every request that should succeed is counted in the figure (tests/faults/figure.py); a lost
+request is one that answered 5xx or not at all.
+"""
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import redis
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.urls import reverse
+
+from feedback.models import Suggestion
+from registry.models import Worker
+from stations.models import Station, StationVisit
+from stations.tasks import make_qr_codes, sweep_qr_codes
+from tests.factories import StationFactory
+from tests.stations.test_staff_pages import details
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+APPLICATION_NAME = "portal-faults-web"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"{what} within {seconds} s")
+
+
+class PrivateRedis:
+    """A redis-server of the tests' own, on a free port, kept in memory only."""
+
+    def __init__(self, folder: Path):
+        self.port = free_port()
+        self.folder = folder
+        self.process = None
+        self.client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for(self.answers, 10, "the private Redis did not answer")
+
+    def answers(self) -> bool:
+        try:
+            return self.client.ping()
+        except redis.RedisError:
+            return False
+
+    def kill(self):
+        """As when Redis crashes or is stopped: no goodbye to its clients."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def pause(self):
+        """As when Redis hangs (a full disk, a swapping machine): connections stay open, and
+        nothing answers."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
+
+class Web:
+    """bin/start-web in a process group of its own; its log (stdout and stderr) in a file."""
+
+    def __init__(self, folder: Path, redis_url: str):
+        db = connection.settings_dict
+        user = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
+        self.port = free_port()
+        self.media = folder / "media"
+        self.log_path = folder / "web.log"
+        environment = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "DJANGO_ENV": "production",
+            # The test process's key: sessions it makes for staff are valid in the web process.
+            "SECRET_KEY": settings.SECRET_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": "https://portal.example.gov.cn",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": (
+                f"postgres://{user}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+                f"?application_name={APPLICATION_NAME}"
+            ),
+            "REDIS_URL": redis_url,
+            "STATIC_ROOT": str(folder / "static"),
+            "MEDIA_ROOT": str(self.media),
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_THREADS": "2",
+        }
+        for name in ("DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL"):
+            environment.pop(name, None)
+        self.log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [str(ROOT / "bin" / "start-web")],
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(self.healthy, 90, f"the web server did not start; see {self.log_path}")
+
+    def healthy(self) -> bool:
+        assert self.process.poll() is None, self.log_path.read_text()
+        try:
+            return self.request("GET", "/healthz")[0] == 200
+        except OSError:
+            return False
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, headers, text) on a fresh connection; OSError when nothing answered."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, response.headers, response.read().decode(errors="replace")
+        finally:
+            conn.close()
+
+    def logged(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+class Browser:
+    """A phone's browser, as far as the portal cares: cookies and the form's CSRF token."""
+
+    def __init__(self, web: Web, figure, cookies=None):
+        self.web = web
+        self.figure = figure
+        self.cookies = dict(cookies or {})
+        self.token = ""
+
+    def _send(self, label, method, path, fields=None):
+        headers = {"Accept-Language": "zh-hans"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if fields is not None:
+            body = urlencode({**fields, "csrfmiddlewaretoken": self.token}, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            status, response_headers, text = self.web.request(method, path, body, headers)
+        except OSError:
+            self.figure.request(f"{method} {label}", None, "gunicorn")
+            raise
+        self.figure.request(f"{method} {label}", status, "gunicorn")
+        for header in response_headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        if found := re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text):
+            self.token = found.group(1)
+        return status, response_headers, text
+
+    def get(self, label, path, expected=200):
+        status, headers, text = self._send(label, "GET", path)
+        assert status == expected, (label, status, text[:300])
+        return headers, text
+
+    def post(self, label, path, fields, expected=302, form=None):
+        """GET the page with the form (`path` unless told; for its CSRF token), then POST."""
+        self.get(label, form or path)
+        status, headers, text = self._send(label, "POST", path, fields)
+        assert status == expected, (label, status, text[:300])
+        return headers, text
+
+
+@pytest.fixture(scope="module")
+def services(django_db_setup, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("faults")
+    private = PrivateRedis(folder)
+    private.start()
+    web = Web(folder, private.url)
+    yield private, web
+    web.stop()
+    if private.process.poll() is None:
+        private.kill()
+
+
+@pytest.fixture
+def redis_server(services):
+    private, _web = services
+    if not private.answers():
+        private.start()
+    return private
+
+
+@pytest.fixture
+def web(services, redis_server, settings):
+    _private, web = services
+    settings.MEDIA_ROOT = web.media  # the sweep, run here, writes where the web process reads
+    return web
+
+
+def staff_browser(web, figure, user) -> Browser:
+    """Signed in as `user`: the session a password sign-in leaves, made here in the database."""
+    session = SessionStore()
+    session.update(
+        {
+            auth.SESSION_KEY: str(user.pk),
+            auth.BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            auth.HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+    )
+    session.save()
+    return Browser(web, figure, {settings.SESSION_COOKIE_NAME: session.session_key})
+
+
+def suggest(browser, tree, text, mobile=""):
+    url = f"{reverse('feedback:suggest')}?community={tree.community_a.code}"
+    fields = {"category": "hazard", "text": text, "name": "张三", "mobile": mobile}
+    headers, _text = browser.post("suggestion", url, fields)
+    browser.get("tracking page", headers["Location"])
+
+
+def register(browser, tree, mobile):
+    url = f"{reverse('registry:register')}?community={tree.community_a.code}"
+    fields = {
+        "name": "张三",
+        "mobile": mobile,
+        "occupation": "food_delivery",
+        "platform": "meituan",
+        "area": tree.community_a.pk,
+        "political_status": "masses",
+        "consent": "on",
+    }
+    browser.post("registration", url, fields)
+
+
+def check_in(browser, station, mobile):
+    url = reverse("stations:check_in", args=[station.token])
+    browser.post("check-in", url, {"mobile": mobile}, expected=200)
+
+
+def test_with_redis_stopped_riders_file_register_and_check_in_and_the_sweep_catches_up(
+    web, redis_server, tree, staff_a, figure
+):
+    rider, staff = Browser(web, figure), staff_browser(web, figure, staff_a)
+    station = StationFactory(area=tree.community_a)
+    make_qr_codes(station.pk)
+    mobile = "13800138001"
+    suggest(rider, tree, "停电前的一条建议")  # the web process holds connections to Redis now
+
+    redis_server.kill()
+    figure.fault("Redis stopped", where="gunicorn")
+    assert web.request("GET", "/healthz")[0] == 503  # the truth, for the load balancer's eyes
+    suggest(rider, tree, "建设路口井盖缺失，晚上看不见", mobile=mobile)
+    register(rider, tree, mobile)
+    check_in(rider, station, mobile)
+    added, _ = staff.post("station added", reverse("stations:add"), details(tree.community_a))
+
+    assert Suggestion.objects.filter(mobile=mobile).count() == 1
+    worker = Worker.objects.get(mobile=mobile)
+    assert StationVisit.objects.filter(station=station, worker=worker).count() == 1
+    new = Station.objects.exclude(pk=station.pk).get()
+    assert added["Location"] == reverse("stations:detail", args=[new.pk])
+    assert new.qr_token != new.token  # its task never reached the broker
+    log = web.logged()
+    assert f"could not enqueue stations.tasks.make_qr_codes({new.pk},)" in log
+    assert re.search(r"rate limit suggest\S* not checked: Redis unreachable", log)
+    assert mobile not in log
+
+    redis_server.start()
+    wait_for(web.healthy, 10, "the web process did not find Redis again")
+    suggest(rider, tree, "恢复后的一条建议", mobile="13800138002")
+    assert redis_server.client.keys("*ratelimit:suggest*")  # counted in Redis again
+    detail = reverse("stations:detail", args=[new.pk])
+    rotate = reverse("stations:rotate", args=[new.pk])
+    staff.post("token replaced", rotate, {"confirm": "on"}, form=detail)
+    new.refresh_from_db()
+    assert new.qr_token != new.token
+    assert redis_server.client.llen("celery") == 1  # enqueued by the same web process
+    assert web.logged().count("could not enqueue") == 1
+
+    assert sweep_qr_codes.apply().get() == 1  # what beat runs every 10 minutes
+    new.refresh_from_db()
+    assert new.qr_token == new.token
+    assert (web.media / new.qr_png.name).is_file() and (web.media / new.qr_svg.name).is_file()
+    staff.get("QR code", reverse("stations:qr_png", args=[new.pk]))
+    assert figure.lost == []
+
+
+def test_with_redis_hung_a_suggestion_and_a_new_station_are_saved_within_seconds(
+    web, redis_server, tree, staff_a, figure
+):
+    rider, staff = Browser(web, figure), staff_browser(web, figure, staff_a)
+    suggest(rider, tree, "暂停前的一条建议")
+    staff.get("stations list", reverse("stations:list"))
+    redis_server.pause()
+    figure.fault("Redis hung (SIGSTOP)", where="gunicorn")
+    try:
+        started = time.monotonic()
+        suggest(rider, tree, "Redis 暂停时的一条建议")
+        suggested = time.monotonic() - started
+        started = time.monotonic()
+        staff.post("station added", reverse("stations:add"), details(tree.community_a))
+        added = time.monotonic() - started
+    finally:
+        redis_server.resume()
+    assert Suggestion.objects.filter(text="Redis 暂停时的一条建议").exists()
+    assert Station.objects.get().qr_token == ""
+    assert "could not enqueue stations.tasks.make_qr_codes" in web.logged()
+    # gunicorn would kill the worker at 30 s (GUNICORN_TIMEOUT), losing the request.
+    assert suggested < 10 and added < 20, (suggested, added)
+    figure.notes.append(
+        f"gunicorn, Redis hung: a suggestion took {suggested:.1f} s, a new station {added:.1f} s"
+    )
+    assert figure.lost == []
+
+
+def terminate_web_backends() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name = %s AND datname = current_database()",
+            [APPLICATION_NAME],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_after_postgres_drops_the_web_processes_connections_the_next_requests_succeed(
+    web, tree, staff_a, figure
+):
+    rider, staff = Browser(web, figure), staff_browser(web, figure, staff_a)
+    station = StationFactory(area=tree.community_a)
+    backends = 0
+    for round_ in range(3):
+        # Enough requests that both workers' threads hold a connection (CONN_MAX_AGE).
+        for _ in range(4):
+            staff.get("stations list", reverse("stations:list"))
+        dropped = terminate_web_backends()
+        assert dropped >= 1
+        figure.fault("all PostgreSQL connections of the web process terminated", where="gunicorn")
+        backends += dropped
+        mobile = f"1390013800{round_}"
+        suggest(rider, tree, f"第{round_ + 1}次断开数据库后的建议", mobile=mobile)
+        register(rider, tree, mobile)
+        check_in(rider, station, mobile)
+        staff.get("stations list", reverse("stations:list"))
+        staff.get("registration queue", reverse("registry:pending"))
+        assert web.request("GET", "/healthz")[0] == 200
+        assert Worker.objects.filter(mobile=mobile).exists()
+    assert Suggestion.objects.count() == 3
+    assert StationVisit.objects.filter(station=station).count() == 3
+    figure.notes.append(f"gunicorn: {backends} PostgreSQL backends terminated in 3 rounds")
+    assert figure.lost == []
