@@ -16,7 +16,9 @@ import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -69,8 +71,14 @@ CHECKS = [
 
 @pytest.fixture
 def application(settings):
+    """The WSGI application, without closing the database connection after each request, as
+    Django's test client does: on PostgreSQL that would end the test's transaction."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
-    return get_wsgi_application()
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
