@@ -2,8 +2,8 @@
 
 Nothing set: a development portal on one laptop (SQLite file, local-memory cache, Celery tasks run
 eagerly, e-mail and SMS to the console, DEBUG on). `DJANGO_ENV=production` turns on everything
-`manage.py check --deploy` asks for and requires SECRET_KEY and ALLOWED_HOSTS. docs/CONFIGURATION.md
-and the README list every variable.
+`manage.py check --deploy` asks for and requires SECRET_KEY and ALLOWED_HOSTS. The README lists
+every variable; docs/DEPLOYMENT.md says how production is set up.
 """
 
 from datetime import timedelta
