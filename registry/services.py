@@ -47,13 +47,13 @@ def register(details: dict, *, sensitive_consent: bool, channel: Channel, actor=
                     worker = Worker.objects.create(**details, **consent)
             except IntegrityError:
                 worker = Worker.objects.select_for_update().get(mobile=details["mobile"])
-                _update(worker, details, consent, actor)
+                _update(worker, {**details, **_rejoining(worker)}, consent, actor)
             else:
                 WorkerEvent.objects.create(
                     worker=worker, kind=WorkerEvent.Kind.REGISTERED, actor=actor
                 )
         else:
-            _update(worker, details, consent, actor)
+            _update(worker, {**details, **_rejoining(worker)}, consent, actor)
         CheckIn.objects.create(
             worker=worker,
             area=worker.area,
@@ -62,6 +62,14 @@ def register(details: dict, *, sensitive_consent: bool, channel: Channel, actor=
             recorded_by=actor,
         )
     return worker
+
+
+def _rejoining(worker: Worker) -> dict:
+    """Someone who left, or withdrew consent, and registers again gives consent anew and waits
+    for confirmation like a newcomer."""
+    if worker.status != WorkerStatus.LEFT:
+        return {}
+    return {"status": WorkerStatus.PENDING, "left_at": None, "consent_withdrawn_at": None}
 
 
 def _consent(sensitive: bool) -> dict:

@@ -106,6 +106,22 @@ def test_registering_again_with_the_same_mobile_updates_and_checks_in_again(clie
     assert update.actor is None
 
 
+@pytest.mark.parametrize("how", ["left", "withdrew consent"])
+def test_someone_who_left_and_registers_again_waits_for_confirmation_anew(client, tree, how):
+    submit(client, form(tree))
+    worker = Worker.objects.get()
+    if how == "left":
+        services.leave(worker, reason="moved", by=None)
+    else:
+        services.withdraw_consent(worker)
+    submit(client, form(tree))
+    worker.refresh_from_db()
+    assert (worker.status, worker.left_at, worker.consent_withdrawn_at) == ("pending", None, None)
+    assert Worker.objects.consenting().filter(pk=worker.pk).exists()
+    update = worker.events.filter(kind=WorkerEvent.Kind.UPDATED).get()
+    assert update.changes["status"] == ["left", "pending"]
+
+
 def test_a_party_member_reports_as_one_with_separate_consent(client, tree):
     data = form(
         tree,
