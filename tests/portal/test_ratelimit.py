@@ -9,11 +9,12 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
+from feedback import apikeys
 from feedback.models import Suggestion
 from portal import ratelimit
 from registry.models import Worker
 from stations.models import StationVisit
-from tests.factories import StationFactory, WorkerFactory
+from tests.factories import StationFactory, SuggestionFactory, WorkerFactory
 from tests.feedback.test_public import data as suggestion
 from tests.feedback.test_public import station_form
 from tests.registry.test_register import form as registration
@@ -157,6 +158,32 @@ def test_texted_codes_per_number_count_sign_in_and_withdrawal_together(
     clock(HOUR)
     assert post(client, reverse("points:sign_in"), {"mobile": worker.mobile}).status_code == 302
     assert len(texts) == 3
+
+
+def test_guessing_tracking_codes_is_stopped_per_network_and_lifts(client, tree, limit, clock):
+    suggestion = SuggestionFactory(area=tree.community_a)
+    track = reverse("feedback:track", args=[suggestion.tracking_code])
+    limit("track-miss:address", 2, 600)
+    for _ in range(2):
+        unknown = reverse("feedback:track", args=["ABCDEFGHJK"])
+        assert client.get(unknown, REMOTE_ADDR=NETWORK).status_code == 404
+    assert client.get(track, REMOTE_ADDR=NETWORK).status_code == 429  # even the right code
+    assert client.get(track, REMOTE_ADDR=OTHER_NETWORK).status_code == 200
+    clock(600)
+    assert client.get(track, REMOTE_ADDR=NETWORK).status_code == 200
+
+
+def test_open311_posts_are_limited_per_key_and_lift(client, tree, limit, clock):
+    key = apikeys.create_key("骑手帮 App", tree.community_a)[1]
+    url = reverse("feedback:open311_requests", args=["json"])
+    request = {"service_code": "hazard", "lat": "34.4", "long": "115.6", "description": "井盖缺失"}
+    limit("open311:key", 1)
+    assert client.post(url, {**request, "api_key": key}).status_code == 200
+    refused = client.post(url, {**request, "api_key": key})
+    assert refused.status_code == 429 and refused["Retry-After"] == "3600"
+    clock(HOUR)
+    assert client.post(url, {**request, "api_key": key}).status_code == 200
+    assert Suggestion.objects.count() == 2
 
 
 def test_a_mobile_number_is_not_kept_in_the_counters_key(settings):
