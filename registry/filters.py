@@ -1,15 +1,12 @@
 """The filters and search of the rosters and the enterprise ledger (django-filter)."""
 
-from datetime import timedelta
-
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.dates import local_midnight
-from portal.filters import DATE_INPUT
+from portal.filters import FromDayFilter, UntilDayFilter
 from portal.models import Area, AreaLevel
 from portal.scope import within_area
 from registry.models import (
@@ -94,12 +91,8 @@ class WorkerFilter(ScopedFilterSet):
         empty_label=_("Current (not left)"),
         method="with_status",
     )
-    registered_after = django_filters.DateFilter(
-        label=_("Registered from"), method="registered_from", widget=DATE_INPUT
-    )
-    registered_before = django_filters.DateFilter(
-        label=_("Registered until"), method="registered_until", widget=DATE_INPUT
-    )
+    registered_after = FromDayFilter(label=_("Registered from"), field_name="created_at")
+    registered_before = UntilDayFilter(label=_("Registered until"), field_name="created_at")
 
     class Meta:
         model = Worker
@@ -118,13 +111,6 @@ class WorkerFilter(ScopedFilterSet):
         if value == TO_ERASE:  # the administrator's work list (PIPL deletion)
             return queryset.filter(consent_withdrawn_at__isnull=False, anonymised_at__isnull=True)
         return queryset.filter(status=value)
-
-    # Bounds as local midnights, so the registration-time index serves the range.
-    def registered_from(self, queryset, name, day):
-        return queryset.filter(created_at__gte=local_midnight(day))
-
-    def registered_until(self, queryset, name, day):
-        return queryset.filter(created_at__lt=local_midnight(day + timedelta(days=1)))
 
 
 class EnterpriseFilter(ScopedFilterSet):
