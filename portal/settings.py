@@ -196,7 +196,7 @@ RATE_LIMITS = {
     "check-in:station": (300, 10 * MINUTE),
     "sms-code:address": (30, HOUR),  # texted codes (rider sign-in, withdrawing consent)
     "sms-code:mobile": (5, HOUR),
-    "track-miss:address": (30, 10 * MINUTE),  # unknown tracking codes tried
+    "track-miss:address": (30, 10 * MINUTE),  # unknown tracking codes: too few to guess 1 of 31**10
     "open311:key": (120, HOUR),  # Open311 requests posted with one API key
 }
 rate_limits_set = env.json("RATE_LIMITS", default={})

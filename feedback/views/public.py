@@ -20,9 +20,6 @@ from portal.models import Area, AreaLevel
 from registry.views.workers import choose_community
 from stations.views.landing import station_from_token
 
-# Unknown tracking codes are limited per client address (RATE_LIMITS["track-miss:address"]):
-# generous, as riders share carrier addresses, and far too few to find a code among 31**10.
-
 STATE_EXPLANATIONS = {
     State.SUBMITTED: gettext_lazy(
         "Community staff will read it and decide what to do, normally within %(days)s working days."
