@@ -130,6 +130,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when configured, holds the cache (and with it rate-limit counters) and is Celery's broker.
+# A Redis that hangs rather than refuses: a cache call gives up after a second (the rate limits
+# then fail open, portal.ratelimit), and sending a task after a few seconds (CELERY_BROKER_…
+# below; portal.background.enqueue logs it and a sweep does the work), not at gunicorn's timeout.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -137,15 +140,11 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# A Redis that hangs rather than refuses: a cache call gives up after a second (the rate limits
-# then fail open, portal.ratelimit), and sending a task after a few seconds (CELERY_BROKER_…
-# below; portal.background.enqueue logs it and a sweep does the work), not at gunicorn's timeout.
-if REDIS_URL:
-    CACHES["default"]["OPTIONS"] = {"socket_timeout": 1, "socket_connect_timeout": 1}
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
