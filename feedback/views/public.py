@@ -16,8 +16,7 @@ from feedback.forms import HONEYPOT, RatingForm, ReopenForm, SuggestionForm, Tra
 from feedback.models import FOLLOWER_STATES, Category, Channel, State, Suggestion
 from portal import ratelimit
 from portal.codes import normalised_code
-from portal.models import Area, AreaLevel
-from registry.views.workers import choose_community
+from registry.views.workers import choose_community, chosen_community
 from stations.views.landing import station_from_token
 
 STATE_EXPLANATIONS = {
@@ -42,9 +41,7 @@ STATE_EXPLANATIONS = {
 def suggest(request):
     """From the portal's home: the rider first taps down to their community (as registration
     does), whose staff then assess the suggestion."""
-    # A NUL is in no code, and PostgreSQL refuses one in a query (a 500): drop it.
-    code = request.GET.get("community", "").replace("\x00", "")
-    community = Area.objects.filter(level=AreaLevel.COMMUNITY, code=code).first()
+    community = chosen_community(request)
     if community is None:
         return choose_community(request, title=_("Make a suggestion"))
     return _suggest(request, area=community, channel=Channel.ONLINE)

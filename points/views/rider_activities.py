@@ -15,8 +15,7 @@ from points import activities
 from points.activities import ActivityError
 from points.models import Activity, SignUp
 from points.riders import current_worker, sign_in_redirect
-from portal.models import Area, AreaLevel
-from registry.views.workers import choose_community
+from registry.views.workers import choose_community, chosen_community
 
 
 def activities_public(request):
@@ -27,9 +26,7 @@ def activities_public(request):
     if community is None:
         if "area" in request.GET or "choose" in request.GET:
             return choose_community(request, title=_("Activities near you"))
-        # A NUL is in no code, and PostgreSQL refuses one in a query (a 500): drop it.
-        code = request.GET.get("community", "").replace("\x00", "")
-        community = Area.objects.filter(level=AreaLevel.COMMUNITY, code=code).first()
+        community = chosen_community(request)
     rows = Activity.objects.upcoming(timezone.now()).select_related("area")
     if community:
         rows = rows.filter(area_id__in=community.path_ids())

@@ -12,8 +12,7 @@ from points.models import Redemption, RedemptionState, Reward
 from points.reward_forms import RedeemForm
 from points.riders import current_worker, rider_required
 from points.services import balance
-from portal.models import Area, AreaLevel
-from registry.views.workers import choose_community
+from registry.views.workers import choose_community, chosen_community
 
 
 def shop(request):
@@ -21,9 +20,7 @@ def shop(request):
     if worker is not None:
         community = worker.area
     else:
-        # A NUL is in no code, and PostgreSQL refuses one in a query (a 500): drop it.
-        code = request.GET.get("community", "").replace("\x00", "")
-        community = Area.objects.filter(level=AreaLevel.COMMUNITY, code=code).first()
+        community = chosen_community(request)
         if community is None:
             return choose_community(request, title=_("Points shop"))
     points = balance(worker) if worker else None

@@ -17,11 +17,7 @@ from registry.models import Channel, Worker
 def register(request):
     """The public registration page. A station's QR link carries `?community=<division code>`;
     without one the rider first picks their community step by step (choose_community)."""
-    # A NUL is in no code, and PostgreSQL refuses one in a query (a 500): drop it.
-    code = request.GET.get("community", "").replace("\x00", "")
-    community = (
-        Area.objects.filter(level=AreaLevel.COMMUNITY, code=code).select_related("parent").first()
-    )
+    community = chosen_community(request)
     if community is None and request.method == "GET":
         return choose_community(request)
     # The community's own street, not a province's thousands of communities in one drop-down.
@@ -49,13 +45,23 @@ def register(request):
     )
 
 
+def chosen_community(request):
+    """The community of `?community=<division code>` (a station's QR link, or the last step of
+    choose_community) with its street; None for no such community. A NUL is in no code, and
+    PostgreSQL refuses one in a query (a 500): it is dropped."""
+    code = request.GET.get("community", "").replace("\x00", "")
+    return (
+        Area.objects.filter(level=AreaLevel.COMMUNITY, code=code).select_related("parent").first()
+    )
+
+
 def choose_community(request, title=None):
     """District → street → community as plain links: no JavaScript, a short list on each step.
     Each step links to `?area=`, the last to `?community=` of the page that called it (the
     registration form, the suggestion form), which shows its form once it has the community."""
     area = (
         Area.objects.exclude(level=AreaLevel.COMMUNITY)
-        .filter(code=request.GET.get("area", "").replace("\x00", ""))  # no NUL: see register
+        .filter(code=request.GET.get("area", "").replace("\x00", ""))  # see chosen_community
         .first()
     )
     choices = list((area.children if area else Area.objects.filter(parent=None)).order_by("code"))
