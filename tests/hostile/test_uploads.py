@@ -18,6 +18,7 @@ from PIL import ExifTags, Image
 
 from feedback.models import Suggestion, SuggestionPhoto
 from tests.factories import StationFactory
+from tests.feedback.test_photos import gps_exif
 from tests.hostile.strategies import (
     CJK,
     assert_clear_refusal,
@@ -110,14 +111,7 @@ def test_a_file_named_like_a_photo_that_is_none_is_refused_and_its_name_shown_es
 
 
 def test_gps_exif_is_gone_from_both_stored_files(station):
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "RiderPhone"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (34.0, 24.0, 50.0)
-    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
-    gps[ExifTags.GPS.GPSLongitude] = (115.0, 39.0, 21.0)
-    content = jpeg(exif=exif)
+    content = jpeg(exif=gps_exif())
     assert ExifTags.IFD.GPSInfo in Image.open(BytesIO(content)).getexif()  # the test's premise
 
     response = send(station, upload("gps.jpg", content))
