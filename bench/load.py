@@ -57,7 +57,6 @@ import time
 from collections import Counter
 from datetime import date
 from itertools import count, cycle
-from math import ceil
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -72,6 +71,7 @@ from bench.roster import (
     USERS,
     fill,
     machine,
+    nearest_rank,
     session_cookie,
     web_server,
 )
@@ -472,7 +472,7 @@ def report(args, setup: dict, results: dict, stored: list[str]) -> tuple[str, bo
         times = sorted(record[2] * 1000 for record in chosen)
         lines.append(
             f"| {label} | {len(chosen)} | {errors} | {errors / len(chosen):.2%} | "
-            f"{_percentile(times, 0.50):.0f} | {_percentile(times, 0.99):.0f} | "
+            f"{nearest_rank(times, 0.50):.0f} | {nearest_rank(times, 0.99):.0f} | "
             f"{len(chosen) / elapsed:.1f} |"
         )
     kinds = Counter((record[0], record[4]) for record in records if record[4])
@@ -500,11 +500,6 @@ def report(args, setup: dict, results: dict, stored: list[str]) -> tuple[str, bo
     ]
     clean = same and not kinds
     return "\n".join(lines), clean
-
-
-def _percentile(ordered: list[float], share: float) -> float:
-    """Nearest rank."""
-    return ordered[max(ceil(share * len(ordered)) - 1, 0)]
 
 
 if __name__ == "__main__":

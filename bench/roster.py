@@ -271,8 +271,12 @@ class Page:
 
     @property
     def p95_ms(self) -> float:
-        ordered = sorted(self.seconds)
-        return ordered[ceil(0.95 * len(ordered)) - 1] * 1000
+        return nearest_rank(sorted(self.seconds), 0.95) * 1000
+
+
+def nearest_rank(ordered: list[float], share: float) -> float:
+    """The percentile `share` (0.95 for p95) of sorted values, by nearest rank."""
+    return ordered[max(ceil(share * len(ordered)) - 1, 0)]
 
 
 def time_pages(server: Server, cookies: dict, requests: int, warmup: int) -> list[Page]:
