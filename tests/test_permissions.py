@@ -5,13 +5,11 @@ view escapes the check. Objects of another area answer 404, never 403, so nothin
 """
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from feedback.models import SuggestionPhoto
-from points import riders
 from points.card import token_for
 from points.models import EntryKind, Reward, VolunteerTeam
 from points.rewards import redeem
@@ -25,6 +23,7 @@ from tests.factories import (
     SuggestionFactory,
     TaskFactory,
 )
+from tests.riders import sign_in_rider
 
 PERSONAS = ["anonymous", "rider", "staff_a", "staff_b", "handler", "official", "administrator"]
 LOGIN = "login redirect"
@@ -559,14 +558,6 @@ def url_args(request, tree, obj):
         return [getattr(tree, obj).code]
     value = request.getfixturevalue(obj)
     return value if isinstance(value, list) else [getattr(value, "id", value)]
-
-
-def sign_in_rider(client, worker):
-    """What the texted-code sign-in leaves in a rider's session (points.riders)."""
-    session = client.session
-    session[riders.SESSION_KEY] = worker.pk
-    session.save()
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 
 
 def named_patterns(patterns, namespace=""):

@@ -1,10 +1,10 @@
 import pytest
 
 from points.models import EntryKind, Reward
-from points.riders import SESSION_KEY
 from points.services import award
 from tests import sms
 from tests.factories import WorkerFactory
+from tests.riders import sign_in_rider
 
 
 @pytest.fixture
@@ -26,10 +26,7 @@ def rider(tree):
 @pytest.fixture
 def rider_client(client, rider):
     """A client signed in as `rider` (what the code step leaves in the session)."""
-    session = client.session
-    session[SESSION_KEY] = rider.pk
-    session.save()
-    return client
+    return sign_in_rider(client, rider)
 
 
 @pytest.fixture

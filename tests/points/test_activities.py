@@ -14,10 +14,10 @@ from django.utils import timezone
 from points import activities
 from points.activities import ActivityError
 from points.models import Activity, Entry, SignUp, TeamMember, VolunteerTeam
-from points.riders import SESSION_KEY
 from points.services import balance
 from points.tasks import remind_activities
 from tests.factories import ActivityFactory, WorkerFactory
+from tests.riders import sign_in_rider
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +43,6 @@ def english(client, settings):
     """A client that reads the pages in English, the msgids these tests assert."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
-
-
-def sign_in_rider(client, worker):
-    """What points:sign_in leaves in the session once the texted code is right."""
-    session = client.session
-    session[SESSION_KEY] = worker.pk
-    session.save()
 
 
 @pytest.fixture

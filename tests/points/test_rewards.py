@@ -14,10 +14,10 @@ from PIL import Image
 
 from points import rewards
 from points.models import EntryKind, Redemption, Reward
-from points.riders import SESSION_KEY
 from points.services import award, balance, cause_of
 from portal.codes import ALPHABET
 from tests.factories import WorkerFactory
+from tests.riders import sign_in_rider
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def redemption(shopper, reward_a):
     return rewards.redeem(reward_a, shopper)
-
-
-def signed_in(client, worker):
-    """A phone on which the rider signed in (what the code step leaves in the session)."""
-    session = client.session
-    session[SESSION_KEY] = worker.pk
-    session.save()
-    return client
 
 
 def picture(fmt="PNG", size=(40, 40)) -> SimpleUploadedFile:
@@ -159,7 +151,7 @@ def test_my_redemptions_lists_the_codes_waiting_for_pickup_first(shopper, reward
 
 
 def test_the_riders_page_shows_the_pickup_codes(english, shopper, redemption):
-    response = signed_in(english, shopper).get(reverse("points:me"))
+    response = sign_in_rider(english, shopper).get(reverse("points:me"))
     assert "My redemptions" in response.text
     assert redemption.pickup_code in response.text
 
@@ -363,7 +355,7 @@ def test_a_rider_sees_their_balance_and_what_they_can_afford(english, tree, shop
     Reward.objects.create(area=tree.community_a, name="保温杯", price=150, stock=3)
     Reward.objects.create(area=tree.community_a, name="旧款", price=10, stock=3, active=False)
     Reward.objects.create(area=tree.community_b, name="毛巾", price=10, stock=3)
-    response = signed_in(english, shopper).get(reverse("points:shop"))
+    response = sign_in_rider(english, shopper).get(reverse("points:shop"))
     assert "you have <strong>100</strong> points" in response.text
     offered = {reward.name: missing for reward, missing in response.context["rewards"]}
     assert offered == {"雨伞": 0, "保温杯": 50}
@@ -372,7 +364,7 @@ def test_a_rider_sees_their_balance_and_what_they_can_afford(english, tree, shop
 
 
 def test_a_rider_redeems_and_sees_the_pickup_code(english, shopper, reward_a):
-    client = signed_in(english, shopper)
+    client = sign_in_rider(english, shopper)
     response = client.post(reverse("points:redeem"), {"reward": reward_a.pk}, follow=True)
     redemption = Redemption.objects.get()
     assert response.redirect_chain[-1][0] == reverse(
@@ -384,7 +376,7 @@ def test_a_rider_redeems_and_sees_the_pickup_code(english, shopper, reward_a):
 
 def test_a_refused_redemption_goes_back_to_the_shop_with_the_reason(english, shopper, reward_a):
     Reward.objects.filter(pk=reward_a.pk).update(price=500)
-    client = signed_in(english, shopper)
+    client = sign_in_rider(english, shopper)
     response = client.post(reverse("points:redeem"), {"reward": reward_a.pk}, follow=True)
     assert "雨伞 costs 500 points and you have 100." in response.text
     bad = client.post(reverse("points:redeem"), {"reward": "nonsense"}, follow=True)
@@ -402,7 +394,7 @@ def test_redeeming_needs_a_signed_in_rider(client, reward_a):
 def test_a_rider_sees_only_their_own_pickup_codes(english, tree, redemption):
     other = WorkerFactory(area=tree.community_a)
     url = reverse("points:redeemed", args=[redemption.pickup_code])
-    assert signed_in(english, other).get(url).status_code == 404
+    assert sign_in_rider(english, other).get(url).status_code == 404
 
 
 # Under load, on PostgreSQL

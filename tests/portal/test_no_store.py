@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.riders import sign_in_rider
+
 pytestmark = pytest.mark.django_db
 
 
@@ -36,9 +38,7 @@ def test_logging_in_and_out_answers_are_not_stored(client, staff_a):
 
 
 def test_a_signed_in_riders_pages_are_not_stored(client, worker_a):
-    session = client.session
-    session["rider_worker_id"] = worker_a.pk
-    session.save()
+    sign_in_rider(client, worker_a)
     response = client.get(reverse("points:me"))
     assert response.status_code == 200
     assert no_store(response)

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import PASSWORD
+from tests.riders import sign_in_rider
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +46,7 @@ def test_logging_out_ends_the_session_on_the_server(alice):
 
 
 def test_a_signed_in_rider_is_not_signed_out_for_being_idle(client, worker_a, clock):
-    session = client.session
-    session["rider_worker_id"] = worker_a.pk
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    sign_in_rider(client, worker_a)
     clock(6 * 60 * MINUTE)
     assert client.get(reverse("points:me")).status_code == 200
 

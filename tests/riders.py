@@ -1,0 +1,10 @@
+"""A rider signed in on a test client, as the texted-code step leaves the session."""
+
+from points.riders import SESSION_KEY
+
+
+def sign_in_rider(client, worker):
+    session = client.session
+    session[SESSION_KEY] = worker.pk
+    session.save()
+    return client
