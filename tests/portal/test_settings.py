@@ -129,3 +129,15 @@ def test_every_response_carries_a_content_security_policy_without_inline_script(
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_a_fresh_sqlite_database_migrates_without_a_warning(tmp_path):
+    """The default set-up prints nothing but the migrations: the PostgreSQL-only covering index
+    of the dashboard does not warn on SQLite (models.W040)."""
+    result = run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr
+    assert "W040" not in result.stdout + result.stderr
