@@ -3,9 +3,9 @@
 from io import BytesIO
 
 import pytest
+import zxingcpp
 from django.db import IntegrityError, transaction
 from PIL import Image
-import zxingcpp
 
 from stations import services
 from stations.models import RetiredToken, Station
