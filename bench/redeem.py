@@ -10,8 +10,9 @@ database as the sign-in page makes it), and starts the real web server (bin/star
 production settings) with the bare view beside the portal (bench/urls.py).
 
 The clients are 20 threads of this process, each one rider on its own keep-alive connection,
-posting the redeem form (`points:redeem`, with the CSRF token) over and over, and finishing the
-post in flight when the round ends, so every answer is counted: a redirect to the pickup code is a
+posting the confirmation page's form (`points:redeem`, with the CSRF token and each time a fresh
+one-time key, as a new confirmation page would give) over and over, and finishing the post in
+flight when the round ends, so every answer is counted: a redirect to the pickup code is a
 redemption, a redirect back to the shop a refusal, anything else an error. The bare view is
 fetched by the same 20 threads in alternating rounds of equal length, so the client's own cost and
 the machine's noise fall on both alike. Afterwards the database must agree with the answers: one
@@ -30,6 +31,7 @@ import time
 from collections import Counter
 from datetime import date
 from urllib.parse import urlencode
+from uuid import uuid4
 
 from bench.landing import seed
 from bench.roster import BARE, SERVER_ENVIRONMENT, machine, web_server
@@ -61,7 +63,10 @@ def main():
     before = snapshot(reward, riders)
     with web_server(args.port) as server:
         token = csrf_token(server.port, reverse("points:sign_in"))
-        body = urlencode({"csrfmiddlewaretoken": token, "reward": reward.pk})
+
+        def confirmation():
+            return urlencode({"csrfmiddlewaretoken": token, "reward": reward.pk, "nonce": uuid4()})
+
         posts = [
             (
                 "POST",
@@ -70,7 +75,7 @@ def main():
                     "Content-Type": "application/x-www-form-urlencoded",
                     "Cookie": f"csrftoken={token}; {session_cookie(rider)}",
                 },
-                body,
+                confirmation,
             )
             for rider in riders
         ]
@@ -126,8 +131,9 @@ def session_cookie(worker) -> str:
 
 def drive(port: int, requests: list, seconds: int) -> dict:
     """One round: a thread per request, each sending its request over and over on one keep-alive
-    connection until the round's time is up and its last answer is in. Returns the answers per
-    thread (redeemed / refused / ok / error) and the rate of all answers over the round."""
+    connection until the round's time is up and its last answer is in (a body that is a function
+    is called for each sending). Returns the answers per thread (redeemed / refused / ok /
+    error) and the rate of all answers over the round."""
     deadline = time.perf_counter() + seconds
     answers = [Counter() for _ in requests]
 
@@ -136,7 +142,8 @@ def drive(port: int, requests: list, seconds: int) -> dict:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while time.perf_counter() < deadline:
             try:
-                connection.request(method, path, body=body, headers=headers)
+                payload = body() if callable(body) else body
+                connection.request(method, path, body=payload, headers=headers)
                 response = connection.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException):

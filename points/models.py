@@ -180,6 +180,9 @@ class Redemption(models.Model):
     )
     points = models.PositiveIntegerField(_("points"))
     pickup_code = models.CharField(_("pickup code"), max_length=PICKUP_LENGTH, unique=True)
+    # The confirmation page's one-time key: the same confirmation sent twice (a double tap, a
+    # resent form) finds this redemption instead of making a second one.
+    nonce = models.UUIDField(_("confirmation key"), null=True, blank=True, editable=False)
     state = models.CharField(
         _("state"),
         max_length=16,
@@ -205,6 +208,9 @@ class Redemption(models.Model):
             models.Index(fields=["state", "-created_at"], name="points_redemption_state"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "nonce"], name="points_redemption_once_per_confirmation"
+            ),
             models.CheckConstraint(
                 condition=(
                     models.Q(state=RedemptionState.REQUESTED)

@@ -73,7 +73,27 @@ class PickupCodeForm(forms.Form):
 
 
 class RedeemForm(forms.Form):
+    """The reward a rider chose in the shop (the confirmation page's address)."""
+
     reward = forms.ModelChoiceField(
-        queryset=Reward.objects.filter(active=True),
-        error_messages={"invalid_choice": _("This reward is no longer on offer.")},
+        queryset=Reward.objects.filter(active=True).select_related("area"),
+        error_messages={
+            "required": _("This reward is no longer on offer."),
+            "invalid_choice": _("This reward is no longer on offer."),
+        },
+    )
+
+    def refusal(self) -> str:
+        """What to tell the rider when the form is not valid: its first error."""
+        return next(iter(self.errors.values()))[0]
+
+
+class ConfirmRedeemForm(RedeemForm):
+    """The confirmation page's button: the reward and the page's one-time key."""
+
+    nonce = forms.UUIDField(
+        error_messages={
+            "required": _("Tap Redeem on the reward first, then confirm."),
+            "invalid": _("Tap Redeem on the reward first, then confirm."),
+        }
     )

@@ -4,6 +4,8 @@ Each change locks rows in one order — the redemption, then the reward, then th
 — so that a redemption and a cancellation running at once cannot deadlock.
 """
 
+from uuid import UUID
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -43,8 +45,28 @@ def check_can_redeem(reward: Reward, worker) -> None:
         raise _not_enough_points(reward, points)
 
 
-def redeem(reward: Reward, worker) -> Redemption:
-    """Take one of the reward's stock and its price in points, together or not at all."""
+def redeem(reward: Reward, worker, *, nonce: UUID | None = None) -> Redemption:
+    """Take one of the reward's stock and its price in points, together or not at all.
+
+    With the confirmation page's `nonce`, the same confirmation sent again — a double tap, a form
+    resent by the browser — takes nothing more and returns the redemption it made the first time,
+    even when both arrive at once (the second one's insert breaks the unique constraint)."""
+    if nonce is not None and (earlier := _confirmed_with(worker, nonce)):
+        return earlier
+    try:
+        return _redeem(reward, worker, nonce)
+    except (RewardError, IntegrityError):
+        # The same confirmation, running at the same moment, took the stock or points first.
+        if nonce is not None and (earlier := _confirmed_with(worker, nonce)):
+            return earlier
+        raise
+
+
+def _confirmed_with(worker, nonce: UUID) -> Redemption | None:
+    return Redemption.objects.filter(worker=worker, nonce=nonce).first()
+
+
+def _redeem(reward: Reward, worker, nonce: UUID | None) -> Redemption:
     check_can_redeem(reward, worker)
     with transaction.atomic():
         # The conditional update locks the reward's row: concurrent redemptions queue here.
@@ -56,7 +78,11 @@ def redeem(reward: Reward, worker) -> Redemption:
             check_can_redeem(reward, worker)  # says which: off offer, or out of stock
             raise RewardError("stock", _("%(reward)s is out of stock.") % {"reward": reward})
         redemption = Redemption.objects.create(
-            reward=reward, worker=worker, points=reward.price, pickup_code=_unused_pickup_code()
+            reward=reward,
+            worker=worker,
+            points=reward.price,
+            pickup_code=_unused_pickup_code(),
+            nonce=nonce,
         )
         try:
             award(
@@ -82,23 +108,39 @@ def _unused_pickup_code() -> str:
             return code
 
 
-def _locked_requested(redemption: Redemption) -> Redemption:
-    locked = Redemption.objects.select_for_update().select_related("reward").get(pk=redemption.pk)
-    if locked.state == RedemptionState.FULFILLED:
+def _check_requested(redemption: Redemption, handed_over: str) -> None:
+    """Refuse a redemption no longer waiting for pickup; `handed_over` says what to tell when
+    it was handed over, with its %(date)s."""
+    if redemption.state == RedemptionState.FULFILLED:
         raise RewardError(
             "state",
-            _("This reward was handed over on %(date)s.")
-            % {"date": timezone.localtime(locked.fulfilled_at).strftime("%Y-%m-%d %H:%M")},
+            handed_over
+            % {"date": timezone.localtime(redemption.fulfilled_at).strftime("%Y-%m-%d %H:%M")},
         )
-    if locked.state == RedemptionState.CANCELLED:
+    if redemption.state == RedemptionState.CANCELLED:
         raise RewardError("state", _("This redemption was cancelled and its points refunded."))
+
+
+def _locked_requested(redemption: Redemption, handed_over: str) -> Redemption:
+    locked = Redemption.objects.select_for_update().select_related("reward").get(pk=redemption.pk)
+    _check_requested(locked, handed_over)
     return locked
+
+
+def _handed_over_cannot_cancel() -> str:
+    return _("This reward was handed over on %(date)s: it can no longer be cancelled.")
+
+
+def check_can_cancel(redemption: Redemption) -> None:
+    """The refusal a rider can be told before confirming a cancellation: handed over already,
+    or cancelled already. `cancel` checks again under its lock."""
+    _check_requested(redemption, _handed_over_cannot_cancel())
 
 
 def fulfil(redemption: Redemption, *, by) -> Redemption:
     """Staff hand the item over to the rider who showed the pickup code."""
     with transaction.atomic():
-        redemption = _locked_requested(redemption)
+        redemption = _locked_requested(redemption, _("This reward was handed over on %(date)s."))
         redemption.state = RedemptionState.FULFILLED
         redemption.fulfilled_at = timezone.now()
         redemption.fulfilled_by = by
@@ -106,10 +148,12 @@ def fulfil(redemption: Redemption, *, by) -> Redemption:
     return redemption
 
 
-def cancel(redemption: Redemption, *, by) -> Redemption:
-    """Give the points back (once: the refund's cause is the redemption) and the stock."""
+def cancel(redemption: Redemption, *, by=None) -> Redemption:
+    """Give the points back (once: the refund's cause is the redemption) and the stock, until
+    the reward is handed over. `by` is the staff member who cancels it; None when the rider
+    cancels their own."""
     with transaction.atomic():
-        redemption = _locked_requested(redemption)
+        redemption = _locked_requested(redemption, _handed_over_cannot_cancel())
         Reward.objects.filter(pk=redemption.reward_id).update(stock=F("stock") + 1)
         award(
             redemption.worker,

@@ -70,4 +70,5 @@ urlpatterns = [
     path("shop/", shop.shop, name="shop"),
     path("shop/redeem/", shop.redeem, name="redeem"),
     path("shop/redeemed/<str:code>/", shop.redeemed, name="redeemed"),
+    path("shop/redeemed/<str:code>/cancel/", shop.redeemed_cancel, name="redeemed_cancel"),
 ]

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from feedback.models import SuggestionPhoto
+from points.activities import sign_up
 from points.card import token_for
 from points.models import EntryKind, Reward, VolunteerTeam
 from points.rewards import redeem
@@ -356,9 +357,12 @@ MATRIX = [
     ("points:activity_public", "activity_a", "get", expect(200)),
     ("points:activity_sign_up", "activity_a", "get", expect(405)),
     ("points:activity_sign_up", "activity_a", "post", expect(302)),
-    ("points:activity_cancel_sign_up", "activity_a", "get", expect(405)),
-    # The rider has no sign-up to cancel.
-    ("points:activity_cancel_sign_up", "activity_a", "post", expect(302, rider=404)),
+    # Giving a place back: GET asks, POST does it; a rider without a sign-up is told so on the
+    # activity's page.
+    ("points:activity_cancel_sign_up", "activity_a", "get", expect(SIGN_IN, rider=302)),
+    ("points:activity_cancel_sign_up", "activity_a", "post", expect(SIGN_IN, rider=302)),
+    ("points:activity_cancel_sign_up", "signed_up_activity_a", "get", expect(SIGN_IN, rider=200)),
+    ("points:activity_cancel_sign_up", "signed_up_activity_a", "post", expect(SIGN_IN, rider=302)),
     # Points: a worker's points and the manual adjustment (an empty form is shown again, 400).
     ("points:worker", "worker_a", "get", A_READERS),
     (
@@ -394,12 +398,18 @@ MATRIX = [
     ("points:redemption_cancel", "redemption_a", "post", A_KEEPERS_POST),
     # The rider's shop: anyone browses; redeeming and the pickup code need a signed-in rider.
     ("points:shop", None, "get", expect(200)),
-    ("points:redeem", None, "get", expect(405)),
-    # An empty form goes back to the shop with a message.
+    # The confirmation page (GET) and its button (POST); without a reward, or an empty form,
+    # back to the shop with a message.
+    ("points:redeem", None, "get", expect(SIGN_IN, rider=302)),
     ("points:redeem", None, "post", expect(SIGN_IN, rider=302)),
     ("points:redeemed", "pickup_code_a", "get", RIDER_PAGE),
     # Another rider's pickup code does not exist for this one.
     ("points:redeemed", "pickup_code_c", "get", expect(SIGN_IN, rider=404)),
+    # The rider cancels their own redemption: GET asks, POST does it; another rider's: 404.
+    ("points:redeemed_cancel", "pickup_code_a", "get", RIDER_PAGE),
+    ("points:redeemed_cancel", "pickup_code_a", "post", expect(SIGN_IN, rider=302)),
+    ("points:redeemed_cancel", "pickup_code_c", "get", expect(SIGN_IN, rider=404)),
+    ("points:redeemed_cancel", "pickup_code_c", "post", expect(SIGN_IN, rider=404)),
 ]
 
 
@@ -473,6 +483,13 @@ def team_a_worker_c(team_a, worker_c):
 @pytest.fixture
 def activity_a(tree):
     return ActivityFactory(area=tree.community_a)
+
+
+@pytest.fixture
+def signed_up_activity_a(activity_a, worker_a):
+    """An activity of community A that the rider has a place at."""
+    sign_up(activity_a, worker_a)
+    return activity_a
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The rider's side of activities: what is coming up near them, an activity's page, signing up
-and giving the place back. Anyone may look; signing up needs a signed-in rider."""
+and giving the place back (after a confirmation page). Anyone may look; signing up needs a
+signed-in rider."""
 
 from functools import wraps
 
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from points import activities
 from points.activities import ActivityError
@@ -57,8 +58,8 @@ def activity_public(request, pk):
 
 
 def rider_on_activity(view):
-    """Buttons of the activity's page: a rider who is not signed in comes back to that page (not
-    to the button's URL, which takes only a POST) once signed in."""
+    """Buttons of the activity's page: a rider who is not signed in comes back to that page, where
+    the buttons are, once signed in (not to the button's URL, which may take only a POST)."""
 
     @wraps(view)
     def wrapped(request, pk):
@@ -85,10 +86,18 @@ def activity_sign_up(request, pk):
     return redirect("points:activity_public", activity.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @rider_on_activity
 def activity_cancel_sign_up(request, pk):
-    signup = get_object_or_404(SignUp.objects.active(), activity_id=pk, worker=request.worker)
+    """GET asks whether to give the place back, POST does it. Without a place (given back
+    already, a second tap) the rider is told so on the activity's page."""
+    activity = get_object_or_404(Activity, pk=pk)
+    signup = SignUp.objects.active().filter(activity=activity, worker=request.worker).first()
+    if signup is None:
+        messages.info(request, _("You are not signed up for this activity."))
+        return redirect("points:activity_public", pk)
+    if request.method == "GET":
+        return render(request, "points/activity_cancel.html", {"activity": activity})
     try:
         activities.cancel_sign_up(signup)
     except ActivityError as error:

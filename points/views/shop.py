@@ -1,15 +1,18 @@
 """The rider's 积分超市: the rewards of their community, what they can afford marked; redeeming
-one gives a pickup code shown big, to show the staff. Anyone may browse; redeeming needs a
-signed-in rider."""
+one — after a confirmation page — gives a pickup code shown big, to show the staff; until they
+hand it over the rider may cancel it and have the points back. Anyone may browse; redeeming
+needs a signed-in rider."""
+
+from uuid import uuid4
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from points import rewards
 from points.models import Redemption, RedemptionState, Reward
-from points.reward_forms import RedeemForm
+from points.reward_forms import ConfirmRedeemForm, RedeemForm
 from points.riders import current_worker, rider_required
 from points.services import balance
 from registry.views.workers import choose_community, chosen_community
@@ -39,26 +42,43 @@ def shop(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @rider_required
 def redeem(request):
-    form = RedeemForm(request.POST)
+    """GET: the confirmation page — the reward, its price, the balance after — with a fresh
+    one-time key; POST (its button): redeem, once however often that key is sent."""
+    confirmed = request.method == "POST"
+    form = ConfirmRedeemForm(request.POST) if confirmed else RedeemForm(request.GET)
     if not form.is_valid():
-        messages.error(request, _("This reward is no longer on offer."))
+        messages.error(request, form.refusal())
         return redirect("points:shop")
+    reward = form.cleaned_data["reward"]
     try:
-        redemption = rewards.redeem(form.cleaned_data["reward"], request.worker)
+        if confirmed:
+            nonce = form.cleaned_data["nonce"]
+            redemption = rewards.redeem(reward, request.worker, nonce=nonce)
+        else:
+            rewards.check_can_redeem(reward, request.worker)
     except rewards.RewardError as refused:
         messages.error(request, str(refused))
         return redirect("points:shop")
-    return redirect("points:redeemed", redemption.pickup_code)
+    if confirmed:
+        return redirect("points:redeemed", redemption.pickup_code)
+    points = balance(request.worker)
+    return render(
+        request,
+        "points/redeem_confirm.html",
+        {"reward": reward, "balance": points, "after": points - reward.price, "nonce": uuid4()},
+    )
+
+
+def _mine(request):
+    return Redemption.objects.filter(worker=request.worker).select_related("reward__area")
 
 
 @rider_required
 def redeemed(request, code):
-    redemption = get_object_or_404(
-        Redemption.objects.select_related("reward__area"), worker=request.worker, pickup_code=code
-    )
+    redemption = get_object_or_404(_mine(request), pickup_code=code)
     return render(
         request,
         "points/redeemed.html",
@@ -67,4 +87,33 @@ def redeemed(request, code):
             "requested": redemption.state == RedemptionState.REQUESTED,
             "balance": balance(request.worker),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@rider_required
+def redeemed_cancel(request, code):
+    """The rider takes back their own redemption until it is handed over: GET asks, POST does
+    it; either way a refusal (handed over, cancelled already) goes back to the pickup page."""
+    redemption = get_object_or_404(_mine(request), pickup_code=code)
+    try:
+        if request.method == "POST":
+            rewards.cancel(redemption)
+        else:
+            rewards.check_can_cancel(redemption)
+    except rewards.RewardError as refused:
+        messages.error(request, str(refused))
+        return redirect("points:redeemed", code)
+    points = balance(request.worker)
+    if request.method == "POST":
+        messages.success(
+            request,
+            _("Cancelled: %(points)s points went back to you, you now have %(balance)s.")
+            % {"points": redemption.points, "balance": points},
+        )
+        return redirect("points:redeemed", code)
+    return render(
+        request,
+        "points/redeemed_cancel.html",
+        {"redemption": redemption, "after": points + redemption.points},
     )

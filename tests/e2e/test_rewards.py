@@ -1,5 +1,7 @@
 """积分超市 in a real browser: a rider signs in with the texted code, redeems a reward on a phone
-and gets a pickup code; staff type the code at their desk and hand the reward over."""
+after a confirmation page (a double tap on it redeems once) and gets a pickup code; staff type
+the code at their desk and hand the reward over. A rider cancels a redemption after a question,
+and gives an activity place back after one too."""
 
 from io import BytesIO
 
@@ -8,11 +10,14 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from points.models import EntryKind, Redemption, Reward
+from points.activities import sign_up
+from points.models import EntryKind, Redemption, Reward, SignUp
+from points.rewards import redeem
 from points.services import award, balance
 from tests import sms
 from tests.e2e.conftest import PHONE, screenshot
-from tests.factories import PASSWORD, StationFactory, WorkerFactory
+from tests.e2e.riders import sign_in_rider_on
+from tests.factories import PASSWORD, ActivityFactory, StationFactory, WorkerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +65,13 @@ def test_a_rider_redeems_a_reward_and_staff_hand_it_over(new_page, tree, staff_a
     screenshot(page, "rewards-shop-360")
 
     page.get_by_role("button", name=_("Redeem")).click()
+    assert page.get_by_role("heading", name=_("Redeem this reward?")).is_visible()
+    assert page.get_by_test_id("balance-after").inner_text() == "30 积分"
+    assert not Redemption.objects.exists()
+    assert fits_the_phone(page)
+    screenshot(page, "rewards-confirm-360")
+
+    page.get_by_role("button", name=_("Confirm redemption")).dblclick()  # a double tap
     code = page.get_by_test_id("pickup-code").inner_text()
     redemption = Redemption.objects.get()
     assert code == redemption.pickup_code and balance(rider) == 30
@@ -91,3 +103,44 @@ def test_a_rider_redeems_a_reward_and_staff_hand_it_over(new_page, tree, staff_a
     assert redemption.state == "fulfilled" and redemption.fulfilled_by == staff_a
     umbrella.refresh_from_db()
     assert umbrella.stock == 7
+
+
+def test_a_rider_cancels_a_redemption_and_gets_the_points_back(new_page, live_server, tree):
+    rider = WorkerFactory(name="孙丽", area=tree.community_a, status="confirmed")
+    award(rider, 80, EntryKind.ACTIVITY, note="夏送清凉志愿服务")
+    umbrella = Reward.objects.create(area=tree.community_a, name="晴雨伞", price=50, stock=8)
+    redemption = redeem(umbrella, rider)
+
+    page = sign_in_rider_on(new_page(PHONE), live_server, rider)
+    page.goto("/me/")
+    page.get_by_role("link", name=redemption.pickup_code).click()
+    page.get_by_role("link", name=_("Changed your mind? Cancel and get the points back")).click()
+    heading = _("Cancel your %(reward)s?") % {"reward": "晴雨伞"}
+    assert page.get_by_role("heading", name=heading).is_visible()
+    assert page.get_by_test_id("balance-after").inner_text() == "80 积分"
+    assert fits_the_phone(page)
+    screenshot(page, "rewards-cancel-confirm-360")
+
+    page.get_by_role("button", name=_("Yes, cancel it")).click()
+    message = _("Cancelled: %(points)s points went back to you, you now have %(balance)s.")
+    assert page.get_by_text(message % {"points": 50, "balance": 80}).is_visible()
+    assert fits_the_phone(page)
+    screenshot(page, "rewards-cancelled-360")
+    umbrella.refresh_from_db()
+    assert (balance(rider), umbrella.stock) == (80, 8)
+
+
+def test_a_rider_gives_an_activity_place_back_after_a_question(new_page, live_server, tree):
+    rider = WorkerFactory(name="孙丽", area=tree.community_a, status="confirmed")
+    activity = ActivityFactory(area=tree.community_a, title="夏送清凉志愿服务")
+    sign_up(activity, rider)
+
+    page = sign_in_rider_on(new_page(PHONE), live_server, rider)
+    page.goto(f"/activities/{activity.pk}/")
+    page.get_by_role("link", name=_("I cannot come: give my place back")).click()
+    assert page.get_by_role("heading", name=_("Give your place back?")).is_visible()
+    assert fits_the_phone(page)
+    screenshot(page, "activity-cancel-confirm-360")
+    page.get_by_role("button", name=_("Yes, give my place back")).click()
+    assert page.get_by_text(_("You gave your place back.")).is_visible()
+    assert not SignUp.objects.active().exists()

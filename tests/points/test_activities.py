@@ -565,15 +565,59 @@ def test_a_full_activity_says_so_and_offers_no_button(english, tree, rider):
     assert SignUp.objects.count() == 1
 
 
-def test_a_rider_gives_their_place_back(english, activity_a, rider):
+def test_a_rider_gives_their_place_back_after_confirming(english, activity_a, rider):
     activities.sign_up(activity_a, rider)
     sign_in_rider(english, rider)
-    response = english.post(
-        reverse("points:activity_cancel_sign_up", args=[activity_a.id]), follow=True
-    )
-    assert "You gave your place back" in response.content.decode()
+    page = english.get(reverse("points:activity_public", args=[activity_a.id])).text
+    url = reverse("points:activity_cancel_sign_up", args=[activity_a.id])
+    assert f'href="{url}"' in page  # a link to the question, not a button that cancels
+    question = english.get(url)
+    assert question.status_code == 200
+    assert "Give your place back?" in question.text and "夏送清凉" in question.text
+    assert "Yes, give my place back" in question.text and "No, keep my place" in question.text
+    assert SignUp.objects.active().count() == 1  # asking changes nothing
+    response = english.post(url, follow=True)
+    assert "You gave your place back" in response.text
     activity_a.refresh_from_db()
     assert activity_a.signed_up == 0
+
+
+def test_the_question_is_in_plain_chinese(client, activity_a, rider):
+    activities.sign_up(activity_a, rider)
+    url = reverse("points:activity_cancel_sign_up", args=[activity_a.id])
+    page = sign_in_rider(client, rider).get(url).text
+    assert "确定取消报名吗？" in page and "确认取消报名" in page and "不取消，保留名额" in page
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_second_tap_or_no_sign_up_says_so_on_the_activitys_page(
+    english, activity_a, rider, method
+):
+    signup = activities.sign_up(activity_a, rider)
+    activities.cancel_sign_up(signup)
+    sign_in_rider(english, rider)
+    url = reverse("points:activity_cancel_sign_up", args=[activity_a.id])
+    response = getattr(english, method)(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("points:activity_public", args=[activity_a.id])
+    assert "You are not signed up for this activity." in response.text
+    activity_a.refresh_from_db()
+    assert activity_a.signed_up == 0
+
+
+def test_another_riders_sign_up_cannot_be_given_back(english, tree, activity_a, rider):
+    activities.sign_up(activity_a, rider)
+    other = WorkerFactory(area=tree.community_a, status="confirmed")
+    sign_in_rider(english, other)
+    url = reverse("points:activity_cancel_sign_up", args=[activity_a.id])
+    english.post(url)
+    assert SignUp.objects.active().get().worker == rider
+    activity_a.refresh_from_db()
+    assert activity_a.signed_up == 1
+
+
+def test_an_unknown_activity_is_not_found(english, rider):
+    sign_in_rider(english, rider)
+    assert english.get(reverse("points:activity_cancel_sign_up", args=[999999])).status_code == 404
 
 
 def test_signing_up_needs_a_signed_in_rider(client, activity_a):

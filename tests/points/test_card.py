@@ -1,4 +1,4 @@
-"""The work card (工作证) and the page its QR code opens: valid, expired or invalid."""
+"""The work card (工作证) and the page its QR code opens: valid, pending, expired or invalid."""
 
 import json
 from datetime import timedelta
@@ -10,7 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from points import card
+from registry.models import Worker
 from stations import qr
+from tests.factories import WorkerFactory
+from tests.riders import sign_in_rider
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +106,67 @@ def test_a_card_stops_being_valid_when_consent_is_withdrawn(rider, client):
     response = client.get(reverse("points:verify", args=[token]))
     assert response.status_code == 404
     assert rider.name not in response.text
+
+
+# What the card and its check say in each state of the registration
+
+
+def card_of(client, worker):
+    return sign_in_rider(client, worker).get(reverse("points:card"))
+
+
+def test_a_confirmed_riders_card_says_it_is_valid(client, rider):
+    text = card_of(client, rider).text
+    assert "工作证有效" in text and "待社区确认" not in text
+    assert 'src="data:image/svg+xml;base64,' in text
+
+
+def test_a_pending_riders_card_says_it_waits_for_the_community_and_still_has_a_code(client, tree):
+    pending = WorkerFactory(name="周敏", area=tree.community_a, status="pending")
+    text = card_of(client, pending).text
+    assert "待社区确认" in text and "工作证有效" not in text
+    assert "周敏" in text and 'src="data:image/svg+xml;base64,' in text
+
+
+@pytest.mark.parametrize("status", ["left", "refused"])
+def test_a_card_of_a_rider_who_left_or_was_refused_is_not_valid_and_has_no_code(
+    client, tree, status
+):
+    """Any state but confirmed and pending, including ones the registry adds later."""
+    worker = WorkerFactory(name="周敏", area=tree.community_a, status=status)
+    response = card_of(client, worker)
+    assert response.status_code == 200
+    text = response.text
+    assert "无效" in text and "工作证有效" not in text and "待社区确认" not in text
+    assert "data:image/svg+xml" not in text
+
+
+def test_a_pending_riders_code_shows_the_merchant_the_name_and_that_it_waits(client, tree):
+    pending = WorkerFactory(name="周敏", mobile="13900000077", area=tree.community_a)
+    token, _until = card.token_for(pending)
+    response = client.get(reverse("points:verify", args=[token]))
+    assert response.status_code == 200
+    text = response.text
+    assert "待社区确认" in text and "工作证有效" not in text
+    assert "周敏" in text and tree.community_a.name in text
+    # No more than a valid card shows, and less: no mobile, occupation or platform.
+    assert "0077" not in text and pending.get_platform_display() not in text
+
+
+@pytest.mark.parametrize("status", ["left", "refused"])
+def test_a_code_of_a_rider_no_longer_confirmed_says_invalid_and_names_no_one(client, rider, status):
+    token, _until = card.token_for(rider)  # shown while still confirmed
+    Worker.objects.filter(pk=rider.pk).update(status=status)
+    response = client.get(reverse("points:verify", args=[token]))
+    assert response.status_code == 404
+    assert "工作证无效" in response.text and "工作证有效" not in response.text
+    assert rider.name not in response.text and "0009" not in response.text
+    assert rider.area.name not in response.text
+
+
+def test_a_code_confirmed_after_it_was_shown_reads_as_valid(client, tree):
+    pending = WorkerFactory(name="周敏", area=tree.community_a)
+    token, _until = card.token_for(pending)
+    Worker.objects.filter(pk=pending.pk).update(status="confirmed")
+    response = client.get(reverse("points:verify", args=[token]))
+    assert response.status_code == 200 and "工作证有效" in response.text

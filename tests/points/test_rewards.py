@@ -1,8 +1,10 @@
-"""积分超市: redeeming takes points and stock together, staff hand rewards over by the pickup code,
-a cancellation refunds once; the staff pages and the rider's shop."""
+"""积分超市: redeeming takes points and stock together, once per confirmation; staff hand rewards
+over by the pickup code; a cancellation (by staff, or by the rider until handover) refunds once;
+the staff pages and the rider's shop with its confirmation pages."""
 
 import threading
 from io import BytesIO
+from uuid import uuid4
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -138,6 +140,73 @@ def test_a_cancellation_refunds_the_points_and_returns_the_stock_once(
     reward_a.refresh_from_db()
     assert (balance(redemption.worker), reward_a.stock) == (100, 5)
     assert redemption.worker.points_entries.filter(kind=EntryKind.REFUND).count() == 1
+
+
+def test_the_same_confirmation_sent_twice_redeems_once(shopper, reward_a):
+    nonce = uuid4()
+    first = rewards.redeem(reward_a, shopper, nonce=nonce)
+    again = rewards.redeem(reward_a, shopper, nonce=nonce)
+    assert again == first
+    reward_a.refresh_from_db()
+    assert (balance(shopper), reward_a.stock, Redemption.objects.count()) == (70, 4, 1)
+    other = rewards.redeem(reward_a, shopper, nonce=uuid4())  # a new confirmation page
+    assert other != first and balance(shopper) == 40
+
+
+@pytest.mark.parametrize(
+    ("price", "refusal"),
+    [
+        (30, "the unique constraint"),  # points and stock left: the insert is what refuses
+        (100, "too few points"),  # the first one spent them all: the checks refuse
+    ],
+)
+def test_a_confirmation_racing_itself_returns_the_first_redemption(
+    shopper, reward_a, monkeypatch, price, refusal
+):
+    """The second tap looked before the first was committed, so found nothing to return."""
+    Reward.objects.filter(pk=reward_a.pk).update(price=price)
+    reward_a.refresh_from_db()
+    nonce = uuid4()
+    first = rewards.redeem(reward_a, shopper, nonce=nonce)
+    looked_up = rewards._confirmed_with
+    looks = []
+
+    def not_yet_committed(worker, key):
+        looks.append(key)
+        return None if len(looks) == 1 else looked_up(worker, key)
+
+    monkeypatch.setattr(rewards, "_confirmed_with", not_yet_committed)
+    assert rewards.redeem(reward_a, shopper, nonce=nonce) == first
+    assert len(looks) == 2
+    reward_a.refresh_from_db()
+    assert (balance(shopper), reward_a.stock) == (100 - price, 4)
+    assert shopper.points_entries.filter(kind=EntryKind.REDEMPTION).count() == 1
+
+
+def test_a_rider_cancels_their_own_redemption_with_a_refund_entry(redemption, reward_a):
+    rewards.cancel(redemption)
+    redemption.refresh_from_db()
+    reward_a.refresh_from_db()
+    assert (redemption.state, redemption.cancelled_by) == ("cancelled", None)
+    assert redemption.cancelled_at is not None
+    assert (balance(redemption.worker), reward_a.stock) == (100, 5)
+    refund = redemption.worker.points_entries.get(kind=EntryKind.REFUND)
+    assert (refund.amount, refund.cause, refund.recorded_by) == (30, cause_of(redemption), None)
+    # The ledger kept the redemption's entry: the refund is a new line beside it.
+    assert [e.amount for e in redemption.worker.points_entries.order_by("id")] == [100, -30, 30]
+
+
+def test_a_reward_handed_over_cannot_be_cancelled(redemption, staff_a, reward_a, settings):
+    settings.LANGUAGE_CODE = "en"
+    rewards.fulfil(redemption, by=staff_a)
+    with pytest.raises(rewards.RewardError, match="it can no longer be cancelled") as refused:
+        rewards.cancel(redemption)
+    assert refused.value.code == "state"
+    with pytest.raises(rewards.RewardError, match="it can no longer be cancelled"):
+        rewards.check_can_cancel(Redemption.objects.get(pk=redemption.pk))
+    reward_a.refresh_from_db()
+    assert (balance(redemption.worker), reward_a.stock) == (70, 4)
+    assert not redemption.worker.points_entries.filter(kind=EntryKind.REFUND).exists()
 
 
 def test_my_redemptions_lists_the_codes_waiting_for_pickup_first(shopper, reward_a, staff_a):
@@ -363,9 +432,40 @@ def test_a_rider_sees_their_balance_and_what_they_can_afford(english, tree, shop
     assert response.text.count('name="reward"') == 1
 
 
-def test_a_rider_redeems_and_sees_the_pickup_code(english, shopper, reward_a):
+def confirmation(client, reward):
+    """The confirmation page of the reward, and the form its button sends."""
+    page = client.get(reverse("points:redeem"), {"reward": reward.pk})
+    assert page.status_code == 200
+    return page, {"reward": reward.pk, "nonce": page.context["nonce"]}
+
+
+def test_the_shops_redeem_button_asks_for_confirmation_first(english, shopper, reward_a):
     client = sign_in_rider(english, shopper)
-    response = client.post(reverse("points:redeem"), {"reward": reward_a.pk}, follow=True)
+    shop = client.get(reverse("points:shop")).text
+    assert '<form method="get" action="/shop/redeem/">' in shop
+    page, _form = confirmation(client, reward_a)
+    text = page.text
+    assert "Redeem this reward?" in text and "雨伞" in text
+    facts = "".join(text.split())
+    assert "<dt>Itcosts</dt><dd>30points</dd>" in facts
+    assert "<dt>Youhave</dt><dd>100points</dd>" in facts
+    assert '<strongdata-testid="balance-after">70points</strong>' in facts
+    assert "Confirm redemption" in text and 'href="/shop/"' in text
+    # Looking changed nothing.
+    reward_a.refresh_from_db()
+    assert (balance(shopper), reward_a.stock, Redemption.objects.count()) == (100, 5, 0)
+
+
+def test_the_confirmation_page_speaks_chinese(client, shopper, reward_a):
+    page, _form = confirmation(sign_in_rider(client, shopper), reward_a)
+    assert "确定兑换这个商品吗？" in page.text and "确认兑换" in page.text
+    assert "兑换后剩余" in page.text
+
+
+def test_a_rider_confirms_and_sees_the_pickup_code(english, shopper, reward_a):
+    client = sign_in_rider(english, shopper)
+    _page, form = confirmation(client, reward_a)
+    response = client.post(reverse("points:redeem"), form, follow=True)
     redemption = Redemption.objects.get()
     assert response.redirect_chain[-1][0] == reverse(
         "points:redeemed", args=[redemption.pickup_code]
@@ -374,13 +474,84 @@ def test_a_rider_redeems_and_sees_the_pickup_code(english, shopper, reward_a):
     assert "30 points spent; 70 left." in response.text
 
 
-def test_a_refused_redemption_goes_back_to_the_shop_with_the_reason(english, shopper, reward_a):
-    Reward.objects.filter(pk=reward_a.pk).update(price=500)
+def test_a_double_tap_on_confirm_redeems_once(english, shopper, reward_a):
     client = sign_in_rider(english, shopper)
-    response = client.post(reverse("points:redeem"), {"reward": reward_a.pk}, follow=True)
-    assert "雨伞 costs 500 points and you have 100." in response.text
-    bad = client.post(reverse("points:redeem"), {"reward": "nonsense"}, follow=True)
-    assert "This reward is no longer on offer." in bad.text
+    _page, form = confirmation(client, reward_a)
+    first = client.post(reverse("points:redeem"), form)
+    second = client.post(reverse("points:redeem"), form)
+    redemption = Redemption.objects.get()
+    pickup_page = reverse("points:redeemed", args=[redemption.pickup_code])
+    assert first["Location"] == second["Location"] == pickup_page
+    reward_a.refresh_from_db()
+    assert (balance(shopper), reward_a.stock) == (70, 4)
+
+
+def test_each_confirmation_page_is_a_redemption_of_its_own(english, shopper, reward_a):
+    client = sign_in_rider(english, shopper)
+    for _time in range(2):
+        _page, form = confirmation(client, reward_a)
+        client.post(reverse("points:redeem"), form)
+    assert Redemption.objects.count() == 2 and balance(shopper) == 40
+
+
+@pytest.mark.parametrize(
+    ("asked", "message"),
+    [
+        ({"reward": "nonsense"}, "This reward is no longer on offer."),
+        ({"reward": "999999"}, "This reward is no longer on offer."),
+        ({}, "This reward is no longer on offer."),
+        ({"reward": "inactive"}, "This reward is no longer on offer."),
+        ({"reward": "out of stock"}, "雨伞 is out of stock."),
+        ({"reward": "too dear"}, "雨伞 costs 500 points and you have 100."),
+        ({"reward": "elsewhere"}, "This reward is for riders registered with 平原路社区."),
+    ],
+)
+def test_a_confirmation_page_that_cannot_be_goes_back_to_the_shop_with_the_reason(
+    english, tree, shopper, reward_a, asked, message
+):
+    changes = {
+        "inactive": {"active": False},
+        "out of stock": {"stock": 0},
+        "too dear": {"price": 500},
+        "elsewhere": {"area": tree.community_b},
+    }
+    if asked.get("reward") in changes:
+        Reward.objects.filter(pk=reward_a.pk).update(**changes[asked["reward"]])
+        asked = {"reward": reward_a.pk}
+    client = sign_in_rider(english, shopper)
+    response = client.get(reverse("points:redeem"), asked, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("points:shop")
+    assert message in response.text
+    assert balance(shopper) == 100 and not Redemption.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"stock": 0}, "雨伞 is out of stock."),
+        ({"price": 500}, "雨伞 costs 500 points and you have 100."),
+        ({"active": False}, "This reward is no longer on offer."),
+    ],
+)
+def test_what_changed_while_the_confirmation_page_was_open_refuses_with_the_reason(
+    english, shopper, reward_a, change, message
+):
+    client = sign_in_rider(english, shopper)
+    _page, form = confirmation(client, reward_a)
+    Reward.objects.filter(pk=reward_a.pk).update(**change)
+    response = client.post(reverse("points:redeem"), form, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("points:shop")
+    assert message in response.text
+    assert balance(shopper) == 100 and not Redemption.objects.exists()
+
+
+@pytest.mark.parametrize("nonce", [None, "", "not-a-key"])
+def test_a_redemption_without_the_confirmation_pages_key_is_refused(
+    english, shopper, reward_a, nonce
+):
+    form = {"reward": reward_a.pk} | ({} if nonce is None else {"nonce": nonce})
+    response = sign_in_rider(english, shopper).post(reverse("points:redeem"), form, follow=True)
+    assert "Tap Redeem on the reward first, then confirm." in response.text
     assert balance(shopper) == 100 and not Redemption.objects.exists()
 
 
@@ -395,6 +566,91 @@ def test_a_rider_sees_only_their_own_pickup_codes(english, tree, redemption):
     other = WorkerFactory(area=tree.community_a)
     url = reverse("points:redeemed", args=[redemption.pickup_code])
     assert sign_in_rider(english, other).get(url).status_code == 404
+
+
+# The rider cancels their own redemption
+
+
+def test_the_pickup_page_offers_to_cancel_only_while_waiting(english, redemption, staff_a):
+    client = sign_in_rider(english, redemption.worker)
+    url = reverse("points:redeemed", args=[redemption.pickup_code])
+    cancel_url = reverse("points:redeemed_cancel", args=[redemption.pickup_code])
+    assert f'href="{cancel_url}"' in client.get(url).text
+    rewards.fulfil(redemption, by=staff_a)
+    assert cancel_url not in client.get(url).text
+
+
+def test_a_rider_cancels_after_confirming_and_gets_the_points_and_stock_back(
+    english, redemption, reward_a
+):
+    client = sign_in_rider(english, redemption.worker)
+    url = reverse("points:redeemed_cancel", args=[redemption.pickup_code])
+    question = client.get(url)
+    assert question.status_code == 200
+    facts = "".join(question.text.split())
+    assert "Cancelyour雨伞?" in facts
+    assert "<dt>Pointsbacktoyou</dt><dd>30points</dd>" in facts
+    assert '<strongdata-testid="balance-after">100points</strong>' in facts
+    assert "Yes, cancel it" in question.text and "No, keep it" in question.text
+    assert balance(redemption.worker) == 70  # asking changed nothing
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "points:redeemed", args=[redemption.pickup_code]
+    )
+    assert "Cancelled: 30 points went back to you, you now have 100." in response.text
+    assert "Cancelled, points refunded" in response.text
+    reward_a.refresh_from_db()
+    assert (balance(redemption.worker), reward_a.stock) == (100, 5)
+    refund = redemption.worker.points_entries.get(kind=EntryKind.REFUND)
+    assert (refund.amount, refund.recorded_by) == (30, None)
+
+
+def test_a_double_tap_on_cancel_refunds_once(english, redemption, reward_a):
+    client = sign_in_rider(english, redemption.worker)
+    url = reverse("points:redeemed_cancel", args=[redemption.pickup_code])
+    client.post(url)
+    again = client.post(url, follow=True)
+    assert "This redemption was cancelled and its points refunded." in again.text
+    reward_a.refresh_from_db()
+    assert (balance(redemption.worker), reward_a.stock) == (100, 5)
+    assert redemption.worker.points_entries.filter(kind=EntryKind.REFUND).count() == 1
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_rider_cannot_cancel_once_the_reward_is_handed_over(
+    english, redemption, reward_a, staff_a, method
+):
+    rewards.fulfil(redemption, by=staff_a)
+    client = sign_in_rider(english, redemption.worker)
+    url = reverse("points:redeemed_cancel", args=[redemption.pickup_code])
+    response = getattr(client, method)(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "points:redeemed", args=[redemption.pickup_code]
+    )
+    assert "This reward was handed over on" in response.text
+    assert "it can no longer be cancelled." in response.text
+    redemption.refresh_from_db()
+    reward_a.refresh_from_db()
+    assert (redemption.state, balance(redemption.worker), reward_a.stock) == ("fulfilled", 70, 4)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_riders_redemption_cannot_be_seen_or_cancelled(
+    english, tree, redemption, reward_a, method
+):
+    other = WorkerFactory(area=tree.community_a, status="confirmed")
+    url = reverse("points:redeemed_cancel", args=[redemption.pickup_code])
+    assert getattr(sign_in_rider(english, other), method)(url).status_code == 404
+    redemption.refresh_from_db()
+    reward_a.refresh_from_db()
+    assert (redemption.state, balance(redemption.worker), reward_a.stock) == ("requested", 70, 4)
+
+
+def test_cancelling_needs_a_signed_in_rider(client, redemption):
+    response = client.post(reverse("points:redeemed_cancel", args=[redemption.pickup_code]))
+    assert response["Location"].startswith(reverse("points:sign_in"))
+    redemption.refresh_from_db()
+    assert redemption.state == "requested"
 
 
 # Under load, on PostgreSQL
@@ -455,6 +711,21 @@ def test_fifty_concurrent_redemptions_take_exactly_what_there_is(tree, riders, e
         assert taken <= 2
         assert balance(worker) == 90 - 40 * taken >= 0
     call_command("verify_points")  # raises if any balance differs from its ledger
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_tapped_five_times_at_once_redeems_once(tree):
+    reward = Reward.objects.create(area=tree.community_a, name="雨伞", price=40, stock=10)
+    worker = WorkerFactory(area=tree.community_a, status="confirmed")
+    award(worker, 200, EntryKind.ACTIVITY)
+    nonce, made = uuid4(), []
+    outcomes, errors = race([lambda: made.append(rewards.redeem(reward, worker, nonce=nonce))] * 5)
+    assert errors == [] and outcomes == ["done"] * 5
+    assert len({redemption.pk for redemption in made}) == 1
+    reward.refresh_from_db()
+    assert (Redemption.objects.count(), reward.stock, balance(worker)) == (1, 9, 160)
+    call_command("verify_points")
 
 
 @pytest.mark.services
