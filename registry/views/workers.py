@@ -12,6 +12,7 @@ from registry import services
 from registry.access import LEDGER_KEEPERS
 from registry.forms import RegistrationForm
 from registry.models import Channel, Worker
+from registry.views import review
 
 
 def register(request):
@@ -102,7 +103,7 @@ def confirm(request, worker_id):
         messages.warning(request, str(error))
     else:
         messages.success(request, _("Confirmed the registration of %(name)s.") % {"name": worker})
-    return redirect("registry:pending")
+    return review.decided(request, worker)
 
 
 def pending_count(user) -> int:
