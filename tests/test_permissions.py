@@ -80,6 +80,8 @@ MATRIX = [
     ("dashboard:summary", None, "get", READERS),
     ("dashboard:export", None, "get", READERS),
     ("registry:register", None, "get", expect(200)),
+    # Without a registration waiting in the session the code page sends back to the form.
+    ("registry:register_code", None, "get", expect(302)),
     ("registry:registered", None, "get", expect(200)),
     ("registry:withdraw", None, "get", expect(200)),
     # Without a mobile in the session the code page sends the visitor back to the first step.
