@@ -1,4 +1,4 @@
-"""`registered_area`, filled by 0009, is required from now on (a separate migration: PostgreSQL
+"""`registered_area`, filled by 0010, is required from now on (a separate migration: PostgreSQL
 cannot alter a table with the fill's deferred foreign-key checks pending in one transaction)."""
 
 import django.db.models.deletion
@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0009_worker_registered_area"),
+        ("registry", "0010_worker_registered_area"),
     ]
 
     operations = [

@@ -3,7 +3,7 @@ the dashboard counts a past registration where it happened, also after the worke
 
 Filled from the timeline: a worker whose details show a change of community counts with the
 community before the first change (found by name, beside the current one where names repeat);
-everyone else with their community now. The column becomes required in 0010.
+everyone else with their community now. The column becomes required in 0011.
 """
 
 import django.db.models.deletion
@@ -44,7 +44,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("portal", "0004_auditlog"),
-        ("registry", "0008_schedule_import_sweep"),
+        ("registry", "0009_worker_refusal_and_merge"),
     ]
 
     operations = [
