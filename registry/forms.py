@@ -24,7 +24,10 @@ class WorkerForm(forms.ModelForm):
     mobile = forms.CharField(
         label=Worker._meta.get_field("mobile").verbose_name,
         max_length=20,
-        help_text=_("Registering again with the same number updates your details."),
+        help_text=_(
+            "We text a code to this number. Registering again with it updates your details once "
+            "you enter the code; a field left blank keeps what we have."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     consent = forms.BooleanField(
@@ -122,8 +125,8 @@ class RegistrationForm(WorkerForm):
     """A rider's own registration (双报到)."""
 
     def validate_unique(self):
-        # A known mobile is not an error here: registering again updates that worker
-        # (registry.services.register), and the unique index settles races.
+        # A known mobile is not an error here: once the texted code proves it, registering again
+        # updates that worker (registry.services.register), and the unique index settles races.
         pass
 
 
@@ -165,6 +168,49 @@ class LeaveForm(forms.Form):
         required=False,
         help_text=_("For example: changed jobs, moved to another city."),
     )
+
+
+class RefusalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for refusal"),
+        max_length=200,
+        help_text=_("The rider reads it on 我的, so say what to correct."),
+        error_messages={"required": _("Say why the registration is refused.")},
+    )
+
+
+class DuplicateForm(forms.Form):
+    """Which worker on the roster a pending registration repeats: one of the likely matches the
+    page lists (`kept`), or anyone in the user's scope by their full mobile number."""
+
+    kept = forms.ModelChoiceField(queryset=Worker.objects.none(), required=False)
+    mobile = forms.CharField(
+        label=_("Or the mobile number of the worker on the roster"), max_length=20, required=False
+    )
+
+    def __init__(self, *args, duplicate: Worker, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = (
+            Worker.objects.in_scope(user)
+            .exclude(pk=duplicate.pk)
+            .filter(anonymised_at__isnull=True, merged_into__isnull=True)
+        )
+        self.fields["kept"].queryset = self.candidates
+
+    def clean(self):
+        kept, mobile = self.cleaned_data.get("kept"), self.cleaned_data.get("mobile", "")
+        if kept is None and mobile:
+            kept = self.candidates.filter(mobile=normalise_mobile(mobile)).first()
+            if kept is None:
+                raise forms.ValidationError(
+                    _("No worker in your area has this mobile number."), code="no_such_worker"
+                )
+        if kept is None:
+            raise forms.ValidationError(
+                _("Choose the worker this registration repeats."), code="required"
+            )
+        self.cleaned_data["kept"] = kept
+        return self.cleaned_data
 
 
 class EnterpriseForm(forms.ModelForm):

@@ -29,10 +29,11 @@ from django.db import connection
 from django.urls import reverse
 
 from feedback.models import Suggestion
+from portal.privacy import mask_mobile
 from registry.models import Worker
 from stations.models import Station, StationVisit
 from stations.tasks import make_qr_codes, sweep_qr_codes
-from tests.factories import StationFactory
+from tests.factories import StationFactory, WorkerFactory
 from tests.stations.test_staff_pages import details
 from tests.webprocess import Web, free_port, staff_cookies, wait_for
 
@@ -165,9 +166,8 @@ def suggest(browser, tree, text, mobile=""):
     browser.get("tracking page", headers["Location"])
 
 
-def register(browser, tree, mobile):
-    url = f"{reverse('registry:register')}?community={tree.community_a.code}"
-    fields = {
+def registration(tree, mobile):
+    return {
         "name": "张三",
         "mobile": mobile,
         "occupation": "food_delivery",
@@ -176,7 +176,14 @@ def register(browser, tree, mobile):
         "political_status": "masses",
         "consent": "on",
     }
-    browser.post("registration", url, fields)
+
+
+def register(browser, tree, mobile, web):
+    """The form, then the code the console text backend printed to the web process's log."""
+    url = f"{reverse('registry:register')}?community={tree.community_a.code}"
+    browser.post("registration", url, registration(tree, mobile))
+    texted = re.findall(rf"SMS to {mask_mobile(mobile)}: \D*(\d{{6}})", web.logged())
+    browser.post("registration code", reverse("registry:register_code"), {"code": texted[-1]})
 
 
 def check_in(browser, station, mobile):
@@ -197,7 +204,11 @@ def test_with_redis_stopped_riders_file_register_and_check_in_and_the_sweep_catc
     figure.fault("Redis stopped", where="gunicorn")
     assert web.request("GET", "/healthz")[0] == 503  # the truth, for the load balancer's eyes
     suggest(rider, tree, "建设路口井盖缺失，晚上看不见", mobile=mobile)
-    register(rider, tree, mobile)
+    # Registering needs its texted code, which lives in Redis: not now, and it says so.
+    url = f"{reverse('registry:register')}?community={tree.community_a.code}"
+    rider.post("registration", url, registration(tree, mobile), expected=503)
+    assert not Worker.objects.filter(mobile=mobile).exists()
+    WorkerFactory(mobile=mobile, area=tree.community_a)  # registered before Redis stopped
     check_in(rider, station, mobile)
     added, _ = staff.post("station added", reverse("stations:add"), details(tree.community_a))
 
@@ -286,7 +297,7 @@ def test_after_postgres_drops_the_web_processes_connections_the_next_requests_su
         backends += dropped
         mobile = f"1390013800{round_}"
         suggest(rider, tree, f"第{round_ + 1}次断开数据库后的建议", mobile=mobile)
-        register(rider, tree, mobile)
+        register(rider, tree, mobile, web)
         check_in(rider, station, mobile)
         staff.get("stations list", reverse("stations:list"))
         staff.get("registration queue", reverse("registry:pending"))
