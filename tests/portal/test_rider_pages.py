@@ -37,6 +37,7 @@ RIDER_TEMPLATES = [
     "portal/home.html",
     "registry/choose_community.html",
     "registry/register.html",
+    "registry/register_code.html",
     "registry/registered.html",
     "registry/withdraw.html",
     "registry/withdraw_confirm.html",
