@@ -177,9 +177,19 @@ class Suggestion(models.Model):
         return not (self.name or self.mobile)
 
 
+PHOTO_FOLDER = "feedback/"
+
+
 def photo_path(photo, filename: str) -> str:
     # Random names: a photo's URL must not be guessable from another's.
-    return f"feedback/{secrets.token_hex(16)}{filename[filename.rfind('.') :]}"
+    return f"{PHOTO_FOLDER}{secrets.token_hex(16)}{filename[filename.rfind('.') :]}"
+
+
+class SuggestionPhotoQuerySet(models.QuerySet):
+    def with_file(self, name: str):
+        """The photo whose display copy or thumbnail is the file `name` (in PHOTO_FOLDER)."""
+        path = f"{PHOTO_FOLDER}{name}"
+        return self.filter(models.Q(image=path) | models.Q(thumbnail=path))
 
 
 class SuggestionPhoto(models.Model):
@@ -191,6 +201,8 @@ class SuggestionPhoto(models.Model):
     hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     created_at = models.DateTimeField(_("added at"), db_default=Now())
 
+    objects = SuggestionPhotoQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("suggestion photo")
         verbose_name_plural = _("suggestion photos")
@@ -198,6 +210,20 @@ class SuggestionPhoto(models.Model):
 
     def __str__(self):
         return self.image.name
+
+    # The files' names, which the photo URLs carry (feedback.views.photos); no /media/ URL is
+    # ever shown: the files are sent only to those who may see them.
+    @property
+    def image_file(self) -> str:
+        return self.image.name.removeprefix(PHOTO_FOLDER)
+
+    @property
+    def thumbnail_file(self) -> str:
+        return self.thumbnail.name.removeprefix(PHOTO_FOLDER)
+
+    def file_named(self, name: str):
+        """The display copy or the thumbnail, whichever `name` is."""
+        return self.thumbnail if name == self.thumbnail_file else self.image
 
 
 class Department(models.Model):

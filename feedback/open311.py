@@ -12,7 +12,6 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
@@ -27,7 +26,6 @@ from feedback.models import (
     Category,
     State,
     Suggestion,
-    SuggestionPhoto,
     Task,
 )
 from registry.validators import normalise_mobile, validate_mobile
@@ -184,10 +182,8 @@ def with_status(suggestions, status: str):
 
 def for_api(suggestions):
     """What service_request() reads, in a fixed number of queries however many rows."""
-    visible = SuggestionPhoto.objects.filter(hidden=False).order_by("id")
     tasks = Task.objects.select_related("department")
     return suggestions.select_related("original").prefetch_related(
-        Prefetch("photos", queryset=visible, to_attr="visible_photos"),
         Prefetch("tasks", queryset=tasks),
         Prefetch("original__tasks", queryset=tasks),
     )
@@ -207,9 +203,6 @@ def service_request(suggestion: Suggestion) -> dict:
     tasks = list(decided.tasks.all())
     open_due = [task.due_on for task in tasks if task.state == Task.State.OPEN]
     closed_at = decided.closed_at or decided.resolved_at or suggestion.updated_at
-    photos = getattr(suggestion, "visible_photos", None)
-    if photos is None:
-        photos = list(suggestion.photos.filter(hidden=False).order_by("id"))
     return {
         "service_request_id": suggestion.public_id,
         "status": "open" if is_open else "closed",
@@ -228,16 +221,14 @@ def service_request(suggestion: Suggestion) -> dict:
         "zipcode": None,
         "lat": float(suggestion.latitude) if suggestion.latitude is not None else None,
         "long": float(suggestion.longitude) if suggestion.longitude is not None else None,
-        "media_url": absolute(photos[0].image.url) if photos else None,
+        # Always empty: a photo may show a face or a number plate, and the API is public. Its
+        # viewers are staff and whoever holds the tracking code (feedback.views.photos).
+        "media_url": None,
     }
 
 
 def end_of_day(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
-
-
-def absolute(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
 
 
 # Parameters

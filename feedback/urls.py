@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from feedback.views import open311, public, tasks, triage
+from feedback.views import open311, photos, public, tasks, triage
 
 app_name = "feedback"
 
@@ -27,6 +27,9 @@ urlpatterns = [
     path("track/<str:code>/", public.track, name="track"),
     path("track/<str:code>/rate/", public.rate, name="rate"),
     path("track/<str:code>/reopen/", public.reopen, name="reopen"),
+    # Photos, to those who may see them (views/photos.py): never under /media/.
+    path("track/<str:code>/photos/<str:name>", photos.track_photo, name="track_photo"),
+    path("staff/feedback/photos/<str:name>", photos.staff_photo, name="photo"),
     # Open311 GeoReport v2 (docs/OPEN311.md).
     path("open311/v2/discovery.<format:fmt>", open311.discovery, name="open311_discovery"),
     path("open311/v2/services.<format:fmt>", open311.services, name="open311_services"),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import ratelimit
 from portal.sms import send_sms
@@ -85,6 +86,20 @@ def guesses_left(purpose: str, mobile: str) -> int | None:
     no code: expired, used, or never sent."""
     entry = _live(_key(purpose, mobile))
     return None if entry is None else MAX_GUESSES - entry["guesses"]
+
+
+def refusal(purpose: str, mobile: str) -> str:
+    """Why a code was refused, in plain words: expired or used, spent, or the tries left."""
+    left = guesses_left(purpose, mobile)
+    if left is None:
+        return _("This code has expired or was used. Ask for a new one.")
+    if left == 0:
+        return _("The code was entered wrong 5 times and no longer works. Ask for a new one.")
+    return ngettext(
+        "That code is not right. You have %(count)d attempt left.",
+        "That code is not right. You have %(count)d attempts left.",
+        left,
+    ) % {"count": left}
 
 
 def _live(key: str) -> dict | None:

@@ -219,6 +219,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Private uploads (suggestion photos) are sent by views that check who asks (portal.private_files).
+# Behind nginx, the prefix of its `internal` location onto MEDIA_ROOT, e.g. /protected-media/: the
+# view then answers with X-Accel-Redirect and nginx sends the file (docs/DEPLOYMENT.md). Empty:
+# the web process streams the file itself.
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="").strip()
+if MEDIA_ACCEL_REDIRECT and not (
+    MEDIA_ACCEL_REDIRECT.startswith("/") and MEDIA_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured(
+        f"MEDIA_ACCEL_REDIRECT must start and end with / (e.g. /protected-media/), "
+        f"not {MEDIA_ACCEL_REDIRECT!r}"
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

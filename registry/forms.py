@@ -24,7 +24,10 @@ class WorkerForm(forms.ModelForm):
     mobile = forms.CharField(
         label=Worker._meta.get_field("mobile").verbose_name,
         max_length=20,
-        help_text=_("Registering again with the same number updates your details."),
+        help_text=_(
+            "We text a code to this number. Registering again with it updates your details once "
+            "you enter the code; a field left blank keeps what we have."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     consent = forms.BooleanField(
@@ -122,8 +125,8 @@ class RegistrationForm(WorkerForm):
     """A rider's own registration (双报到)."""
 
     def validate_unique(self):
-        # A known mobile is not an error here: registering again updates that worker
-        # (registry.services.register), and the unique index settles races.
+        # A known mobile is not an error here: once the texted code proves it, registering again
+        # updates that worker (registry.services.register), and the unique index settles races.
         pass
 
 

@@ -13,6 +13,7 @@ from portal.timeline import stored_value
 from registry.models import (
     Channel,
     CheckIn,
+    Platform,
     PoliticalStatus,
     Worker,
     WorkerEvent,
@@ -35,8 +36,10 @@ class RegistryError(Exception):
 def register(details: dict, *, sensitive_consent: bool, channel: Channel, actor=None) -> Worker:
     """报到: create the worker for this mobile, or update the existing one, and add a check-in.
 
-    One mobile is one worker, also when two submits from one phone race: the unique mobile
-    index lets one insert win and the other becomes an update.
+    The caller has proven that the mobile is the rider's (a texted code): only its owner changes
+    a record. An update takes the fields filled in and keeps what a blank one would erase
+    (`filled`). One mobile is one worker, also when two submits from one phone race: the unique
+    mobile index lets one insert win and the other becomes an update.
     """
     consent = _consent(sensitive_consent)
     with transaction.atomic():
@@ -47,13 +50,13 @@ def register(details: dict, *, sensitive_consent: bool, channel: Channel, actor=
                     worker = Worker.objects.create(**details, **consent)
             except IntegrityError:
                 worker = Worker.objects.select_for_update().get(mobile=details["mobile"])
-                _update(worker, {**details, **_rejoining(worker)}, consent, actor)
+                _update(worker, {**filled(details), **_rejoining(worker)}, consent, actor)
             else:
                 WorkerEvent.objects.create(
                     worker=worker, kind=WorkerEvent.Kind.REGISTERED, actor=actor
                 )
         else:
-            _update(worker, {**details, **_rejoining(worker)}, consent, actor)
+            _update(worker, {**filled(details), **_rejoining(worker)}, consent, actor)
         CheckIn.objects.create(
             worker=worker,
             area=worker.area,
@@ -62,6 +65,19 @@ def register(details: dict, *, sensitive_consent: bool, channel: Channel, actor=
             recorded_by=actor,
         )
     return worker
+
+
+def filled(details: dict) -> dict:
+    """The details a rider's registration changes in their existing record: a blank field (an
+    empty text, an unticked box) keeps the stored value. What the rider chose says what no longer
+    applies: the party details of a political status outside the party, the free-text platform of
+    a listed one."""
+    kept = {field: value for field, value in details.items() if value not in ("", None, False)}
+    if details["political_status"] not in PoliticalStatus.party():
+        kept.update(party_branch="", membership_held_at="", is_mobile_party_member=False)
+    if details["platform"] != Platform.OTHER:
+        kept["platform_other"] = ""
+    return kept
 
 
 def _rejoining(worker: Worker) -> dict:

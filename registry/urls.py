@@ -6,6 +6,7 @@ app_name = "registry"
 
 urlpatterns = [
     path("register/", workers.register, name="register"),
+    path("register/code/", workers.register_code, name="register_code"),
     path("register/done/", workers.registered, name="registered"),
     path("register/withdraw/", consent.withdraw, name="withdraw"),
     path("register/withdraw/code/", consent.withdraw_confirm, name="withdraw_confirm"),

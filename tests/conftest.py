@@ -49,6 +49,16 @@ def empty_cache():
 
 
 @pytest.fixture
+def texts(settings):
+    """The text messages sent during the test, as (mobile, text)."""
+    from tests import sms
+
+    settings.SMS_BACKEND = "tests.sms.RecordingBackend"
+    sms.outbox.clear()
+    return sms.outbox
+
+
+@pytest.fixture
 def limit(settings):
     """Set one of settings.RATE_LIMITS for the test: limit("suggest:address", 2)."""
 

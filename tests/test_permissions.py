@@ -80,6 +80,8 @@ MATRIX = [
     ("dashboard:summary", None, "get", READERS),
     ("dashboard:export", None, "get", READERS),
     ("registry:register", None, "get", expect(200)),
+    # Without a registration waiting in the session the code page sends back to the form.
+    ("registry:register_code", None, "get", expect(302)),
     ("registry:registered", None, "get", expect(200)),
     ("registry:withdraw", None, "get", expect(200)),
     # Without a mobile in the session the code page sends the visitor back to the first step.
@@ -255,6 +257,20 @@ MATRIX = [
     ],
     ("feedback:hide_photo", "suggestion_photo_a", "get", expect(405)),
     ("feedback:hide_photo", "suggestion_photo_a", "post", A_KEEPERS_POST),
+    # A photo's file: staff in scope, the handlers of a task on it; anyone else 404, never a
+    # sign-in page or 403 (tests/feedback/test_photo_files.py).
+    (
+        "feedback:photo",
+        "suggestion_photo_file_a",
+        "get",
+        expect(404, staff_a=200, official=200, administrator=200),
+    ),
+    (
+        "feedback:photo",
+        "task_photo_file_a",
+        "get",
+        expect(404, staff_a=200, handler=200, official=200, administrator=200),
+    ),
     # The rider's suggestion form and tracking page: public. Without a community the form first
     # asks for one; posts without their fields show the form again with its errors.
     ("feedback:suggest", None, "get", expect(200)),
@@ -262,6 +278,7 @@ MATRIX = [
     ("feedback:station_suggest", "station_token_a", "post", expect(200)),
     ("feedback:track_lookup", None, "get", expect(200)),
     ("feedback:track", "tracking_code_a", "get", expect(200)),
+    ("feedback:track_photo", "tracked_photo_file_a", "get", expect(200)),
     *[
         row
         for name in ["feedback:rate", "feedback:reopen"]
@@ -435,6 +452,26 @@ def suggestion_photo_a(suggestion_a, media):
         image=ContentFile(b"photo", name="a.jpg"),
         thumbnail=ContentFile(b"thumbnail", name="a-thumbnail.jpg"),
     )
+
+
+@pytest.fixture
+def suggestion_photo_file_a(suggestion_photo_a):
+    return [suggestion_photo_a.thumbnail_file]
+
+
+@pytest.fixture
+def task_photo_file_a(task_a, media):
+    photo = SuggestionPhoto.objects.create(
+        suggestion=task_a.suggestion,
+        image=ContentFile(b"photo", name="a.jpg"),
+        thumbnail=ContentFile(b"thumbnail", name="a-thumbnail.jpg"),
+    )
+    return [photo.image_file]
+
+
+@pytest.fixture
+def tracked_photo_file_a(suggestion_photo_a):
+    return [suggestion_photo_a.suggestion.tracking_code, suggestion_photo_a.image_file]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from points import riders
@@ -68,7 +67,7 @@ def sign_in_code(request):
             del request.session[SESSION_KEY]
             riders.sign_in(request, worker)
             return redirect(next_url(request))
-        form.add_error("code", _code_refusal(mobile))
+        form.add_error("code", otp.refusal(PURPOSE, mobile))
     return render(
         request,
         "points/sign_in_code.html",
@@ -79,19 +78,6 @@ def sign_in_code(request):
             "sign_in_url": _with_next(request, "points:sign_in"),
         },
     )
-
-
-def _code_refusal(mobile: str) -> str:
-    left = otp.guesses_left(PURPOSE, mobile)
-    if left is None:
-        return _("This code has expired or was used. Ask for a new one.")
-    if left == 0:
-        return _("The code was entered wrong 5 times and no longer works. Ask for a new one.")
-    return ngettext(
-        "That code is not right. You have %(count)d attempt left.",
-        "That code is not right. You have %(count)d attempts left.",
-        left,
-    ) % {"count": left}
 
 
 @require_POST

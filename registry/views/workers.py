@@ -1,22 +1,31 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import ratelimit
+from points import riders
+from portal import otp, ratelimit
 from portal.models import Area, AreaLevel
 from portal.permissions import role_required
+from portal.privacy import mask_mobile
 from portal.scope import get_in_scope_or_404
 from registry import services
 from registry.access import LEDGER_KEEPERS
-from registry.forms import RegistrationForm
+from registry.forms import CodeForm, RegistrationForm
 from registry.models import Channel, Worker
+
+REGISTRATION = "registration"  # the session's form data waiting for its texted code
+PURPOSE = "register"
 
 
 def register(request):
     """The public registration page. A station's QR link carries `?community=<division code>`;
-    without one the rider first picks their community step by step (choose_community)."""
+    without one the rider first picks their community step by step (choose_community).
+
+    Nothing is kept yet: the details wait in the session while a code is texted to the mobile,
+    and only the code proves that the number, and so any record it has, is the rider's."""
     community = chosen_community(request)
     if community is None and request.method == "GET":
         return choose_community(request)
@@ -30,19 +39,64 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow("register:address", ratelimit.client_address(request)):
             return ratelimit.too_many(request)
-        if not ratelimit.allow("register:mobile", form.cleaned_data["mobile"]):
+        mobile = form.cleaned_data["mobile"]
+        if not ratelimit.allow("register:mobile", mobile):
             return ratelimit.too_many(request)
-        services.register(
-            form.details(),
-            sensitive_consent=form.cleaned_data["sensitive_consent"],
-            channel=Channel.SELF,
-        )
-        return redirect("registry:registered")
+        refusal = otp.send_limited_code(request, PURPOSE, mobile, deliver=True)
+        if refusal:
+            form.add_error("mobile", refusal)
+        else:
+            data = request.POST.dict()
+            data.pop("csrfmiddlewaretoken", None)
+            request.session[REGISTRATION] = {
+                "data": data,
+                "mobile": mobile,
+                "query": request.GET.urlencode(),
+            }
+            return redirect("registry:register_code")
     return render(
         request,
         "registry/register.html",
         {"form": form, "community": community, "consent_version": services.CONSENT_VERSION},
     )
+
+
+def register_code(request):
+    """The texted code, then the registration: a new record, or the rider's own one updated."""
+    waiting = request.session.get(REGISTRATION)
+    if not waiting:
+        return redirect("registry:register")
+    mobile = waiting["mobile"]
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.check_code(PURPOSE, mobile, form.cleaned_data["code"]):
+            details = RegistrationForm(waiting["data"])
+            del request.session[REGISTRATION]
+            if not details.is_valid():  # the community was merged away meanwhile: start again
+                return redirect(_register_url(waiting))
+            worker = services.register(
+                details.details(),
+                sensitive_consent=details.cleaned_data["sensitive_consent"],
+                channel=Channel.SELF,
+            )
+            riders.sign_in(request, worker)
+            return redirect("registry:registered")
+        form.add_error("code", otp.refusal(PURPOSE, mobile))
+    return render(
+        request,
+        "registry/register_code.html",
+        {
+            "form": form,
+            "masked": mask_mobile(mobile),
+            "minutes": otp.CODE_SECONDS // 60,
+            "register_url": _register_url(waiting),
+        },
+    )
+
+
+def _register_url(waiting: dict) -> str:
+    query = waiting["query"]
+    return reverse("registry:register") + (f"?{query}" if query else "")
 
 
 def chosen_community(request):

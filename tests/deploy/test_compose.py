@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shlex
 import socket
 import subprocess
@@ -22,8 +23,30 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_names_the_five_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+def test_compose_names_the_six_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "web", "nginx", "worker", "beat"}
+
+
+def test_nginx_sends_public_uploads_and_private_ones_only_by_the_portals_redirect(compose):
+    """Only nginx is reachable (on the loopback, for the host's TLS proxy); it reads the media
+    volume read-only; its internal location is the web service's MEDIA_ACCEL_REDIRECT."""
+    services = compose["services"]
+    nginx, web = services["nginx"], services["web"]
+    assert "ports" not in web
+    assert nginx["ports"] == ["127.0.0.1:8000:80"]
+    config_mount, media_mount = nginx["volumes"]
+    source, target, mode = config_mount.split(":")
+    assert (source, target, mode) == ("./deploy/nginx.conf", "/etc/nginx/conf.d/default.conf", "ro")
+    assert media_mount == "media:/srv/media:ro"
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    locations = dict(re.findall(r"location (\S+) \{([^}]*)\}", config))
+    private = web["environment"]["MEDIA_ACCEL_REDIRECT"]
+    assert "internal;" in locations[private] and "alias /srv/media/;" in locations[private]
+    # Public from disk: station photos and reward pictures only; /media/feedback/ goes to the
+    # portal, which answers 404.
+    public = {path for path, body in locations.items() if path.startswith("/media/")}
+    assert public == {"/media/stations/", "/media/rewards/"}
+    assert "proxy_pass http://web:8000;" in locations["/"]
 
 
 def test_web_worker_and_beat_run_the_portal_image_against_postgres_and_redis(compose):

@@ -4,11 +4,12 @@ from registry.models import CheckIn, Worker, WorkerStatus
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_staff_login import log_in
 from tests.factories import PASSWORD
+from tests.sms import last_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_rider_registers_from_the_qr_link_on_a_phone(new_page, tree):
+def test_a_rider_registers_from_the_qr_link_on_a_phone(new_page, tree, texts):
     page = new_page(PHONE)
     page.goto(f"/register/?community={tree.community_a.code}")
     assert page.get_by_text("您正在向建设路社区报到").is_visible()
@@ -26,6 +27,12 @@ def test_a_rider_registers_from_the_qr_link_on_a_phone(new_page, tree):
 
     page.get_by_label("我已阅读上述说明").check()
     page.get_by_role("button", name="提交登记").click()
+    # Nothing is kept until the texted code shows the number is the rider's.
+    assert page.get_by_text("138****5678").is_visible()
+    assert not Worker.objects.exists()
+    screenshot(page, "register-code-360")
+    page.get_by_label("短信收到的6位验证码").fill(last_code("13812345678"))
+    page.get_by_role("button", name="确认并登记").click()
     assert page.get_by_role("heading", name="谢谢，登记已提交").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "registered-360")

@@ -26,6 +26,13 @@ def photo_with_gps(path):
     return path
 
 
+def photo_loaded(page) -> bool:
+    """The page's first photo thumbnail arrived and decoded (not a broken image)."""
+    thumbnail = page.locator("img[src*='/photos/']").first
+    thumbnail.scroll_into_view_if_needed()
+    return thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth > 0)")
+
+
 def log_in(page, username):
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(username)
@@ -54,6 +61,7 @@ def test_a_hazard_goes_round_the_loop(
     assert suggestion.category == "hazard" and suggestion.station == station_a
     with Image.open(suggestion.photos.get().image.path) as stored:
         assert not stored.getexif()
+    assert photo_loaded(rider)  # through the tracking code's photo view, DEBUG off
     screenshot(rider, "loop-2-rider-tracking-code-360")
 
     # Staff of the community accept it and give the market-regulation bureau a task.
@@ -62,6 +70,7 @@ def test_a_hazard_goes_round_the_loop(
     staff.goto("/staff/feedback/")
     staff.get_by_role("link", name=suggestion.tracking_code).click()
     assert staff.get_by_text("<script>alert(1)</script>", exact=False).first.is_visible()
+    assert photo_loaded(staff)
     staff.get_by_role("button", name=_("Accept and split into tasks")).click()
     staff.locator("select[name=department]").select_option(value=str(department_x.pk))
     staff.get_by_label(_("Instructions")).fill("请现场核实并补装井盖")
@@ -74,6 +83,7 @@ def test_a_hazard_goes_round_the_loop(
     log_in(desk, "hank")
     desk.goto("/staff/feedback/tasks/")
     desk.get_by_role("link", name="请现场核实并补装井盖").click()
+    assert photo_loaded(desk)
     desk.locator("textarea[name=result]").fill("已补装井盖并设置警示牌")
     screenshot(desk, "loop-4-handler-task-1280")
     desk.get_by_role("button", name=_("Mark as done")).click()

@@ -1,8 +1,8 @@
 """Redis unreachable, in this process: the cache points at a port nobody listens on (connections
 refused, as after Redis stopped) and the broker refuses every task. What riders post still works;
 what was to be enqueued is logged and found later by the sweeps; what cannot work without Redis
-(text-message codes) answers 503, not 500. tests/faults/test_services.py does the same with a
-real Redis stopped under gunicorn."""
+(text-message codes, and so registering) answers 503, not 500. tests/faults/test_services.py
+does the same with a real Redis stopped under gunicorn."""
 
 import logging
 import re
@@ -21,7 +21,7 @@ from portal import background
 from registry.models import ImportJob, Worker
 from stations.models import Station, StationVisit
 from stations.tasks import sweep_qr_codes
-from tests.factories import StationFactory
+from tests.factories import StationFactory, WorkerFactory
 from tests.registry.test_import import person, xlsx
 from tests.stations.test_staff_pages import details
 
@@ -123,8 +123,10 @@ def test_a_rider_files_a_suggestion_registers_and_checks_in(
         "political_status": "masses",
         "consent": "on",
     }
-    posted(figure, "registration", client.post(reverse("registry:register"), registration))
-    assert Worker.objects.filter(mobile=MOBILE).exists()
+    # Registering needs its texted code, which lives in Redis: it fails closed, and says so.
+    posted(figure, "registration", client.post(reverse("registry:register"), registration), 503)
+    assert not Worker.objects.filter(mobile=MOBILE).exists()
+    WorkerFactory(mobile=MOBILE, area=tree.community_a)  # registered before Redis went away
 
     station = StationFactory(area=tree.community_a)
     check_in = reverse("stations:check_in", args=[station.token])

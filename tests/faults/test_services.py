@@ -1,6 +1,7 @@
-"""Faults of the real services under the real web process: gunicorn started by bin/start-web
-(production settings, portal/gunicorn.conf.py, 2 workers × 2 threads) on the test database and on
-a Redis of its own, which the tests stop and start again (the shared Redis is never touched).
+"""Faults of the real services under the real web process (tests/webprocess.py): gunicorn
+started by bin/start-web (production settings, portal/gunicorn.conf.py, 2 workers × 2 threads) on
+the test database and on a Redis of its own, which the tests stop and start again (the shared
+Redis is never touched).
 
 - Redis stopped: riders still file a suggestion, register and check in; a station added by staff
   is saved, its QR task's enqueue failure logged; Redis started again, the same web process
@@ -14,13 +15,9 @@ Every request that should succeed is counted in the figure (tests/faults/figure.
 request is one that answered 5xx or not at all.
 """
 
-import http.client
-import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -28,39 +25,21 @@ from urllib.parse import urlencode
 
 import pytest
 import redis
-from django.conf import settings
-from django.contrib import auth
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.urls import reverse
 
 from feedback.models import Suggestion
+from portal.privacy import mask_mobile
 from registry.models import Worker
 from stations.models import Station, StationVisit
 from stations.tasks import make_qr_codes, sweep_qr_codes
-from tests.factories import StationFactory
+from tests.factories import StationFactory, WorkerFactory
 from tests.stations.test_staff_pages import details
+from tests.webprocess import Web, free_port, staff_cookies, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 APPLICATION_NAME = "portal-faults-web"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"{what} within {seconds} s")
 
 
 class PrivateRedis:
@@ -103,74 +82,6 @@ class PrivateRedis:
 
     def resume(self):
         self.process.send_signal(signal.SIGCONT)
-
-
-class Web:
-    """bin/start-web in a process group of its own; its log (stdout and stderr) in a file."""
-
-    def __init__(self, folder: Path, redis_url: str):
-        db = connection.settings_dict
-        user = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
-        self.port = free_port()
-        self.media = folder / "media"
-        self.log_path = folder / "web.log"
-        environment = {
-            **os.environ,
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            "DJANGO_ENV": "production",
-            # The test process's key: sessions it makes for staff are valid in the web process.
-            "SECRET_KEY": settings.SECRET_KEY,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SITE_URL": "https://portal.example.gov.cn",
-            "SECURE_SSL_REDIRECT": "false",
-            "DATABASE_URL": (
-                f"postgres://{user}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-                f"?application_name={APPLICATION_NAME}"
-            ),
-            "REDIS_URL": redis_url,
-            "STATIC_ROOT": str(folder / "static"),
-            "MEDIA_ROOT": str(self.media),
-            "HOST": "127.0.0.1",
-            "PORT": str(self.port),
-            "WEB_CONCURRENCY": "2",
-            "GUNICORN_THREADS": "2",
-        }
-        for name in ("DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL"):
-            environment.pop(name, None)
-        self.log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [str(ROOT / "bin" / "start-web")],
-            env=environment,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_for(self.healthy, 90, f"the web server did not start; see {self.log_path}")
-
-    def healthy(self) -> bool:
-        assert self.process.poll() is None, self.log_path.read_text()
-        try:
-            return self.request("GET", "/healthz")[0] == 200
-        except OSError:
-            return False
-
-    def request(self, method, path, body=None, headers=None):
-        """(status, headers, text) on a fresh connection; OSError when nothing answered."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, response.headers, response.read().decode(errors="replace")
-        finally:
-            conn.close()
-
-    def logged(self) -> str:
-        return self.log_path.read_text()
-
-    def stop(self):
-        os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
-        self.log.close()
 
 
 class Browser:
@@ -221,7 +132,7 @@ def services(django_db_setup, tmp_path_factory):
     folder = tmp_path_factory.mktemp("faults")
     private = PrivateRedis(folder)
     private.start()
-    web = Web(folder, private.url)
+    web = Web(folder, application_name=APPLICATION_NAME, REDIS_URL=private.url)
     yield private, web
     web.stop()
     if private.process.poll() is None:
@@ -244,17 +155,8 @@ def web(services, redis_server, settings):
 
 
 def staff_browser(web, figure, user) -> Browser:
-    """Signed in as `user`: the session a password sign-in leaves, made here in the database."""
-    session = SessionStore()
-    session.update(
-        {
-            auth.SESSION_KEY: str(user.pk),
-            auth.BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-            auth.HASH_SESSION_KEY: user.get_session_auth_hash(),
-        }
-    )
-    session.save()
-    return Browser(web, figure, {settings.SESSION_COOKIE_NAME: session.session_key})
+    """Signed in as `user`."""
+    return Browser(web, figure, staff_cookies(user))
 
 
 def suggest(browser, tree, text, mobile=""):
@@ -264,9 +166,8 @@ def suggest(browser, tree, text, mobile=""):
     browser.get("tracking page", headers["Location"])
 
 
-def register(browser, tree, mobile):
-    url = f"{reverse('registry:register')}?community={tree.community_a.code}"
-    fields = {
+def registration(tree, mobile):
+    return {
         "name": "张三",
         "mobile": mobile,
         "occupation": "food_delivery",
@@ -275,7 +176,14 @@ def register(browser, tree, mobile):
         "political_status": "masses",
         "consent": "on",
     }
-    browser.post("registration", url, fields)
+
+
+def register(browser, tree, mobile, web):
+    """The form, then the code the console text backend printed to the web process's log."""
+    url = f"{reverse('registry:register')}?community={tree.community_a.code}"
+    browser.post("registration", url, registration(tree, mobile))
+    texted = re.findall(rf"SMS to {mask_mobile(mobile)}: \D*(\d{{6}})", web.logged())
+    browser.post("registration code", reverse("registry:register_code"), {"code": texted[-1]})
 
 
 def check_in(browser, station, mobile):
@@ -296,7 +204,11 @@ def test_with_redis_stopped_riders_file_register_and_check_in_and_the_sweep_catc
     figure.fault("Redis stopped", where="gunicorn")
     assert web.request("GET", "/healthz")[0] == 503  # the truth, for the load balancer's eyes
     suggest(rider, tree, "建设路口井盖缺失，晚上看不见", mobile=mobile)
-    register(rider, tree, mobile)
+    # Registering needs its texted code, which lives in Redis: not now, and it says so.
+    url = f"{reverse('registry:register')}?community={tree.community_a.code}"
+    rider.post("registration", url, registration(tree, mobile), expected=503)
+    assert not Worker.objects.filter(mobile=mobile).exists()
+    WorkerFactory(mobile=mobile, area=tree.community_a)  # registered before Redis stopped
     check_in(rider, station, mobile)
     added, _ = staff.post("station added", reverse("stations:add"), details(tree.community_a))
 
@@ -385,7 +297,7 @@ def test_after_postgres_drops_the_web_processes_connections_the_next_requests_su
         backends += dropped
         mobile = f"1390013800{round_}"
         suggest(rider, tree, f"第{round_ + 1}次断开数据库后的建议", mobile=mobile)
-        register(rider, tree, mobile)
+        register(rider, tree, mobile, web)
         check_in(rider, station, mobile)
         staff.get("stations list", reverse("stations:list"))
         staff.get("registration queue", reverse("registry:pending"))

@@ -2,17 +2,8 @@ import pytest
 
 from points.models import EntryKind, Reward
 from points.services import award
-from tests import sms
 from tests.factories import WorkerFactory
 from tests.riders import sign_in_rider
-
-
-@pytest.fixture
-def texts(settings):
-    """The text messages sent during the test, as (mobile, text)."""
-    settings.SMS_BACKEND = "tests.sms.RecordingBackend"
-    sms.outbox.clear()
-    return sms.outbox
 
 
 @pytest.fixture

@@ -3,11 +3,17 @@ import threading
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from points.card import token_for
+from points.riders import SESSION_KEY as SIGNED_IN
 from registry import services
 from registry.models import Channel, CheckIn, Worker, WorkerEvent, WorkerStatus
+from registry.validators import normalise_mobile
+from tests.factories import WorkerFactory
+from tests.sms import last_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("texts")]
 
 
 def form(tree, **overrides):
@@ -24,7 +30,24 @@ def form(tree, **overrides):
 
 
 def submit(client, data):
+    """The form's step alone: valid details are kept waiting for the texted code."""
     return client.post(reverse("registry:register"), data)
+
+
+def enter_code(client, code):
+    return client.post(reverse("registry:register_code"), {"code": code})
+
+
+def wrong(code):
+    return "000000" if code != "000000" else "111111"
+
+
+def register(client, data):
+    """Both steps: the details, then the code texted to their mobile."""
+    response = submit(client, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert response["Location"] == reverse("registry:register_code")
+    return enter_code(client, last_code(normalise_mobile(data["mobile"])))
 
 
 def test_the_page_preselects_the_community_from_the_qr_link(client, tree):
@@ -67,7 +90,7 @@ def test_the_consent_notice_says_what_why_who_how_long_and_your_rights(client, t
 
 
 def test_a_rider_registers_and_waits_for_confirmation(client, tree):
-    response = submit(client, form(tree))
+    response = register(client, form(tree))
     assert response.status_code == 302
     assert response["Location"] == reverse("registry:registered")
     worker = Worker.objects.get()
@@ -88,6 +111,131 @@ def test_a_rider_registers_and_waits_for_confirmation(client, tree):
     )
 
 
+def test_the_details_wait_for_the_texted_code_and_the_code_signs_the_rider_in(client, tree, texts):
+    assert submit(client, form(tree)).status_code == 302
+    assert not Worker.objects.exists()
+    [(mobile, text)] = texts
+    assert mobile == "13812345678"
+    page = client.get(reverse("registry:register_code")).text
+    assert "138****5678" in page and "13812345678" not in page
+    enter_code(client, last_code(mobile))
+    assert client.session[SIGNED_IN] == Worker.objects.get().pk
+
+
+@pytest.fixture
+def confirmed(tree):
+    """王五, a confirmed rider with his ID number kept (with its separate consent)."""
+    return WorkerFactory(
+        name="王五",
+        mobile="13900001111",
+        occupation="courier",
+        platform="sf",
+        id_number="11010519491231002X",
+        sensitive_consented_at=timezone.now(),
+        area=tree.community_a,
+        status=WorkerStatus.CONFIRMED,
+    )
+
+
+def takeover(tree):
+    return form(tree, name="冒名者", mobile="139 0000 1111", occupation="food_delivery")
+
+
+@pytest.mark.parametrize("code", [None, "wrong", "malformed"])
+def test_re_registering_someone_elses_mobile_without_its_code_changes_nothing(
+    client, tree, confirmed, code
+):
+    before = Worker.objects.values().get(pk=confirmed.pk)
+    card, _until = token_for(confirmed)
+    response = submit(client, takeover(tree))
+    assert response["Location"] == reverse("registry:register_code")
+    if code == "wrong":
+        response = enter_code(client, wrong(last_code(confirmed.mobile)))
+        assert "验证码不对，您还可以再试 4 次" in response.text
+    elif code == "malformed":
+        response = enter_code(client, "12ab")
+        assert response.status_code == 200
+    assert Worker.objects.values().get(pk=confirmed.pk) == before
+    assert not confirmed.events.exists() and not CheckIn.objects.exists()
+    assert SIGNED_IN not in client.session
+    verified = client.get(reverse("points:verify", args=[card]))
+    assert "王五" in verified.text and "冒名者" not in verified.text
+    assert "工作证有效" in verified.text
+
+
+def test_five_wrong_codes_spend_it_and_the_right_one_then_changes_nothing(client, tree, confirmed):
+    before = Worker.objects.values().get(pk=confirmed.pk)
+    submit(client, takeover(tree))
+    code = last_code(confirmed.mobile)
+    for _ in range(5):
+        enter_code(client, wrong(code))
+    response = enter_code(client, code)
+    assert "输错 5 次" in response.text
+    assert Worker.objects.values().get(pk=confirmed.pk) == before
+
+
+def test_the_owner_with_the_right_code_updates_their_details(client, tree, confirmed):
+    response = register(client, form(tree, name="王五一", mobile=confirmed.mobile))
+    assert response["Location"] == reverse("registry:registered")
+    confirmed.refresh_from_db()
+    assert (confirmed.name, confirmed.occupation, confirmed.platform) == (
+        "王五一",
+        "food_delivery",
+        "meituan",
+    )
+    assert confirmed.status == WorkerStatus.CONFIRMED
+    update = confirmed.events.get(kind=WorkerEvent.Kind.UPDATED)
+    assert update.actor is None  # the worker themselves, as the timeline says
+    assert update.changes["name"] == ["王五", "王五一"]
+    assert client.session[SIGNED_IN] == confirmed.pk
+
+
+def test_a_blank_field_keeps_the_stored_value(client, tree, confirmed):
+    # The ID number left empty: it is kept, and so is its consent.
+    register(client, form(tree, mobile=confirmed.mobile, id_number=""))
+    confirmed.refresh_from_db()
+    assert confirmed.id_number == "11010519491231002X"
+    assert confirmed.sensitive_consented_at is not None
+    update = confirmed.events.get(kind=WorkerEvent.Kind.UPDATED)
+    assert "id_number" not in update.changes
+
+
+def test_a_party_member_who_leaves_a_box_unticked_keeps_it(client, tree):
+    member = WorkerFactory(
+        party_member=True, is_mobile_party_member=True, mobile="13900002222", area=tree.community_a
+    )
+    data = form(
+        tree,
+        mobile=member.mobile,
+        political_status="party_member",
+        party_branch="",
+        sensitive_consent="on",
+    )
+    # The form asks a party member for their branch: a blank one is refused before any code.
+    assert "party_branch" in submit(client, data).context["form"].errors
+    register(client, {**data, "party_branch": "新支部"})
+    member.refresh_from_db()
+    assert (member.party_branch, member.is_mobile_party_member) == ("新支部", True)
+
+
+def test_the_code_page_without_a_registration_waiting_goes_back_to_the_form(client):
+    response = client.get(reverse("registry:register_code"))
+    assert response["Location"] == reverse("registry:register")
+
+
+def test_a_code_asked_for_again_within_a_minute_is_refused_politely(client, tree):
+    submit(client, form(tree))
+    response = submit(client, form(tree))
+    assert response.status_code == 200
+    assert "一分钟" in response.context["form"].errors["mobile"][0]
+
+
+def test_the_pages_say_how_registering_again_works(client, tree):
+    page = client.get(reverse("registry:register"), {"community": tree.community_a.code}).text
+    assert "验证码" in page
+    assert "验证码" in client.get(reverse("registry:registered")).text
+
+
 def test_without_consent_nothing_is_kept(client, tree):
     response = submit(client, form(tree, consent=""))
     assert response.status_code == 200
@@ -95,9 +243,10 @@ def test_without_consent_nothing_is_kept(client, tree):
     assert not Worker.objects.exists()
 
 
-def test_registering_again_with_the_same_mobile_updates_and_checks_in_again(client, tree):
-    submit(client, form(tree))
-    submit(client, form(tree, mobile="138 1234 5678", occupation="courier", platform="sf"))
+def test_registering_again_with_the_same_mobile_updates_and_checks_in_again(client, tree, clock):
+    register(client, form(tree))
+    clock(61)  # one code a minute per number
+    register(client, form(tree, mobile="138 1234 5678", occupation="courier", platform="sf"))
     worker = Worker.objects.get()
     assert (worker.occupation, worker.platform) == ("courier", "sf")
     assert worker.check_ins.count() == 2
@@ -107,14 +256,15 @@ def test_registering_again_with_the_same_mobile_updates_and_checks_in_again(clie
 
 
 @pytest.mark.parametrize("how", ["left", "withdrew consent"])
-def test_someone_who_left_and_registers_again_waits_for_confirmation_anew(client, tree, how):
-    submit(client, form(tree))
+def test_someone_who_left_and_registers_again_waits_for_confirmation_anew(client, tree, how, clock):
+    register(client, form(tree))
     worker = Worker.objects.get()
     if how == "left":
         services.leave(worker, reason="moved", by=None)
     else:
         services.withdraw_consent(worker)
-    submit(client, form(tree))
+    clock(61)
+    register(client, form(tree))
     worker.refresh_from_db()
     assert (worker.status, worker.left_at, worker.consent_withdrawn_at) == ("pending", None, None)
     assert Worker.objects.consenting().filter(pk=worker.pk).exists()
@@ -132,7 +282,7 @@ def test_a_party_member_reports_as_one_with_separate_consent(client, tree):
         id_number="11010519491231002x",
         sensitive_consent="on",
     )
-    assert submit(client, data).status_code == 302
+    assert register(client, data).status_code == 302
     worker = Worker.objects.get()
     assert worker.is_mobile_party_member
     assert worker.id_number == "11010519491231002X"
@@ -155,7 +305,7 @@ def test_an_id_number_without_the_separate_consent_is_refused(client, tree):
 
 
 def test_party_details_of_a_non_member_are_not_kept(client, tree):
-    submit(client, form(tree, party_branch="随手填的支部", is_mobile_party_member="on"))
+    register(client, form(tree, party_branch="随手填的支部", is_mobile_party_member="on"))
     worker = Worker.objects.get()
     assert (worker.party_branch, worker.is_mobile_party_member) == ("", False)
 

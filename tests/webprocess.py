@@ -1,0 +1,123 @@
+"""The real web process for tests that need it: bin/start-web (migrate, collectstatic, gunicorn with
+portal/gunicorn.conf.py) under production settings, DEBUG off, on the test database (PostgreSQL:
+the `services` pass). Used by tests/faults and by the private photo files' test."""
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"{what} within {seconds} s")
+
+
+class Web:
+    """bin/start-web in a process group of its own; its log (stdout and stderr) in a file.
+    `environment` adds to or overrides the production environment given here."""
+
+    def __init__(self, folder: Path, *, application_name="portal-test-web", **environment):
+        db = connection.settings_dict
+        assert db["ENGINE"] == "django.db.backends.postgresql", "the services pass only"
+        user = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
+        self.port = free_port()
+        self.media = folder / "media"
+        self.log_path = folder / "web.log"
+        environment = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "DJANGO_ENV": "production",
+            # The test process's key: sessions it makes for staff are valid in the web process.
+            "SECRET_KEY": settings.SECRET_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": "https://portal.example.gov.cn",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": (
+                f"postgres://{user}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+                f"?application_name={application_name}"
+            ),
+            "STATIC_ROOT": str(folder / "static"),
+            "MEDIA_ROOT": str(self.media),
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_THREADS": "2",
+            **environment,
+        }
+        for name in ("DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL", "DEBUG"):
+            environment.pop(name, None)
+        self.log = self.log_path.open("w")
+        self.process = subprocess.Popen(  # noqa: S603
+            [str(ROOT / "bin" / "start-web")],
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(self.healthy, 90, f"the web server did not start; see {self.log_path}")
+
+    def healthy(self) -> bool:
+        assert self.process.poll() is None, self.log_path.read_text()
+        try:
+            return self.request("GET", "/healthz")[0] == 200
+        except OSError:
+            return False
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, headers, text) on a fresh connection; OSError when nothing answered."""
+        status, response_headers, content = self.request_bytes(method, path, body, headers)
+        return status, response_headers, content.decode(errors="replace")
+
+    def request_bytes(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+    def logged(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+def staff_cookies(user) -> dict:
+    """The session cookie a password sign-in as `user` leaves, made here in the database."""
+    session = SessionStore()
+    session.update(
+        {
+            auth.SESSION_KEY: str(user.pk),
+            auth.BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            auth.HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+    )
+    session.save()
+    return {settings.SESSION_COOKIE_NAME: session.session_key}
