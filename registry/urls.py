@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import care, consent, enterprises, imports, rosters, workers
+from registry.views import care, consent, enterprises, imports, review, rosters, workers
 
 app_name = "registry"
 
@@ -12,7 +12,10 @@ urlpatterns = [
     path("register/withdraw/code/", consent.withdraw_confirm, name="withdraw_confirm"),
     path("register/withdraw/done/", consent.withdrawn, name="withdrawn"),
     path("staff/registry/pending/", workers.pending, name="pending"),
+    path("staff/registry/pending/<int:worker_id>/", review.review, name="review"),
     path("staff/registry/workers/<int:worker_id>/confirm/", workers.confirm, name="confirm"),
+    path("staff/registry/workers/<int:worker_id>/refuse/", review.refuse, name="refuse"),
+    path("staff/registry/workers/<int:worker_id>/duplicate/", review.duplicate, name="duplicate"),
     path("staff/registry/workers/", rosters.roster, {"roster": "workers"}, name="workers"),
     path(
         "staff/registry/party-members/",
