@@ -7,6 +7,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry: workers, enterprises, party members")
 
     def ready(self):
+        from portal import slots
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
         from registry import demo
@@ -18,3 +19,7 @@ class RegistryConfig(AppConfig):
         add(NavItem(_("Ledger"), "registry:workers", group=registry))
         add(NavItem(_("Care visits"), "registry:care_visits", badge=due_count, group=registry))
         seed_demo.connect(demo.seed, dispatch_uid="registry.demo")
+        # The signed-in rider's own registration and its state, at the top of 我的.
+        slots.add(
+            slots.RIDER_PAGE, "registry/_my_registration.html", lambda w: {"worker": w}, order=5
+        )
