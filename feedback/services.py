@@ -462,3 +462,9 @@ def delete_expired_photos(now: datetime) -> int:
         days,
     )
     return photos
+
+
+def take_over_suggestions(sender, *, duplicate, kept, **kwargs) -> None:
+    """registry.services.worker_merged: the duplicate registration's suggestions (and the hazard
+    points still to come for them) are the kept worker's."""
+    Suggestion.objects.filter(worker=duplicate).update(worker=kept)

@@ -11,11 +11,14 @@ class PointsConfig(AppConfig):
         from points.activities import my_activities
         from points.leaderboard import station_board
         from points.rewards import my_redemptions
+        from points.services import take_over_points
         from portal import slots
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
+        from registry.services import worker_merged
 
         seed_demo.connect(demo.seed, dispatch_uid="points.demo")
+        worker_merged.connect(take_over_points, dispatch_uid="points.merge")
         slots.add(slots.RIDER_PAGE, "points/_my_activities.html", my_activities, order=10)
         slots.add(slots.RIDER_PAGE, "points/_my_redemptions.html", my_redemptions, order=20)
         slots.add(slots.STATION_LANDING, "points/_station_board.html", station_board, order=10)

@@ -12,7 +12,7 @@ from points.models import Entry, EntryKind
 from portal.privacy import mask_name
 
 SIZE = 10
-NOT_EARNED = (EntryKind.REDEMPTION, EntryKind.REFUND)
+NOT_EARNED = (EntryKind.REDEMPTION, EntryKind.REFUND, EntryKind.MERGED)
 PUBLIC_SECONDS = 300  # the station page's board: a few minutes old is fresh enough
 
 
@@ -37,6 +37,7 @@ def top_earners(area, now: datetime | None = None):
             worker__area__path__startswith=area.path,
             worker__anonymised_at__isnull=True,
             worker__consent_withdrawn_at__isnull=True,
+            worker__merged_into__isnull=True,
             amount__gt=0,
             created_at__gte=month_start(now),
         )

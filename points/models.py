@@ -19,6 +19,7 @@ class EntryKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("Manual adjustment")
     REDEMPTION = "redemption", _("Reward redeemed")
     REFUND = "refund", _("Redemption refunded")
+    MERGED = "merged", _("Moved with a duplicate registration")
 
 
 class Account(models.Model):

@@ -65,3 +65,19 @@ def adjust(worker, amount: int, reason: str, *, by) -> Entry:
 
 def balance(worker) -> int:
     return Account.objects.filter(worker=worker).values_list("balance", flat=True).first() or 0
+
+
+def take_over_points(sender, *, duplicate, kept, by, **kwargs) -> None:
+    """registry.services.worker_merged, inside the merge's transaction: the ledger is append-only,
+    so the duplicate's balance moves as a pair of entries (out of one, into the other) that no
+    leaderboard counts as earned; redemptions, teams and activity places move to the kept worker.
+    A place the kept worker also holds (or a team they are in) stays with the duplicate's record."""
+    moved = balance(duplicate)
+    if moved:
+        award(duplicate, -moved, EntryKind.MERGED, note=kept.masked_mobile, by=by)
+        award(kept, moved, EntryKind.MERGED, note=duplicate.masked_mobile, by=by)
+    duplicate.redemptions.update(worker=kept)
+    teams = kept.team_memberships.values("team")
+    duplicate.team_memberships.exclude(team__in=teams).update(worker=kept)
+    places = kept.sign_ups.active().values("activity")
+    duplicate.sign_ups.exclude(activity__in=places, cancelled_at__isnull=True).update(worker=kept)

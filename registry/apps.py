@@ -12,6 +12,7 @@ class RegistryConfig(AppConfig):
         from portal.signals import seed_demo
         from registry import demo
         from registry.views.care import due_count
+        from registry.views.review import my_registration
         from registry.views.workers import pending_count
 
         registry = _("Registry")
@@ -19,7 +20,4 @@ class RegistryConfig(AppConfig):
         add(NavItem(_("Ledger"), "registry:workers", group=registry))
         add(NavItem(_("Care visits"), "registry:care_visits", badge=due_count, group=registry))
         seed_demo.connect(demo.seed, dispatch_uid="registry.demo")
-        # The signed-in rider's own registration and its state, at the top of 我的.
-        slots.add(
-            slots.RIDER_PAGE, "registry/_my_registration.html", lambda w: {"worker": w}, order=5
-        )
+        slots.add(slots.RIDER_PAGE, "registry/_my_registration.html", my_registration, order=0)

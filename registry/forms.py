@@ -170,6 +170,49 @@ class LeaveForm(forms.Form):
     )
 
 
+class RefusalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for refusal"),
+        max_length=200,
+        help_text=_("The rider reads it on 我的, so say what to correct."),
+        error_messages={"required": _("Say why the registration is refused.")},
+    )
+
+
+class DuplicateForm(forms.Form):
+    """Which worker on the roster a pending registration repeats: one of the likely matches the
+    page lists (`kept`), or anyone in the user's scope by their full mobile number."""
+
+    kept = forms.ModelChoiceField(queryset=Worker.objects.none(), required=False)
+    mobile = forms.CharField(
+        label=_("Or the mobile number of the worker on the roster"), max_length=20, required=False
+    )
+
+    def __init__(self, *args, duplicate: Worker, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = (
+            Worker.objects.in_scope(user)
+            .exclude(pk=duplicate.pk)
+            .filter(anonymised_at__isnull=True, merged_into__isnull=True)
+        )
+        self.fields["kept"].queryset = self.candidates
+
+    def clean(self):
+        kept, mobile = self.cleaned_data.get("kept"), self.cleaned_data.get("mobile", "")
+        if kept is None and mobile:
+            kept = self.candidates.filter(mobile=normalise_mobile(mobile)).first()
+            if kept is None:
+                raise forms.ValidationError(
+                    _("No worker in your area has this mobile number."), code="no_such_worker"
+                )
+        if kept is None:
+            raise forms.ValidationError(
+                _("Choose the worker this registration repeats."), code="required"
+            )
+        self.cleaned_data["kept"] = kept
+        return self.cleaned_data
+
+
 class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise

@@ -119,6 +119,18 @@ class Worker(models.Model):
         _("consented to sensitive data at"), null=True, blank=True
     )
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    # A refused registration is not active (status left) and says why; the rider sees the reason.
+    refused_at = models.DateTimeField(_("refused at"), null=True, blank=True)
+    refusal_reason = models.CharField(_("reason for refusal"), max_length=200, blank=True)
+    # A registration found to be a duplicate: its history moved to this worker, the record stays.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        verbose_name=_("merged into"),
+    )
     consent_withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), db_default=Now(), db_index=True)
@@ -212,6 +224,8 @@ class WorkerEvent(ReadableChanges, models.Model):
         IMPORTED = "imported", _("Imported from a survey list")
         UPDATED = "updated", _("Details updated")
         CONFIRMED = "confirmed", _("Registration confirmed")
+        REFUSED = "refused", _("Registration refused")
+        MERGED = "merged", _("Merged as a duplicate")
         LEFT = "left", _("Left or moved away")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
         ANONYMISED = "anonymised", _("Personal details erased")
@@ -228,7 +242,7 @@ class WorkerEvent(ReadableChanges, models.Model):
         ordering = ["-created_at", "-id"]
 
     changed_model = Worker
-    extra_labels = {"roles": _("Roles"), "reason": _("Reason")}
+    extra_labels = {"roles": _("Roles"), "reason": _("Reason"), "duplicate": _("Duplicate")}
     extra_choices = {"roles": WorkerRoleKind}
 
     def __str__(self):

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,10 @@ from registry.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Sent inside merge_duplicate's transaction with `duplicate`, `kept` and `by`: each app moves its
+# own rows of the duplicate to the kept worker (registry imports none of them).
+worker_merged = Signal()
 
 # Bump when the wording of the consent notice (templates/registry/consent_notice.html) changes.
 CONSENT_VERSION = "2026-11-v1"
@@ -85,7 +90,13 @@ def _rejoining(worker: Worker) -> dict:
     for confirmation like a newcomer."""
     if worker.status != WorkerStatus.LEFT:
         return {}
-    return {"status": WorkerStatus.PENDING, "left_at": None, "consent_withdrawn_at": None}
+    return {
+        "status": WorkerStatus.PENDING,
+        "left_at": None,
+        "consent_withdrawn_at": None,
+        "refused_at": None,
+        "refusal_reason": "",
+    }
 
 
 def _consent(sensitive: bool) -> dict:
@@ -305,10 +316,87 @@ def anonymise_departed(now: datetime) -> int:
 def confirm(worker: Worker, by) -> None:
     with transaction.atomic():
         worker = Worker.objects.select_for_update().get(pk=worker.pk)
-        if worker.status != WorkerStatus.PENDING:
-            raise RegistryError("not_pending", _("This registration is already confirmed."))
+        _require_pending(worker)
         worker.status = WorkerStatus.CONFIRMED
         worker.confirmed_at = timezone.now()
         worker.confirmed_by = by
         worker.save(update_fields=["status", "confirmed_at", "confirmed_by", "updated_at"])
         WorkerEvent.objects.create(worker=worker, kind=WorkerEvent.Kind.CONFIRMED, actor=by)
+
+
+def refuse(worker: Worker, *, reason: str, by) -> None:
+    """Staff turn a registration down and say why: the record stops counting as active (status
+    left) and the rider reads the reason on 我的. Registering again makes it wait anew."""
+    reason = reason.strip()
+    if not reason:
+        raise RegistryError("reason", _("Say why the registration is refused."))
+    with transaction.atomic():
+        worker = Worker.objects.select_for_update().get(pk=worker.pk)
+        _require_pending(worker)
+        worker.status = WorkerStatus.LEFT
+        worker.refused_at = worker.left_at = timezone.now()
+        worker.refusal_reason = reason
+        worker.save(
+            update_fields=["status", "refused_at", "left_at", "refusal_reason", "updated_at"]
+        )
+        WorkerEvent.objects.create(
+            worker=worker,
+            kind=WorkerEvent.Kind.REFUSED,
+            actor=by,
+            changes={"reason": ["", reason]},
+        )
+
+
+def _require_pending(worker: Worker) -> None:
+    if worker.status != WorkerStatus.PENDING:
+        raise RegistryError("not_pending", _("This registration no longer waits for a decision."))
+
+
+def merge_duplicate(duplicate: Worker, *, kept: Worker, by) -> None:
+    """A registration that repeats a worker already on the roster (a new mobile, a survey list's
+    typo): everything the duplicate did moves to the kept worker, and the duplicate's record stays,
+    not active, pointing at it, with its own timeline. Other apps move their rows in receivers of
+    `worker_merged`, inside this transaction: one failure undoes the whole merge."""
+    if duplicate.pk == kept.pk:
+        raise RegistryError("same_worker", _("A registration cannot be a duplicate of itself."))
+    with transaction.atomic():
+        locked = {
+            worker.pk: worker
+            for worker in Worker.objects.select_for_update()
+            .filter(pk__in=[duplicate.pk, kept.pk])
+            .order_by("pk")
+        }
+        duplicate, kept = locked[duplicate.pk], locked[kept.pk]
+        _require_pending(duplicate)
+        if kept.anonymised_at or kept.merged_into_id:
+            raise RegistryError(
+                "kept_inactive",
+                _("%(name)s's record was erased or merged itself: choose another worker.")
+                % {"name": kept},
+            )
+        worker_merged.send(sender=Worker, duplicate=duplicate, kept=kept, by=by)
+        duplicate.check_ins.update(worker=kept)
+        duplicate.care_visits.update(worker=kept)
+        held = set(kept.roles.values_list("role", flat=True))
+        duplicate.roles.exclude(role__in=held).update(worker=kept)
+        duplicate.roles.all().delete()
+        duplicate.status = WorkerStatus.LEFT
+        duplicate.left_at = timezone.now()
+        duplicate.merged_into = kept
+        duplicate.save(update_fields=["status", "left_at", "merged_into", "updated_at"])
+        WorkerEvent.objects.create(
+            worker=duplicate,
+            kind=WorkerEvent.Kind.MERGED,
+            actor=by,
+            changes={"merged_into": ["", _described(kept)]},
+        )
+        WorkerEvent.objects.create(
+            worker=kept,
+            kind=WorkerEvent.Kind.MERGED,
+            actor=by,
+            changes={"duplicate": ["", _described(duplicate)]},
+        )
+
+
+def _described(worker: Worker) -> str:
+    return f"{worker.name} ({worker.masked_mobile})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import care, consent, enterprises, imports, rosters, sign_in, workers
+from registry.views import care, consent, enterprises, imports, review, rosters, sign_in, workers
 
 app_name = "registry"
 
@@ -15,7 +15,10 @@ urlpatterns = [
     path("register/withdraw/", consent.withdraw, name="withdraw"),
     path("register/withdraw/done/", consent.withdrawn, name="withdrawn"),
     path("staff/registry/pending/", workers.pending, name="pending"),
+    path("staff/registry/pending/<int:worker_id>/", review.review, name="review"),
     path("staff/registry/workers/<int:worker_id>/confirm/", workers.confirm, name="confirm"),
+    path("staff/registry/workers/<int:worker_id>/refuse/", review.refuse, name="refuse"),
+    path("staff/registry/workers/<int:worker_id>/duplicate/", review.duplicate, name="duplicate"),
     path("staff/registry/workers/", rosters.roster, {"roster": "workers"}, name="workers"),
     path(
         "staff/registry/party-members/",

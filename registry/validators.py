@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.codes import halfwidth
+
 # re.ASCII: \d alone also takes full-width and Arabic-Indic digits, which no SMS gateway dials.
 MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -14,8 +16,8 @@ ID_CHECK_CHARACTERS = "10X98765432"
 
 
 def normalise_mobile(value: str) -> str:
-    """Drop spaces, hyphens and a +86 / 0086 prefix, as people type them."""
-    digits = re.sub(r"[\s\-]", "", value or "")
+    """Drop spaces, hyphens and a +86 / 0086 prefix, as people type them, full-width or not."""
+    digits = re.sub(r"[\s\-]", "", halfwidth(value or ""))
     return re.sub(r"^(\+86|0086)", "", digits)
 
 

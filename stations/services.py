@@ -152,3 +152,9 @@ def compliance(station: Station) -> int:
     return with_compliance(Station.objects.filter(pk=station.pk)).values_list(
         "compliance", flat=True
     )[0]
+
+
+def take_over_visits(sender, *, duplicate, kept, **kwargs) -> None:
+    """registry.services.worker_merged: the duplicate registration's station visits are the kept
+    worker's."""
+    duplicate.station_visits.update(worker=kept)

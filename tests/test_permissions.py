@@ -87,6 +87,30 @@ MATRIX = [
     ("registry:withdraw", None, "get", RIDER_PAGE),
     ("registry:withdrawn", None, "get", expect(200)),
     ("registry:pending", None, "get", expect(200, anonymous=LOGIN, handler=403, official=403)),
+    # A registration opened from the queue; the sibling community's staff get 404.
+    ("registry:review", "worker_a", "get", A_KEEPERS),
+    (
+        "registry:review",
+        "worker_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=200),
+    ),
+    # Refusing without a reason, or a duplicate without the worker it repeats, goes back to the
+    # registration with a message.
+    *[
+        row
+        for name in ["registry:refuse", "registry:duplicate"]
+        for row in [
+            (name, "worker_a", "get", expect(405)),
+            (name, "worker_a", "post", A_KEEPERS_POST),
+            (
+                name,
+                "worker_c",
+                "post",
+                expect(404, anonymous=LOGIN, handler=403, official=403, administrator=302),
+            ),
+        ]
+    ],
     ("registry:confirm", "worker_a", "get", expect(405)),
     (
         "registry:confirm",

@@ -32,6 +32,7 @@ from registry.models import (
     WorkerRoleKind,
     WorkerStatus,
 )
+from registry.views.review import decision_context
 
 PAGE_SIZE = 50
 
@@ -172,6 +173,8 @@ def worker_detail(request, worker_id):
     worker = _scoped_worker(request, worker_id)
     # The entry points at the worker instead of copying the name: anonymising erases it here too.
     AuditLog.record(request.user, AuditLog.Action.VIEWED, "", subject=worker)
+    can_keep = request.user.role in LEDGER_KEEPERS
+    pending_decision = can_keep and worker.status == WorkerStatus.PENDING
     return render(
         request,
         "registry/worker_detail.html",
@@ -181,9 +184,11 @@ def worker_detail(request, worker_id):
             "events": worker.events.select_related("actor")[:100],
             "check_ins": worker.check_ins.select_related("area", "recorded_by")[:20],
             "care_visits": worker.care_visits.order_by("-created_at")[:20],
-            "can_keep": request.user.role in LEDGER_KEEPERS,
+            "duplicates": worker.merged_duplicates.order_by("id"),
+            "can_keep": can_keep,
             "can_anonymise": request.user.role == Role.ADMINISTRATOR,
             "leave_form": LeaveForm(),
+            **(decision_context(request.user, worker) if pending_decision else {}),
         },
     )
 

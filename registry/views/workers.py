@@ -14,6 +14,7 @@ from registry import riders, services
 from registry.access import LEDGER_KEEPERS
 from registry.forms import CodeForm, RegistrationForm
 from registry.models import Channel, Worker
+from registry.views import review
 
 REGISTRATION = "registration"  # the session's form data waiting for its texted code
 
@@ -165,7 +166,7 @@ def confirm(request, worker_id):
         messages.warning(request, str(error))
     else:
         messages.success(request, _("Confirmed the registration of %(name)s.") % {"name": worker})
-    return redirect("registry:pending")
+    return review.decided(request, worker)
 
 
 def pending_count(user) -> int:

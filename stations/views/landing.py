@@ -11,6 +11,7 @@ from functools import wraps
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from portal import ratelimit, slots
 from registry import riders
 from registry.forms import MobileForm
-from stations import checkin, landing_cache
+from stations import checkin, landing_cache, last_station
 from stations.icons import AMENITY_ICONS
 from stations.models import Amenity, RetiredToken, Service, Station, StationVisit
 
@@ -47,16 +48,23 @@ def station_from_token(view):
 
 
 def landing(request, token):
-    """From landing_cache when another rider opened it a few seconds ago."""
+    """From landing_cache when another rider opened it a few seconds ago; a signed-in rider's
+    own page neither from nor into it. Either way the phone remembers the station, for the rider
+    header's link back to it."""
     if riders.SESSION_KEY in request.session:
-        return _landing(request, token)  # a rider's own page: neither from nor into the cache
-    key = landing_cache.key(token, get_language())
-    html = landing_cache.pages.get(key)
-    if html is not None:
-        return HttpResponse(html)
-    response = _landing(request, token)
-    if response.status_code == 200:
-        landing_cache.pages.set(key, response.content)
+        response = _landing(request, token)
+    else:
+        key = landing_cache.key(token, get_language())
+        html = landing_cache.pages.get(key)
+        if html is not None:
+            response = HttpResponse(html)
+        else:
+            response = _landing(request, token)
+            if response.status_code == 200:
+                landing_cache.pages.set(key, response.content)
+    if response.status_code != 200:
+        return response
+    last_station.remember(response, token)
     return response
 
 
@@ -84,6 +92,8 @@ def _landing(request, station):
                 StationVisit.objects.filter(station=station, day=visit.day).count() if visit else 0
             ),
             "more": slots.render(slots.STATION_LANDING, request, station),
+            # This station, not the visitor's cookie: the page is cached for every rider.
+            "last_station_url": reverse("stations:landing", args=[station.token]),
         },
     )
 

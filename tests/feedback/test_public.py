@@ -361,6 +361,16 @@ def test_the_code_is_found_in_any_case_with_spaces_or_dashes(english, resolved):
     assert english.get(reverse("feedback:track", args=[code.lower()])).status_code == 200
 
 
+def test_a_code_typed_in_full_width_characters_is_found(english, resolved):
+    """A Chinese input method types ＡＢＣ２３４; the ideographic space and dash come with it."""
+    code = resolved.tracking_code
+    wide = "".join(chr(ord(character) + 0xFEE0) for character in code)
+    typed = f"\u3000{wide[:5].lower()}－{wide[5:]}"
+    response = english.get(reverse("feedback:track_lookup"), {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("feedback:track", args=[code])
+
+
 def test_an_unknown_code_gets_a_message_and_guessing_is_stopped(english, resolved):
     response = english.get(reverse("feedback:track_lookup"), {"code": "ABCDEFGHJK"})
     assert "No suggestion has this code." in response.text

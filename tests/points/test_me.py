@@ -93,10 +93,11 @@ def test_sections_show_in_their_order(rider_client, monkeypatch, tmp_path, setti
 def test_a_pending_rider_sees_their_registration_waits_for_the_community(client, tree):
     worker = WorkerFactory(area=tree.community_a, status="pending")
     page = sign_in_rider(client, worker).get(reverse("points:me")).text
-    assert "我的登记" in page and "待社区确认" in page
+    assert "待社区确认" in page
     assert reverse("registry:withdraw") in page
 
 
-def test_a_confirmed_rider_sees_it_confirmed(rider_client):
+def test_a_confirmed_rider_sees_their_community_and_how_to_update(rider_client, rider):
     page = rider_client.get(reverse("points:me")).text
-    assert "我的登记" in page and "待社区确认" not in page
+    assert "待社区确认" not in page
+    assert f"?community={rider.area.code}" in page  # update my details

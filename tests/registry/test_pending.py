@@ -48,7 +48,7 @@ def test_confirming_twice_says_so_and_changes_nothing(client, tree, staff_a, wor
     client.force_login(staff_a)
     client.post(reverse("registry:confirm", args=[worker_a.id]))
     response = client.post(reverse("registry:confirm", args=[worker_a.id]), follow=True)
-    assert "该登记已经确认过了。" in response.text
+    assert "这份登记已不在等待确认。" in response.text
     assert worker_a.events.filter(kind=WorkerEvent.Kind.CONFIRMED).count() == 1
 
 

@@ -165,7 +165,7 @@ def test_a_rider_who_withdrew_consent_registers_again_before_checking_in(
     assert not StationVisit.objects.exists()
 
 
-@pytest.mark.parametrize("mobile", ["12345", "", "1380000000１"])
+@pytest.mark.parametrize("mobile", ["12345", "", "1380000000a"])
 def test_a_wrong_mobile_is_explained_and_nothing_is_counted(client, station, mobile, texts):
     response = client.post(url(station), {"mobile": mobile})
     assert response.status_code == 200
