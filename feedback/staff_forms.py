@@ -24,6 +24,12 @@ class AssessmentForm(forms.Form):
         },
     )
 
+    def __init__(self, *args, **kwargs):
+        # The suggestion's page shows every assessment form at once: ids of their own keep
+        # each label tied to its field (two forms have a tracking code, two a reply).
+        kwargs.setdefault("auto_id", f"{type(self).__name__.lower()}-%s")
+        super().__init__(*args, **kwargs)
+
 
 class AcceptForm(AssessmentForm):
     note = forms.CharField(
