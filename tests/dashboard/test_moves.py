@@ -3,6 +3,7 @@ every recount (the one every 10 minutes, the nightly one, `refresh_dashboard --a
 same figures, so a past period's figures never depend on which recount ran last."""
 
 import importlib
+from datetime import timedelta
 from io import StringIO
 from types import SimpleNamespace
 
@@ -12,14 +13,17 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from feedback import services as feedback
+from feedback.models import Event, State, Suggestion
 from points.models import EntryKind
 from points.services import award
-from portal.dashboard import tasks
+from portal.dashboard import refresh, tasks
 from portal.dashboard.summary import Period, Summary
 from registry import services
 from registry.models import Worker, WorkerEvent
 from stations.checkin import check_in
 from stations.models import Station
+from tests.dashboard.conftest import OLD, days_ago
 from tests.dashboard.test_agreement import all_figures
 from tests.factories import WorkerFactory
 
@@ -88,6 +92,31 @@ def test_check_ins_stay_counted_where_the_station_was(counted, tree):
         for figures in (Summary(area, period).total for area in (a, b) for period in (old, today))
     ]
     assert checkins == [1, 3, 0, 1]  # A: 40 days ago, today; B: today, after the move
+    call_command("refresh_dashboard", "--all", stdout=StringIO())
+    assert all_figures() == after_the_short_recount
+
+
+def test_a_suggestion_passed_on_or_reopened_is_recounted_on_its_past_days(counted, tree, staff_a):
+    a, b = tree.community_a, tree.community_b
+    waiting = Suggestion.objects.get(area=a, state=State.SUBMITTED)
+    Suggestion.objects.filter(pk=waiting.pk).update(submitted_at=days_ago(10))
+    old_resolved = Suggestion.objects.get(area=a, state=State.RESOLVED, rating=2)
+    # What resolving it 40 days ago wrote on its timeline.
+    Event.objects.create(suggestion=old_resolved, kind=Event.Kind.RESOLVED)
+    Event.objects.filter(suggestion=old_resolved).update(created_at=days_ago(OLD))
+    refresh.rebuild()
+    before = all_figures()
+
+    feedback.transfer(Suggestion.objects.get(pk=waiting.pk), b, version=None, by=staff_a)
+    feedback.reopen(Suggestion.objects.get(pk=old_resolved.pk))
+    tasks.refresh_dashboard()
+    after_the_short_recount = all_figures()
+    assert after_the_short_recount != before
+    ten_days_ago = Period(counted.today - timedelta(days=10), counted.today - timedelta(days=10))
+    collected = Summary(b, ten_days_ago).total
+    assert collected.total(collected.period, "submitted") == 1
+    resolved = Summary(a, counted.old_period).total
+    assert resolved.total(resolved.period, "resolved") == 0
     call_command("refresh_dashboard", "--all", stdout=StringIO())
     assert all_figures() == after_the_short_recount
 
