@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.navigation.navigation",
+                "stations.last_station.last_station",
             ],
         },
     },

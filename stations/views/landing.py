@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from portal import ratelimit, slots
 from portal.privacy import mask_mobile
 from registry.forms import MobileForm
-from stations import checkin, landing_cache
+from stations import checkin, landing_cache, last_station
 from stations.icons import AMENITY_ICONS
 from stations.models import Amenity, RetiredToken, Service, Station
 
@@ -46,14 +47,18 @@ def station_from_token(view):
 
 
 def landing(request, token):
-    """From landing_cache when another rider opened it a few seconds ago."""
+    """From landing_cache when another rider opened it a few seconds ago. Either way the phone
+    remembers the station, for the rider header's link back to it."""
     key = landing_cache.key(token, get_language())
     html = landing_cache.pages.get(key)
     if html is not None:
-        return HttpResponse(html)
-    response = _landing(request, token)
-    if response.status_code == 200:
+        response = HttpResponse(html)
+    else:
+        response = _landing(request, token)
+        if response.status_code != 200:
+            return response
         landing_cache.pages.set(key, response.content)
+    last_station.remember(response, token)
     return response
 
 
@@ -74,6 +79,8 @@ def _landing(request, station):
             ],
             "registration_url": checkin.registration_url(station),
             "more": slots.render(slots.STATION_LANDING, request, station),
+            # This station, not the visitor's cookie: the page is cached for every rider.
+            "last_station_url": reverse("stations:landing", args=[station.token]),
         },
     )
 
