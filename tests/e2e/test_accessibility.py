@@ -68,14 +68,18 @@ ERROR_STATES = [
     ("unknown-work-card", "points:verify", "unknown_code", "get", {}, "anonymous", 404),
     ("register-refused", "registry:register", None, "post",
      {"community": "411402001001", "mobile": "12"}, "anonymous", 200),
-    ("sign-in-bad-mobile", "points:sign_in", None, "post", {"mobile": "12"}, "anonymous", 200),
-    ("withdraw-refused", "registry:withdraw", None, "post", {"mobile": "1"}, "anonymous", 200),
+    ("sign-in-bad-mobile", "registry:sign_in", None, "post", {"mobile": "12"}, "anonymous", 200),
+    ("sign-in-wrong-code", "registry:sign_in_code", None, "post", {"code": "000000"},
+     "anonymous", 200),
     ("login-wrong-password", "login", None, "post", {"username": "alice", "password": "wrong"},
      "anonymous", 200),
     ("rider-not-found", "/nothing-here/", None, "get", {}, "anonymous", 404),
     ("staff-not-found", "/staff/nothing-here/", None, "get", {}, "staff_a", 404),
     ("staff-not-allowed", "registry:workers", None, "get", {}, "handler", 403),
 ]  # fmt: skip
+
+# What is posted first to reach an error state: (url name, form data).
+BEFORE = {"sign-in-wrong-code": [("registry:sign_in", {"mobile": "13800000001"})]}
 
 PAGES = [*pages_from_the_matrix(), *ERROR_STATES]
 
@@ -99,7 +103,7 @@ def axe():
 
 
 @pytest.fixture
-def open_page(new_page, live_server, request, tree):
+def open_page(new_page, live_server, request, tree, worker_a):
     """The page as the persona sees it in chromium, or None if the URL answers with a file, an
     image or data for programs. A POST is sent as the browser's navigation, with a CSRF token."""
 
@@ -124,6 +128,8 @@ def open_page(new_page, live_server, request, tree):
                 for key, value in cookies.items()
             ]
         )
+        for step, form in BEFORE.get(request.node.callspec.id, []):
+            page.request.post(reverse(step), form=form, headers={"x-csrftoken": token})
         if method == "post":
 
             def as_post(route):
