@@ -71,6 +71,8 @@ ERROR_STATES = [
     ("sign-in-bad-mobile", "registry:sign_in", None, "post", {"mobile": "12"}, "anonymous", 200),
     ("sign-in-wrong-code", "registry:sign_in_code", None, "post", {"code": "000000"},
      "anonymous", 200),
+    ("check-in-bad-mobile", "stations:check_in", "station_token_a", "post", {"mobile": "1"},
+     "anonymous", 200),
     ("login-wrong-password", "login", None, "post", {"username": "alice", "password": "wrong"},
      "anonymous", 200),
     ("rider-not-found", "/nothing-here/", None, "get", {}, "anonymous", 404),
