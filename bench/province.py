@@ -215,9 +215,9 @@ WHERE a.parent_id = p.id AND a.path = '' AND p.path <> '' AND a.level = %(level)
 
 WORKERS_SQL = """
 INSERT INTO registry_worker (name, name_pinyin, name_initials, mobile, mobile_tail, occupation,
-    platform, platform_other, area_id, political_status, party_branch, membership_held_at,
-    is_mobile_party_member, id_number, status, confirmed_at, consent_version, consented_at,
-    sensitive_consented_at, left_at, created_at, updated_at)
+    platform, platform_other, area_id, registered_area_id, political_status, party_branch,
+    membership_held_at, is_mobile_party_member, id_number, status, confirmed_at, consent_version,
+    consented_at, sensitive_consented_at, left_at, created_at, updated_at)
 SELECT
     a.sn[1 + w.sn] || a.gn[1 + w.g1] || CASE WHEN w.g2 < 0 THEN '' ELSE a.gn[1 + w.g2] END,
     a.sp[1 + w.sn] || a.gp[1 + w.g1] || CASE WHEN w.g2 < 0 THEN '' ELSE a.gp[1 + w.g2] END,
@@ -228,7 +228,7 @@ SELECT
         WHEN w.occupation = 'ride_hailing' THEN '曹操出行'
         WHEN w.occupation = 'truck' THEN '个体运输'
         ELSE '个体经营' END,
-    c.id, w.politics,
+    c.id, c.id, w.politics,
     CASE WHEN w.party THEN '新就业群体联合党支部' ELSE '' END,
     CASE WHEN w.mobile_member THEN '户籍地村党支部' ELSE '' END,
     w.mobile_member, '', w.status, w.confirmed_at, %(consent_version)s, w.created_at,

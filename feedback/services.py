@@ -300,12 +300,14 @@ def complete_task(task: Task, *, result: str, by) -> None:
             raise FeedbackError("state", _("This task is already done."))
         task.refresh_from_db()
         Suggestion.objects.filter(pk=task.suggestion_id).update(version=F("version") + 1)
+        # Internal: staff may show it to the submitter when they resolve the suggestion.
         _record(
             task.suggestion,
             Event.Kind.TASK_DONE,
             by=by,
             task=task,
             text=f"{task.department.name}: {result}",
+            public=False,
         )
         if task.created_by and task.created_by.is_active:
             notify(
@@ -317,8 +319,12 @@ def complete_task(task: Task, *, result: str, by) -> None:
             )
 
 
-def resolve(suggestion: Suggestion, *, version: int | None, reply: str, by) -> None:
-    """All tasks are done: write the reply to the submitter and mark the suggestion resolved."""
+def resolve(
+    suggestion: Suggestion, *, version: int | None, reply: str, by, publish_results: bool = False
+) -> None:
+    """All tasks are done: write the reply to the submitter and mark the suggestion resolved.
+    The departments' results stay internal unless staff `publish_results`: then the tracking
+    page shows them too."""
     reply = _written(reply, "reply", _("Write the reply to the submitter."))
     tasks = suggestion.tasks.all()
     if not tasks.exists():
@@ -337,6 +343,8 @@ def resolve(suggestion: Suggestion, *, version: int | None, reply: str, by) -> N
             resolved_at=now,
         )
         _record(suggestion, Event.Kind.RESOLVED, by=by, text=reply, before=before)
+        if publish_results:
+            suggestion.events.filter(kind=Event.Kind.TASK_DONE).update(public=True)
 
 
 def rate(suggestion: Suggestion, *, rating: int, comment: str = "") -> None:

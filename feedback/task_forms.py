@@ -75,7 +75,18 @@ class ResolveForm(forms.Form):
         label=_("Reply to the submitter"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Shown on the tracking page: what was done. No staff names or phone numbers."),
+        help_text=_(
+            "Shown on the tracking page: what was done, in your words. No staff names or phone "
+            "numbers."
+        ),
+    )
+    publish_results = forms.BooleanField(
+        label=_("Also show the departments' results on the tracking page"),
+        required=False,
+        help_text=_(
+            "Off: the submitter reads only your reply. The results are written for staff and may "
+            "name people, places or details the submitter should not see."
+        ),
     )
     # The suggestion as the form showed it: a change made meanwhile refuses this one.
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -95,7 +106,10 @@ class DoneForm(forms.Form):
         label=_("What was done"),
         max_length=Task._meta.get_field("result").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Staff use it to write the reply to the submitter."),
+        help_text=_(
+            "For staff, who write the reply to the submitter. The submitter sees it only if "
+            "staff choose to show it."
+        ),
     )
 
 

@@ -99,6 +99,15 @@ class Worker(models.Model):
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="workers", verbose_name=_("home community")
     )
+    # The community the record was registered with: set on the first save and never changed by
+    # a move, so the dashboard's "new registrations" of a past period stay where they happened.
+    registered_area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("registered with"),
+    )
     political_status = models.CharField(
         _("political status"), max_length=16, choices=PoliticalStatus.choices
     )
@@ -168,9 +177,12 @@ class Worker(models.Model):
         super().save(*args, **kwargs)
 
     def set_derived_fields(self):
-        """The search columns; call before bulk_create/bulk_update, which skip save()."""
+        """The search columns and the community registered with; call before bulk_create and
+        bulk_update, which skip save()."""
         self.name_pinyin, self.name_initials = romanise(self.name)
         self.mobile_tail = self.mobile[-4:]
+        if self.registered_area_id is None:
+            self.registered_area_id = self.area_id
 
     @property
     def masked_mobile(self) -> str:

@@ -59,24 +59,24 @@ def _form_errors(form) -> str:
 # The suggestion page's part
 
 
-def _resolved_reply(suggestion) -> str:
-    """The reply a response template suggests: the category's own, else one for every category."""
-    template = (
-        ResponseTemplate.objects.for_suggestion(suggestion).filter(state=State.RESOLVED).first()
-    )
-    return template.text if template else ""
-
-
 def task_panel(request, suggestion) -> dict:
-    """What the suggestion page's task section (templates/feedback/_tasks.html) needs."""
+    """What the suggestion page's task section (templates/feedback/_tasks.html) needs. Once every
+    task is done, the resolve form: its reply is what staff write, from a response template only
+    once they pick one (?template=), never the departments' results."""
     tasks = list(suggestion.tasks.select_related("department", "done_by"))
     panel = {"suggestion_tasks": tasks}
     if request.user.role in ASSESSORS and suggestion.state == State.ACCEPTED:
         panel["add_task_form"] = TaskForm(suggestion=suggestion)
         if tasks and all(task.state == Task.State.DONE for task in tasks):
-            panel["resolve_form"] = ResolveForm(
-                initial={"reply": _resolved_reply(suggestion), "version": suggestion.version}
+            templates = list(
+                ResponseTemplate.objects.for_suggestion(suggestion).filter(state=State.RESOLVED)
             )
+            chosen = request.GET.get("template", "")
+            reply = next((t.text for t in templates if str(t.pk) == chosen), "")
+            panel["resolve_form"] = ResolveForm(
+                initial={"reply": reply, "version": suggestion.version}
+            )
+            panel["resolve_templates"] = templates
     return panel
 
 
@@ -125,6 +125,7 @@ def resolve(request, pk):
             suggestion,
             version=form.cleaned_data["version"],
             reply=form.cleaned_data["reply"],
+            publish_results=form.cleaned_data["publish_results"],
             by=request.user,
         )
     except FeedbackError as error:

@@ -33,8 +33,9 @@ from portal.scope import get_in_scope_or_404
 READERS = (Role.COMMUNITY_STAFF, Role.OFFICIAL, Role.ADMINISTRATOR)
 ASSESSORS = (Role.COMMUNITY_STAFF, Role.ADMINISTRATOR)
 PAGE_SIZE = 50
-# Outcomes whose reply box a response template pre-fills here (the resolution's is the tasks').
-REPLY_OUTCOMES = (State.REJECTED, State.DUPLICATE)
+# The assessment sections whose reply box a picked response template fills (the resolution's
+# is the tasks').
+REPLY_SECTIONS = {"reject": State.REJECTED, "duplicate": State.DUPLICATE}
 
 
 def waiting(user):
@@ -126,25 +127,23 @@ def _page(request, suggestion: Suggestion, bound: dict | None = None):
 
 
 def _assessment(request, suggestion: Suggestion) -> dict:
-    """The assessment forms, their reply boxes pre-filled, and the similar open suggestions."""
+    """The assessment forms and the similar open suggestions. 受理 is always open; the other
+    outcomes stay folded until chosen, and a reply box holds a template's text only once staff
+    picked that template (a link that reloads the page with ?template=)."""
     templates = _reply_templates(suggestion)
     chosen = request.GET.get("template", "")
-    replies = {
-        outcome: next(
-            (template.text for template in options if str(template.pk) == chosen),
-            options[0].text if options else "",
-        )
+    picked = {
+        outcome: next((template for template in options if str(template.pk) == chosen), None)
         for outcome, options in templates.items()
     }
+    replies = {outcome: template.text if template else "" for outcome, template in picked.items()}
     version = {"version": suggestion.version}
     original = {"code": request.GET.get("original", "")}
     user = request.user
-    # The sections shown unfolded: the usual outcomes, and the one a link asked for.
-    opened = {"accept", "reject"}
+    # The folded sections shown unfolded: the one a link asked for.
+    opened = {name for name, outcome in REPLY_SECTIONS.items() if picked[outcome]}
     if original["code"]:
         opened |= {"duplicate", "merge"}
-    if any(str(template.pk) == chosen for template in templates[State.DUPLICATE]):
-        opened.add("duplicate")
     return {
         "opened": opened,
         "accept_form": AcceptForm(initial=version),
@@ -162,9 +161,9 @@ def _assessment(request, suggestion: Suggestion) -> dict:
 
 def _reply_templates(suggestion: Suggestion) -> dict[str, list[ResponseTemplate]]:
     """Response templates per outcome: the suggestion's category's own first, then the general."""
-    templates = {outcome: [] for outcome in REPLY_OUTCOMES}
+    templates = {outcome: [] for outcome in REPLY_SECTIONS.values()}
     for template in ResponseTemplate.objects.for_suggestion(suggestion).filter(
-        state__in=REPLY_OUTCOMES
+        state__in=REPLY_SECTIONS.values()
     ):
         templates[template.state].append(template)
     return templates

@@ -1,5 +1,5 @@
-"""Weekly bar charts drawn on the server as SVG: no JavaScript, no chart library, nothing to load
-from elsewhere, and they print as sharply as the text around them."""
+"""Bar charts of the period, a bar a day or a week, drawn on the server as SVG: no JavaScript, no
+chart library, nothing to load from elsewhere, and they print as sharply as the text around them."""
 
 import math
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ class Bar:
     y: float
     width: float
     height: float
-    week: date
+    start: date  # the bar's first day: the day itself, or the week's
     value: int
 
 
@@ -30,6 +30,7 @@ class Chart:
     bars: list[Bar]
     y_ticks: list[Tick]
     x_ticks: list[Tick]
+    by_week: bool
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -48,29 +49,43 @@ def nice_ceiling(value: int) -> int:
     return next(step * magnitude for step in (1, 2, 5, 10) if step * magnitude >= value)
 
 
-def weekly_bars(weeks: list[date], values: list[int]) -> Chart:
+def bars(starts: list[date], values: list[int], *, by_week: bool) -> Chart:
+    """A bar for each day (or week) starting on `starts`, with `values`."""
     top = nice_ceiling(max(values, default=0))
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    slot = plot_width / max(len(weeks), 1)
-    bars = [
+    slot = plot_width / max(len(starts), 1)
+    drawn = [
         Bar(
             x=round(LEFT + i * slot + slot * 0.15, 1),
             y=round(TOP + plot_height * (1 - value / top), 1),
             width=round(slot * 0.7, 1),
             height=round(plot_height * value / top, 1),
-            week=week,
+            start=start,
             value=value,
         )
-        for i, (week, value) in enumerate(zip(weeks, values, strict=True))
+        for i, (start, value) in enumerate(zip(starts, values, strict=True))
     ]
     y_ticks = [
         Tick(round(TOP + plot_height * (1 - value / top), 1), f"{value:,}")
         for value in ([0, top // 2, top] if top % 2 == 0 else [0, top])
     ]
-    # A label under the first week of each quarter's first month, so they never crowd.
-    x_ticks = []
-    for i, week in enumerate(weeks):
-        previous = weeks[i - 1] if i else None
-        if (previous is None or previous.month != week.month) and week.month % 3 == 1:
-            x_ticks.append(Tick(round(LEFT + i * slot, 1), f"{week.year}-{week.month:02d}"))
-    return Chart(bars, y_ticks, x_ticks)
+    labelled = _week_labels(starts) if by_week else _day_labels(starts)
+    x_ticks = [Tick(round(LEFT + i * slot, 1), label) for i, label in labelled]
+    return Chart(drawn, y_ticks, x_ticks, by_week)
+
+
+def _day_labels(days: list[date]) -> list[tuple[int, str]]:
+    """Every seventh day from the first, so they never crowd."""
+    return [(i, f"{day:%m-%d}") for i, day in enumerate(days) if i % 7 == 0]
+
+
+def _week_labels(weeks: list[date]) -> list[tuple[int, str]]:
+    """The first week of a month, of every month, every quarter's or every half-year's first
+    month, whichever gives at most six labels."""
+    months = {(week.year, week.month) for week in weeks}
+    every = next(step for step in (1, 3, 6, 12) if len(months) / step <= 6)
+    return [
+        (i, f"{week:%Y-%m}")
+        for i, week in enumerate(weeks)
+        if (i == 0 or weeks[i - 1].month != week.month) and (week.month - 1) % every == 0
+    ]

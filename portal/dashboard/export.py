@@ -1,5 +1,5 @@
 """The dashboard as an Excel workbook for upward reporting: an overview sheet, then one sheet per
-section with a row per child area and the total, the weekly trends and the overdue tasks by
+section with a row per child area and the total, the trends over the period and the overdue tasks by
 department. Every number comes from the same `Summary` as the page."""
 
 from django.http import FileResponse
@@ -9,7 +9,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from portal import xlsx
-from portal.dashboard.sections import DECIMAL, PERCENT, tables
+from portal.dashboard.sections import (
+    DECIMAL,
+    HEADLINE_NOW,
+    HEADLINE_PERIOD,
+    PERCENT,
+    headline,
+    tables,
+)
 from portal.dashboard.summary import TRENDS, Summary
 from portal.xlsx import safe_cell
 
@@ -43,6 +50,14 @@ def workbook(summary: Summary) -> Workbook:
     ]:
         overview.append([label, safe_cell(value)])
         overview.cell(overview.max_row, 1).font = BOLD
+    for title, columns in [
+        (_("In the period"), HEADLINE_PERIOD),
+        (_("Now (as of the last count)"), HEADLINE_NOW),
+    ]:
+        overview.append([])
+        _heading(overview, [title])
+        for label, value, kind in headline(summary, columns):
+            _append(overview, str(label), [(value, kind)])
     overview.column_dimensions["A"].width = 22
     overview.column_dimensions["B"].width = 24
 
@@ -58,10 +73,11 @@ def workbook(summary: Summary) -> Workbook:
             sheet.append([str(table.section.note)])
         sheet.column_dimensions["A"].width = 24
 
-    trends = book.create_sheet(_("Weekly trends"))
-    _heading(trends, [_("Week from"), *(str(label) for label in TRENDS.values())])
-    for i, week in enumerate(summary.weeks):
-        trends.append([week, *(summary.trends[name][i] for name in TRENDS)])
+    trends = book.create_sheet(_("Trends"))
+    first = _("Week from") if summary.by_week else _("Day")
+    _heading(trends, [first, *(str(label) for label in TRENDS.values())])
+    for i, start in enumerate(summary.bars):
+        trends.append([start, *(summary.trends[name][i] for name in TRENDS)])
     trends.column_dimensions["A"].width = 14
 
     departments = book.create_sheet(_("Overdue tasks"))

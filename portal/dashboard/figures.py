@@ -139,7 +139,9 @@ def daily_rows(first: date, last: date) -> Iterator[Row]:
         for row in rows:
             yield name, row[area], row["on"], str(row[key]) if key else "", row["n"]
 
-    yield from per_day("registered", Worker.objects, "created_at", "area_id")
+    # Where the record was registered, not where the worker lives now: a move never shifts a
+    # past registration from one community to another (docs/DEPLOYMENT.md, "What the figures mean").
+    yield from per_day("registered", Worker.objects, "created_at", "registered_area_id")
     visits = StationVisit.objects.filter(day__gte=first, day__lte=last)
     for area_id, day, kind, n in _grouped(visits, "station__area_id", "day", "station__kind"):
         yield "checkins", area_id, day, kind, n

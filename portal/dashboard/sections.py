@@ -50,6 +50,12 @@ def per_day(name, key):
     return lambda figures, period: figures.total(figures.period, name, key) / period.days
 
 
+# The definition printed wherever new registrations are shown (and in docs/DEPLOYMENT.md).
+NEW_REGISTRATIONS = _(
+    "New: records registered in the period, counted with the community they registered with; a "
+    "worker who moves later stays counted there, so a past period's figures never change."
+)
+
 SECTIONS = [
     Section(
         "workers",
@@ -57,13 +63,18 @@ SECTIONS = [
         _("Workers"),
         [
             Column(_("Registered"), lambda f, p: f.registered()),
-            Column(_("New this week"), lambda f, p: f.total(f.week, "registered")),
-            Column(_("New this month"), lambda f, p: f.total(f.month, "registered")),
             Column(_("New in the period"), during("registered")),
             Column(_("Waiting for confirmation"), now("workers", "pending")),
             Column(_("Left or moved away"), now("workers", "left")),
         ],
-        _("Registered: confirmed and waiting for confirmation, not those who left."),
+        format_lazy(
+            "{registered} {new}",
+            registered=_(
+                "Registered, waiting and left: as of the last count. Registered: confirmed and "
+                "waiting for confirmation, not those who left."
+            ),
+            new=NEW_REGISTRATIONS,
+        ),
     ),
     Section(
         "occupations",
@@ -190,10 +201,16 @@ SECTIONS = [
 ]
 
 
-# The figures over the tables, for the area as a whole.
-HEADLINE = [
+# The figures over the tables, for the area as a whole: what happened in the period, then how
+# things stand now (the page and the export say which is which).
+HEADLINE_PERIOD = [
+    Column(_("New registrations"), during("registered")),
+    Column(_("Station check-ins"), during("checkins")),
+    Column(_("Suggestions collected"), during("submitted")),
+    Column(_("Suggestions resolved"), during("resolved")),
+]
+HEADLINE_NOW = [
     Column(_("Registered workers"), lambda f, p: f.registered()),
-    Column(_("New this month"), lambda f, p: f.total(f.month, "registered")),
     Column(pgettext_lazy("dashboard", "Party members"), now("party", "members")),
     Column(_("Enterprise coverage"), lambda f, p: f.coverage(), PERCENT),
     Column(_("Open suggestions"), now("suggestions", State.SUBMITTED, State.ACCEPTED)),
@@ -232,11 +249,11 @@ def tables(summary) -> list[Table]:
     ]
 
 
-def headline(summary) -> list[tuple]:
-    """(label, value, format) of the headline figures."""
+def headline(summary, columns: list[Column]) -> list[tuple]:
+    """(label, value, format) of headline figures."""
     return [
         (column.label, value, kind)
         for column, (value, kind) in zip(
-            HEADLINE, cells(HEADLINE, summary.total, summary.period), strict=True
+            columns, cells(columns, summary.total, summary.period), strict=True
         )
     ]

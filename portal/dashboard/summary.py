@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Department
 from portal.dashboard.models import Figure, Refresh, Span
-from portal.dashboard.spans import month_start, spans, week_start
+from portal.dashboard.spans import spans, week_start
 from portal.models import Area
 
-TREND_WEEKS = 52
-# The weekly trends over the last year: daily figure, and what the chart is called.
+# The trend charts cover the period with a bar a day up to this many days, else a bar a week.
+DAILY_BARS_UP_TO = 62
+# The trend charts: daily figure, and what the chart is called.
 TRENDS = {
     "registered": _("Registrations"),
     "checkins": _("Station check-ins"),
@@ -40,16 +41,14 @@ class Period:
 
 
 class Figures:
-    """The figures of one area: `now` as of the last refresh, and sums over the period, this week
-    and this month, each {name: Counter(key → value)}."""
+    """The figures of one area: `now` as of the last refresh, and sums over the period, each
+    {name: Counter(key → value)}."""
 
-    PARTS = ("now", "period", "week", "month")
+    PARTS = ("now", "period")
 
     def __init__(self):
         self.now = defaultdict(Counter)
         self.period = defaultdict(Counter)
-        self.week = defaultdict(Counter)
-        self.month = defaultdict(Counter)
 
     def add(self, other: "Figures", sign: int = 1) -> None:
         for part in self.PARTS:
@@ -150,14 +149,6 @@ class Summary:
     def refreshed(self) -> Refresh | None:
         return Refresh.objects.order_by("-started_at", "-id").first()
 
-    @property
-    def week_start(self) -> date:
-        return week_start(self.today)
-
-    @property
-    def month_start(self) -> date:
-        return month_start(self.today)
-
     @cached_property
     def by_area(self) -> dict[int, Figures]:
         """Figures of the area and each child, by area id: two queries."""
@@ -167,27 +158,16 @@ class Summary:
             area_id__in=ids, span=Span.NOW
         ).values_list("area_id", "name", "key", "value"):
             figures[area_id].now[name][key] = value
-        period, week, month = (
-            covering(self.period.start, self.period.end),
-            covering(self.week_start, self.today),
-            covering(self.month_start, self.today),
-        )
         sums = (
             Figure.objects.filter(area_id__in=ids)
-            .filter(period | month | week)
-            .values("area_id", "name", "key")
-            .annotate(
-                period=Sum("value", filter=period),
-                week=Sum("value", filter=week),
-                month=Sum("value", filter=month),
-            )
+            .filter(covering(self.period.start, self.period.end))
+            .values_list("area_id", "name", "key")
+            .annotate(value=Sum("value"))
             .order_by()
         )
-        for row in sums:
-            area_figures = figures[row["area_id"]]
-            for part in ("period", "week", "month"):  # the parts summed over days
-                if row[part]:
-                    getattr(area_figures, part)[row["name"]][row["key"]] = row[part]
+        for area_id, name, key, value in sums:
+            if value:
+                figures[area_id].period[name][key] = value
         return figures
 
     @cached_property
@@ -210,28 +190,46 @@ class Summary:
                 rows.append((None, own))
         return rows
 
+    @property
+    def by_week(self) -> bool:
+        """Whether the trend charts have a bar a week (a long period) rather than a day."""
+        return self.period.days > DAILY_BARS_UP_TO
+
     @cached_property
-    def weeks(self) -> list[date]:
-        """The Mondays of the trend's weeks, oldest first; the last is this week."""
-        return [self.week_start - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
+    def bars(self) -> list[date]:
+        """The first day of each bar of the trend charts, oldest first: every day of the period,
+        or for a long one each week's Monday (the first bar starts with the period instead)."""
+        start = self.period.start
+        if not self.by_week:
+            return [start + timedelta(days=n) for n in range(self.period.days)]
+        mondays = range((week_start(start) - start).days + 7, self.period.days, 7)
+        return [start, *(start + timedelta(days=n) for n in mondays)]
 
     @cached_property
     def trends(self) -> dict[str, list[int]]:
-        """Weekly sums of the trend figures over the last year, one query."""
-        series = {name: [0] * TREND_WEEKS for name in TRENDS}
-        rows = Figure.objects.filter(
-            span=Span.WEEK, name__in=list(TRENDS), day__gte=self.weeks[0], day__lte=self.today
-        )
-        if self.area is not None:
-            rows = rows.filter(area=self.area)
-        else:
-            rows = rows.filter(area__in=self.children)
+        """The trend figures summed for each bar, one query: stored weeks where a whole week
+        lies in the period, stored days elsewhere."""
+        start, end = self.period.start, self.period.end
+        rows = Figure.objects.filter(name__in=list(TRENDS))
+        rows = rows.filter(area=self.area) if self.area else rows.filter(area__in=self.children)
+        days = Q(span=Span.DAY, day__gte=start, day__lte=end)
+        first_monday = week_start(start - timedelta(days=1)) + timedelta(days=7)
+        last_monday = week_start(end + timedelta(days=1)) - timedelta(days=7)
+        if self.by_week and first_monday <= last_monday:
+            whole_weeks = Q(day__gte=first_monday, day__lt=last_monday + timedelta(days=7))
+            days = (days & ~whole_weeks) | Q(span=Span.WEEK, day__gte=first_monday) & Q(
+                day__lte=last_monday
+            )
+        bar_of = {day: i for i, day in enumerate(self.bars)}
+        series = {name: [0] * len(self.bars) for name in TRENDS}
         for name, day, value in (
-            rows.values("name", "day")
+            rows.filter(days)
+            .values_list("name", "day")
             .annotate(value=Sum("value"))
             .values_list("name", "day", "value")
         ):
-            series[name][(day - self.weeks[0]).days // 7] += value
+            bar = bar_of[day] if not self.by_week else bar_of.get(week_start(day), 0)
+            series[name][bar] += value
         return series
 
     @cached_property

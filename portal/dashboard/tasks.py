@@ -13,5 +13,5 @@ def refresh_dashboard() -> int:
 @shared_task
 def settle_dashboard() -> int:
     """The last weeks again (beat: nightly), so what changed later in the apps' tables, such as
-    a worker who moved community or a suggestion reopened, reaches the past days' figures."""
+    a suggestion reopened, reaches the past days' figures."""
     return refresh.refresh_recent(settings.DASHBOARD_SETTLE_DAYS).rows

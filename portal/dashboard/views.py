@@ -7,7 +7,13 @@ from django.utils import timezone
 from portal.dashboard import charts, export, refresh
 from portal.dashboard.forms import PeriodForm, default_period, presets, query
 from portal.dashboard.models import Refresh
-from portal.dashboard.sections import headline, tables
+from portal.dashboard.sections import (
+    HEADLINE_NOW,
+    HEADLINE_PERIOD,
+    NEW_REGISTRATIONS,
+    headline,
+    tables,
+)
 from portal.dashboard.summary import TRENDS, Summary
 from portal.models import Area, Role
 from portal.permissions import role_required
@@ -72,10 +78,15 @@ def summary(request):
                 for label, preset in presets(dashboard.today)
             ],
             "charts": [
-                (label, charts.weekly_bars(dashboard.weeks, dashboard.trends[name]))
+                (
+                    label,
+                    charts.bars(dashboard.bars, dashboard.trends[name], by_week=dashboard.by_week),
+                )
                 for name, label in TRENDS.items()
             ],
-            "headline": headline(dashboard),
+            "headline_period": headline(dashboard, HEADLINE_PERIOD),
+            "headline_now": headline(dashboard, HEADLINE_NOW),
+            "new_registrations": NEW_REGISTRATIONS,
             "stale": is_stale(dashboard.refreshed),
         },
     )

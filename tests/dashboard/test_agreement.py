@@ -50,6 +50,8 @@ def random_data(tree):
             platform=rng.choice(["meituan", "eleme", "sf"]),
         )
         Worker.objects.filter(pk=worker.pk).update(created_at=moment())
+        if rng.random() < 0.15:  # moved since: registered with one community, living in another
+            Worker.objects.filter(pk=worker.pk).update(area=rng.choice(communities))
         workers.append(worker)
     for _ in range(12):
         EnterpriseFactory(
@@ -114,7 +116,9 @@ def direct(area, period):
         "registered": workers.exclude(status=WorkerStatus.LEFT).count(),
         "pending": workers.filter(status=WorkerStatus.PENDING).count(),
         "couriers": workers.exclude(status=WorkerStatus.LEFT).filter(occupation="courier").count(),
-        "new": workers.filter(created_at__gte=start, created_at__lt=end).count(),
+        "new": Worker.objects.filter(
+            registered_area__path__startswith=area.path, created_at__gte=start, created_at__lt=end
+        ).count(),
         "enterprises": enterprises.count(),
         "covered": enterprises.exclude(party_organisation="none").count(),
         "stations": Station.objects.within(area).count(),

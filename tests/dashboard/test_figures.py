@@ -8,7 +8,7 @@ import pytest
 
 from portal.dashboard import refresh
 from portal.dashboard.models import Span
-from portal.dashboard.sections import headline, tables
+from portal.dashboard.sections import HEADLINE_NOW, HEADLINE_PERIOD, headline, tables
 from portal.dashboard.spans import next_month, spans
 from portal.dashboard.summary import Period, Summary, median_of_histogram
 from tests.factories import EnterpriseFactory
@@ -36,8 +36,6 @@ def test_workers_by_child_area_of_the_district(counted, tree, english):
     workers = figures_of(Summary(tree.district, recent(counted)), "workers")
     assert workers["Total"] == {
         "Registered": 6,
-        "New this week": 6,
-        "New this month": 6,
         "New in the period": 6,
         "Waiting for confirmation": 1,
         "Left or moved away": 1,
@@ -50,7 +48,7 @@ def test_the_street_breaks_down_by_community(counted, tree, english):
     summary = Summary(tree.street, recent(counted))
     workers = figures_of(summary, "workers")
     assert workers["建设路社区"]["Registered"] == 5
-    assert workers["建设路社区"]["New this week"] == 5  # 张四 registered today, then left
+    assert workers["建设路社区"]["New in the period"] == 5  # 张四 registered today, then left
     assert workers["平原路社区"]["Registered"] == 1
     assert workers["Total"]["Registered"] == 6
     occupations = figures_of(summary, "occupations")
@@ -153,8 +151,6 @@ def test_a_community_has_no_child_rows_only_its_total(counted, tree, english):
     assert figures_of(summary, "workers") == {
         "Total": {
             "Registered": 1,
-            "New this week": 1,
-            "New this month": 1,
             "New in the period": 1,
             "Waiting for confirmation": 0,
             "Left or moved away": 0,
@@ -162,18 +158,25 @@ def test_a_community_has_no_child_rows_only_its_total(counted, tree, english):
     }
 
 
-def test_headline_figures(counted, tree, english):
-    figures = {
-        str(label): value for label, value, _kind in headline(Summary(tree.city, recent(counted)))
+def test_headline_figures_of_the_period_and_of_now(counted, tree, english):
+    summary = Summary(tree.city, recent(counted))
+    assert {str(label): value for label, value, _kind in headline(summary, HEADLINE_PERIOD)} == {
+        "New registrations": 7,
+        "Station check-ins": 3,
+        "Suggestions collected": 3,
+        "Suggestions resolved": 1,
     }
-    assert figures == {
+    assert {str(label): value for label, value, _kind in headline(summary, HEADLINE_NOW)} == {
         "Registered workers": 7,
-        "New this month": 7,
         "Party members": 2,
         "Enterprise coverage": pytest.approx(2 / 3),
         "Open suggestions": 2,
         "Overdue tasks": 1,
     }
+    # An old period: what happened in it; how things stand now does not change.
+    old = Summary(tree.city, counted.old_period)
+    assert [value for _label, value, _kind in headline(old, HEADLINE_PERIOD)] == [1, 1, 0, 1]
+    assert headline(old, HEADLINE_NOW)[0][1] == 7
 
 
 def test_what_belongs_to_an_area_itself_gets_its_own_row(counted, tree, english):
@@ -185,17 +188,40 @@ def test_what_belongs_to_an_area_itself_gets_its_own_row(counted, tree, english)
     assert coverage["Total"]["Enterprises"] == 3
 
 
-def test_weekly_trends_put_each_day_in_its_week(counted, tree):
+def test_the_trends_of_a_short_period_have_a_bar_a_day(counted, tree):
     summary = Summary(tree.street, recent(counted))
-    assert len(summary.weeks) == 52
-    assert summary.weeks[-1] == counted.today - timedelta(days=counted.today.weekday())
+    assert not summary.by_week
+    assert summary.bars == [counted.today - timedelta(days=n) for n in (3, 2, 1, 0)]
+    assert summary.trends["registered"] == [0, 0, 0, 6]
+    assert summary.trends["checkins"] == [0, 0, 0, 3]
+    assert summary.trends["resolved"] == [0, 0, 0, 1]
+
+
+@pytest.mark.parametrize("weeks_back", [52, 60])
+def test_the_trends_of_a_long_period_put_each_day_in_its_week(counted, tree, weeks_back):
+    today = counted.today
+    start = today - timedelta(weeks=weeks_back, days=3)  # not a Monday unless today is Thursday
+    summary = Summary(tree.street, Period(start, today))
+    assert summary.by_week
+    assert summary.bars[0] == start
+    assert all(day.weekday() == 0 for day in summary.bars[1:])
+    assert summary.bars[-1] == today - timedelta(days=today.weekday()) or today.weekday() == 0
     registered = summary.trends["registered"]
-    assert registered[-1] == 6
     assert sum(registered) == 7
-    old_week = (counted.today - timedelta(days=40) - summary.weeks[0]).days // 7
-    assert registered[old_week] == 1
+    assert registered[-1] == 6
+    old_day = today - timedelta(days=40)
+    assert registered[summary.bars.index(old_day - timedelta(days=old_day.weekday()))] == 1
     assert sum(summary.trends["checkins"]) == 4
     assert sum(summary.trends["resolved"]) == 2
+
+
+def test_the_trends_of_a_period_ending_mid_week_leave_out_the_days_after_it(counted, tree):
+    old_day = counted.today - timedelta(days=40)
+    # A long period ending the day before the old registration, then one ending on it.
+    for end, registered in [(old_day - timedelta(days=1), 0), (old_day, 1)]:
+        summary = Summary(tree.street, Period(end - timedelta(days=100), end))
+        assert sum(summary.trends["registered"]) == registered
+        assert sum(summary.trends["checkins"]) == registered
 
 
 @pytest.mark.parametrize(

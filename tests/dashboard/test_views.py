@@ -1,5 +1,6 @@
 """The dashboard page and its export: who sees which area, the period picker, the workbook."""
 
+from collections import Counter
 from datetime import timedelta
 from io import BytesIO
 
@@ -131,14 +132,22 @@ def test_presets_offer_the_usual_reporting_periods(english, counted, official):
     assert "This month" in current
 
 
-def test_the_page_shows_charts_with_data_tables(english, counted, official):
+def test_the_page_shows_charts_of_the_period_with_data_tables(english, counted, official):
     english.force_login(official)
     text = english.get(URL).text
+    days = counted.today.day  # this month so far, a bar a day
     assert text.count('<svg class="dashboard-svg"') == 4
-    assert text.count('<rect class="chart-bar"') == 4 * 52
+    assert text.count('<rect class="chart-bar"') == 4 * days
     assert text.count("<summary>Data table</summary>") == 4
-    assert "Registrations per week over the last 52 weeks, 7 in all" in text
+    start = counted.today.replace(day=1)
+    assert (
+        f"Registrations per day from {start:%Y-%m-%d} to {counted.today:%Y-%m-%d}, 6 in all" in text
+    )
     assert "<script>" not in text.split("</main>")[0]  # no inline script anywhere (CSP)
+    # A year: a bar a week.
+    year = english.get(URL, {"start": counted.today - timedelta(days=364), "end": counted.today})
+    assert "Registrations per week from" in year.text
+    assert year.text.count('<rect class="chart-bar"') in (4 * 53, 4 * 54)
 
 
 def sheet_rows(workbook, title):
@@ -172,7 +181,7 @@ def test_the_export_has_a_sheet_per_section_with_the_pages_figures(
         "Suggestion loop",
         "Suggestion states",
         "Points",
-        "Weekly trends",
+        "Trends",
         "Overdue tasks",
     ]
     overview = dict(row[:2] for row in sheet_rows(book, "Overview"))
@@ -182,22 +191,21 @@ def test_the_export_has_a_sheet_per_section_with_the_pages_figures(
     assert workers[1] == [
         "Area",
         "Registered",
-        "New this week",
-        "New this month",
         "New in the period",
         "Waiting for confirmation",
         "Left or moved away",
     ]
-    assert workers[2] == ["建设路社区", 5, 5, 5, 1, 1, 1]
-    assert workers[3] == ["平原路社区", 1, 1, 1, 0, 0, 0]
-    assert workers[4] == ["Total", 6, 6, 6, 1, 1, 1]
+    assert workers[2] == ["建设路社区", 5, 1, 1, 1]
+    assert workers[3] == ["平原路社区", 1, 0, 0, 0]
+    assert workers[4] == ["Total", 6, 1, 1, 1]
     loop = sheet_rows(book, "Suggestion loop")
     assert loop[4][0] == "Total"
     assert loop[4][5:7] == [1, 5]  # resolved in the period, median days
     assert sheet_rows(book, "Overdue tasks")[1] == ["梁园区市场监管局", 1]
-    trends = sheet_rows(book, "Weekly trends")
-    assert len(trends) == 1 + 52
-    assert sum(row[1] for row in trends[1:]) == 7
+    trends = sheet_rows(book, "Trends")
+    assert trends[0][:2] == ["Day", "Registrations"]
+    assert len(trends) == 1 + old.days
+    assert sum(row[1] for row in trends[1:]) == 1
 
     # The page, for the same area and period, shows the same numbers.
     page = english.get(URL, params).context
@@ -266,3 +274,52 @@ def test_with_a_broker_stale_figures_are_shown_with_a_warning(english, tree, off
     Refresh.objects.update(started_at=timezone.now() - timedelta(hours=1))
     assert "These figures are older than they should be" in english.get(URL).text
     assert Refresh.objects.count() == 1
+
+
+def test_last_month_shows_last_months_figures_in_the_cards_charts_and_export(
+    english, counted, tree, official
+):
+    from tests.dashboard.conftest import make_worker
+
+    today = counted.today
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    fifteenth = last_month_end.replace(day=15)
+    make_worker(tree.community_b, "上月新", created=(today - fifteenth).days)
+    # The data set's old registration (40 days ago) falls in last month late in a month.
+    old_day = today - timedelta(days=40)
+    expected = Counter([fifteenth] + ([old_day] if old_day.month == fifteenth.month else []))
+    refresh.rebuild()
+    english.force_login(official)
+    [preset] = [
+        query
+        for label, query, _now in english.get(URL).context["presets"]
+        if str(label) == "Last month"
+    ]
+    response = english.get(f"{URL}?{preset}")
+    context = response.context
+    assert context["dashboard"].period.start == last_month_end.replace(day=1)
+    assert context["dashboard"].period.end == last_month_end
+    cards = {str(label): value for label, value, _kind in context["headline_period"]}
+    assert cards["New registrations"] == expected.total()  # this month: 6
+    assert "New this month" not in response.text
+    assert f"In the period {last_month_end:%Y-%m-01} to {last_month_end:%Y-%m-%d}" in (
+        response.text
+    )
+    assert "whatever the period" in response.text
+    label, chart = context["charts"][0]
+    assert str(label) == "Registrations"
+    assert len(chart.bars) == last_month_end.day
+    assert {bar.start: bar.value for bar in chart.bars if bar.value} == expected
+    assert "counted with the community they registered with" in response.text
+
+    book = load_workbook(BytesIO(b"".join(english.get(f"{EXPORT}?{preset}").streaming_content)))
+    overview = sheet_rows(book, "Overview")
+    assert ["New registrations", expected.total()] in overview
+    assert ["Registered workers", 7] in overview
+    trends = sheet_rows(book, "Trends")
+    assert len(trends) == 1 + last_month_end.day
+    assert {row[0].date(): row[1] for row in trends[1:] if row[1]} == expected
+
+    this_month = english.get(URL).context
+    cards = {str(label): value for label, value, _kind in this_month["headline_period"]}
+    assert cards["New registrations"] == 6

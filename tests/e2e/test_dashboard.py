@@ -2,6 +2,7 @@
 the export and the printed A4 report, on a desktop and on a phone."""
 
 import re
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -35,6 +36,7 @@ def test_an_official_reads_drills_down_and_comes_back(new_page, counted, officia
     page.goto("/staff/dashboard/")
     assert page.get_by_role("heading", name="梁园区数据概览").is_visible()
     assert headline(page, "登记人数") == "6"
+    assert headline(page, "新增登记") == "6"  # this month; 张二 registered 40 days ago
     assert headline(page, "企业党组织覆盖率") == "50.0%"
     assert page.locator("svg.dashboard-svg").count() == 4
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
@@ -45,18 +47,39 @@ def test_an_official_reads_drills_down_and_comes_back(new_page, counted, officia
     assert page.get_by_role("heading", name="平原街道数据概览").is_visible()
     workers = page.locator("#workers tbody tr")
     assert workers.count() == 2
-    assert re.sub(r"\s+", " ", workers.first.inner_text()).startswith("建设路社区 5 5 5")
+    assert re.sub(r"\s+", " ", workers.first.inner_text()).startswith("建设路社区 5 5 1 1")
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     screenshot(page, f"dashboard-street-{viewport['width']}")
 
     # The data table of a chart opens under it.
     chart = page.locator(".dashboard-chart").first
     chart.get_by_text("数据表", exact=True).click()
-    assert chart.locator("tbody tr").count() == 52
+    assert chart.locator("tbody tr").count() == counted.today.day  # a row a day this month
 
     # And back up by the trail.
     page.get_by_role("navigation", name="逐级查看").get_by_role("link", name="梁园区").click()
     assert page.get_by_role("heading", name="梁园区数据概览").is_visible()
+
+
+def test_last_month_shows_last_months_figures(new_page, counted, official):  # noqa: F811
+    page = log_in(new_page, DESKTOP)
+    page.goto("/staff/dashboard/")
+    screenshot(page, "dashboard-this-month-1280")
+    page.get_by_role("link", name="上月", exact=True).click()
+    last_month_end = counted.today.replace(day=1) - timedelta(days=1)
+    start, end = f"{last_month_end:%Y-%m}-01", f"{last_month_end:%Y-%m-%d}"
+    assert page.get_by_role("heading", name=f"统计期内（{start} 至 {end}）").is_visible()
+    assert page.get_by_role("link", name="上月", exact=True).get_attribute("aria-current")
+    old_day = counted.today - timedelta(days=40)
+    expected = "1" if old_day.month == last_month_end.month else "0"
+    assert headline(page, "新增登记") == expected
+    assert headline(page, "登记人数") == "6"  # now, whatever the period
+    assert page.get_by_text("不随统计期变化").is_visible()
+    chart = page.locator(".dashboard-chart").first
+    chart.get_by_text("数据表", exact=True).click()
+    assert chart.locator("tbody tr").count() == last_month_end.day
+    assert chart.locator("tbody tr").first.inner_text().startswith(start)
+    screenshot(page, "dashboard-last-month-1280")
 
 
 def test_the_period_picker_and_the_export_agree(new_page, counted, official):  # noqa: F811
@@ -83,7 +106,7 @@ def test_the_period_picker_and_the_export_agree(new_page, counted, official):  #
     page.get_by_label("起").fill(old.end.isoformat())
     page.get_by_label("止").fill(old.start.isoformat())
     page.get_by_role("button", name="显示").click()
-    assert page.get_by_text("统计期的开始日期不能晚于结束日期。").is_visible()
+    page.get_by_text("统计期的开始日期不能晚于结束日期。").wait_for()
     assert page.get_by_role("link", name="本月").get_attribute("aria-current") == "true"
 
 

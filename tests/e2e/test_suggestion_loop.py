@@ -89,9 +89,15 @@ def test_a_hazard_goes_round_the_loop(
     desk.get_by_role("button", name=_("Mark as done")).click()
     assert desk.get_by_text("已补装井盖并设置警示牌").first.is_visible()
 
-    # Staff write the reply and resolve it.
+    # Staff write the reply in their own words and resolve it; the result stays internal.
     staff.reload()
+    assert staff.get_by_label(_("Reply to the submitter")).input_value() == ""
+    assert not staff.get_by_label(
+        _("Also show the departments' results on the tracking page")
+    ).is_checked()
     staff.get_by_label(_("Reply to the submitter")).fill("井盖已补装，感谢您当好隐患哨兵！")
+    staff.locator("#resolve").scroll_into_view_if_needed()
+    screenshot(staff, "loop-5a-staff-resolve-1280")
     staff.get_by_role("button", name=_("Send the reply and resolve")).click()
     suggestion.refresh_from_db()
     assert suggestion.state == State.RESOLVED
@@ -103,6 +109,7 @@ def test_a_hazard_goes_round_the_loop(
         rider.locator(".track-reply").get_by_text("井盖已补装，感谢您当好隐患哨兵！").is_visible()
     )
     assert rider.get_by_text("张敏").count() == 0 and rider.get_by_text("王强").count() == 0
+    assert rider.get_by_text("已补装井盖并设置警示牌").count() == 0  # not published
     rider.get_by_text(_("★★★★★ Very satisfied")).click()
     screenshot(rider, "loop-6-rider-rates-360")
     rider.get_by_role("button", name=_("Send my rating")).click()

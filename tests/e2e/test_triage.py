@@ -35,9 +35,15 @@ def test_staff_reject_the_overdue_suggestion_with_a_reply_template(new_page, tre
     screenshot(page, "triage-queue-1280")
     row.get_by_role("link", name=old.tracking_code).click()
     assert page.get_by_text("建设路口路灯坏了").is_visible()  # a similar one nearby
+    # 受理 is the open, primary action; 不予受理 stays folded, its reply empty, until chosen.
+    assert page.get_by_role("button", name="Accept and split into tasks").is_visible()
+    assert not page.locator("#reject textarea").is_visible()
+    screenshot(page, "suggestion-assess-1280")
+    page.locator("#reject summary").click()
+    assert page.locator("#reject textarea").input_value() == ""
     page.locator("#reject").get_by_role("link", name="请补充照片").click()
     assert page.locator("#reject textarea").input_value() == template.text
-    screenshot(page, "suggestion-assess-1280")
+    screenshot(page, "suggestion-reject-template-1280")
     page.get_by_role("button", name="Not take up and reply").click()
     assert page.get_by_text(f"{old.tracking_code} is not taken up").is_visible()
     old.refresh_from_db()

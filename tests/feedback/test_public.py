@@ -258,7 +258,13 @@ def track(client, suggestion, **extra):
 
 
 @pytest.fixture
-def resolved(tree, staff_a, department_x, handler, worker_a):
+def publish_results():
+    """Whether alice shows the department's result on the tracking page when she resolves."""
+    return False
+
+
+@pytest.fixture
+def resolved(tree, staff_a, department_x, handler, worker_a, publish_results):
     """A hazard from worker_a (named, with a mobile), worked through by alice and hank."""
     suggestion = services.submit(
         {"category": "hazard", "text": "井盖缺失", "name": "张三", "mobile": worker_a.mobile},
@@ -277,7 +283,13 @@ def resolved(tree, staff_a, department_x, handler, worker_a):
     services.complete_task(task, result="已补装井盖", by=handler)
     suggestion.refresh_from_db()
     reply = "井盖已补装，感谢反映"
-    services.resolve(suggestion, version=suggestion.version, reply=reply, by=staff_a)
+    services.resolve(
+        suggestion,
+        version=suggestion.version,
+        reply=reply,
+        by=staff_a,
+        publish_results=publish_results,
+    )
     return suggestion
 
 
@@ -290,12 +302,20 @@ def test_the_tracking_page_shows_the_public_history_without_staff_or_the_submitt
     assert "Hazard snapshot" in text
     assert "Resolved" in text
     assert "井盖已补装，感谢反映" in text  # the reply
-    assert "已补装井盖" in text  # what the department did
     assert "Task assigned to a department" in text
+    # What the department wrote is for staff: alice did not publish it.
+    assert "Task done" not in text and "已补装井盖<" not in text
     # Staff names, internal notes and the submitter's own details are not there.
     for private in ("张敏", "王强", "alice", "hank", "王强已联系施工队", "张三", "13800000001"):
         assert private not in text, private
     assert "请尽快补装井盖" not in text  # a task's instructions are for the department
+
+
+@pytest.mark.parametrize("publish_results", [True])
+def test_the_departments_result_is_shown_once_staff_published_it(english, resolved):
+    text = track(english, resolved).text
+    assert "Task done" in text and "梁园区市场监管局: 已补装井盖" in text
+    assert "王强" not in text and "hank" not in text
 
 
 def test_text_is_shown_escaped(english, tree):
@@ -327,7 +347,7 @@ def test_a_duplicate_says_which_report_it_follows_and_shows_that_ones_outcome(
     assert f"It follows the earlier report {resolved.tracking_code}" in text
     assert "Duplicate" in text
     assert "井盖已补装，感谢反映" in text
-    assert "Task done" in text
+    assert "Resolved" in text and "Task done" not in text  # not published
     assert "张敏" not in text and "王强" not in text
     assert "Send my rating" not in text  # only the original's submitter rates
 

@@ -7,8 +7,10 @@ so the working-day deadlines are the same whenever the suite runs.
 
 import threading
 from datetime import date, timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.db import connection
@@ -106,9 +108,9 @@ def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def panel(user, suggestion) -> tuple[dict, str]:
+def panel(user, suggestion, **query) -> tuple[dict, str]:
     """The suggestion page's task section as `user` sees it: its context and its HTML."""
-    request = RequestFactory().get("/")
+    request = RequestFactory().get("/", query)
     request.user = user
     context = task_panel(request, suggestion)
     with translation.override("en"):
@@ -300,12 +302,12 @@ def test_resolving_is_refused_while_a_task_is_open(english, accepted_a, task_x, 
     assert (accepted_a.state, accepted_a.reply) == (State.ACCEPTED, "")
 
 
-def test_when_every_task_is_done_the_reply_is_prefilled_from_the_categorys_template(
+def test_when_every_task_is_done_the_reply_starts_empty_not_from_a_template_or_the_result(
     accepted_a, task_x, staff_a
 ):
     ResponseTemplate.objects.all().delete()
     ResponseTemplate.objects.create(state=State.RESOLVED, title="通用", text="您反映的问题已解决。")
-    ResponseTemplate.objects.create(
+    own = ResponseTemplate.objects.create(
         state=State.RESOLVED, category="hazard", title="隐患", text="您报告的隐患已消除，谢谢！"
     )
     ResponseTemplate.objects.create(
@@ -315,25 +317,20 @@ def test_when_every_task_is_done_the_reply_is_prefilled_from_the_categorys_templ
     accepted_a.refresh_from_db()
     context, html = panel(staff_a, accepted_a)
     form = context["resolve_form"]
-    assert form.initial == {"reply": "您报告的隐患已消除，谢谢！", "version": accepted_a.version}
+    assert form.initial == {"reply": "", "version": accepted_a.version}
+    assert [template.title for template in context["resolve_templates"]] == ["隐患", "通用"]
+    assert f"?template={own.pk}#resolve" in html and "不受理" not in html
     assert "Send the reply and resolve" in html
+    # Unticked: the departments' results are not shown to the submitter unless staff say so.
+    assert 'name="publish_results"' in html and "checked" not in html
 
 
-def test_without_a_template_for_the_category_the_general_one_prefills(accepted_a, task_x, staff_a):
-    ResponseTemplate.objects.filter(category="hazard").delete()
+def test_a_picked_template_fills_the_reply(accepted_a, task_x, staff_a):
     services.complete_task(task_x, result="已补装井盖", by=None)
     accepted_a.refresh_from_db()
-    context, _html = panel(staff_a, accepted_a)
     general = ResponseTemplate.objects.get(state=State.RESOLVED, category="")
+    context, _html = panel(staff_a, accepted_a, template=general.pk)
     assert context["resolve_form"].initial["reply"] == general.text
-
-
-def test_without_any_template_the_reply_starts_empty(accepted_a, task_x, staff_a):
-    ResponseTemplate.objects.all().delete()
-    services.complete_task(task_x, result="已补装井盖", by=None)
-    accepted_a.refresh_from_db()
-    context, _html = panel(staff_a, accepted_a)
-    assert context["resolve_form"].initial["reply"] == ""
 
 
 def test_staff_resolve_with_the_reply_once_every_task_is_done(english, accepted_a, task_x, staff_a):
@@ -348,6 +345,23 @@ def test_staff_resolve_with_the_reply_once_every_task_is_done(english, accepted_
     assert messages_of(response) == ["Resolved. The submitter can read the reply and rate it."]
     accepted_a.refresh_from_db()
     assert (accepted_a.state, accepted_a.reply) == (State.RESOLVED, "井盖已补装，感谢您的反映！")
+    assert not accepted_a.events.get(kind=Event.Kind.TASK_DONE).public
+
+
+def test_staff_may_publish_the_departments_results_when_resolving(
+    english, accepted_a, task_x, staff_a
+):
+    services.complete_task(task_x, result="已补装井盖", by=None)
+    accepted_a.refresh_from_db()
+    english.force_login(staff_a)
+    english.post(
+        reverse("feedback:resolve", args=[accepted_a.pk]),
+        {"reply": "井盖已补装", "publish_results": "on", "version": accepted_a.version},
+    )
+    accepted_a.refresh_from_db()
+    assert accepted_a.state == State.RESOLVED
+    done = accepted_a.events.get(kind=Event.Kind.TASK_DONE)
+    assert done.public and done.text == "梁园区市场监管局: 已补装井盖"
 
 
 def test_a_resolve_form_shown_before_another_change_is_refused(
@@ -583,7 +597,7 @@ def test_a_handler_marks_the_task_done_with_what_was_done(english, task_x, handl
         handler,
     )
     event = task_x.events.get()
-    assert (event.kind, event.actor) == (Event.Kind.TASK_DONE, handler)
+    assert (event.kind, event.actor, event.public) == (Event.Kind.TASK_DONE, handler, False)
     assert Notification.objects.filter(user=staff_a).exists()
     page = english.get(reverse("feedback:task", args=[task_x.pk]))
     assert "已补装井盖并拍照留存" in page.text and "Mark as done" not in page.text
@@ -767,3 +781,17 @@ def test_a_handlers_badge_counts_their_open_tasks(english, accepted_a, task_x, h
 
 def test_other_staff_get_the_link_without_a_badge(task_x, task_y, staff_a):
     assert open_task_count(staff_a) is None
+
+
+def test_the_migration_makes_results_of_suggestions_still_worked_on_internal(
+    accepted_a, task_x, tree, department_x
+):
+    migration = import_module("feedback.migrations.0006_task_results_internal")
+    services.complete_task(task_x, result="已补装井盖", by=None)
+    closed = SuggestionFactory(area=tree.community_a, state=State.CLOSED)
+    done = TaskFactory(suggestion=closed, department=department_x, state=Task.State.DONE)
+    Event.objects.filter(kind=Event.Kind.TASK_DONE).update(public=True)  # as before point 14
+    Event.objects.create(suggestion=closed, task=done, kind=Event.Kind.TASK_DONE, text="已处理")
+    migration.hide_undecided_results(apps, None)
+    assert not accepted_a.events.get(kind=Event.Kind.TASK_DONE).public
+    assert closed.events.get(kind=Event.Kind.TASK_DONE).public  # shown before: left as it was

@@ -416,7 +416,16 @@ def test_staff_of_another_community_cannot_hide_a_photo(english, staff_b, media,
 # Response templates
 
 
-def test_the_reply_is_prefilled_from_the_categorys_own_template_first(alice, suggestion_a):
+def test_accept_is_the_open_primary_action_and_the_other_outcomes_are_folded(alice, suggestion_a):
+    html = alice.get(page_url(suggestion_a)).text
+    accept = html[html.index('id="accept"') - 80 : html.index('id="accept"')]
+    assert "<section" in accept and "feedback-assessment-primary" in accept
+    assert "Accept and split into tasks" in html and "btn btn-portal" in html
+    for folded in ("reject", "duplicate", "merge", "transfer"):
+        assert f'<details class="card mb-2 feedback-assessment" id="{folded}">' in html, folded
+
+
+def test_no_reply_is_prefilled_until_a_template_is_picked(alice, suggestion_a):
     own = ResponseTemplate.objects.create(
         state=State.REJECTED, category="suggestion", title="建议已采纳过", text="own text"
     )
@@ -425,19 +434,34 @@ def test_the_reply_is_prefilled_from_the_categorys_own_template_first(alice, sug
     )
     response = alice.get(page_url(suggestion_a))
     templates = response.context["reject_templates"]
-    assert templates[0] == own
+    assert templates[0] == own  # the category's own first, then the general ones
     assert {template.category for template in templates} == {"suggestion", ""}
-    assert response.context["reject_form"].initial["reply"] == "own text"
-    assert "隐患不成立" not in response.text
-    duplicate_reply = response.context["duplicate_form"].initial["reply"]
-    assert duplicate_reply == ResponseTemplate.objects.get(state=State.DUPLICATE).text
+    assert response.context["reject_form"].initial["reply"] == ""
+    assert response.context["duplicate_form"].initial["reply"] == ""
+    assert "own text" not in response.text and "隐患不成立" not in response.text
 
 
-def test_a_template_link_reloads_the_page_with_that_reply(alice, suggestion_a):
+def test_a_template_link_reloads_the_page_with_that_reply_and_its_section_open(alice, suggestion_a):
     general = ResponseTemplate.objects.filter(state=State.REJECTED, category="").last()
     response = alice.get(page_url(suggestion_a, template=general.pk))
     assert response.context["reject_form"].initial["reply"] == general.text
     assert f"?template={general.pk}#reject" in response.text
+    assert 'id="reject" open' in response.text
+    assert response.context["duplicate_form"].initial["reply"] == ""
+    assert 'id="duplicate" open' not in response.text
+
+
+def test_a_duplicate_template_opens_the_duplicate_section_only(alice, suggestion_a):
+    template = ResponseTemplate.objects.get(state=State.DUPLICATE)
+    response = alice.get(page_url(suggestion_a, template=template.pk))
+    assert response.context["duplicate_form"].initial["reply"] == template.text
+    assert 'id="duplicate" open' in response.text and 'id="reject" open' not in response.text
+
+
+def test_a_refusal_sent_without_a_reply_comes_back_open_with_its_error(alice, suggestion_a):
+    response = post(alice, "reject", suggestion_a, reply="")
+    assert 'id="reject" open' in response.text
+    assert "Write a reply to the submitter saying why." in response.text
 
 
 # Similar suggestions
