@@ -5,7 +5,7 @@
 
 Migrates and seeds as bench/landing.py does (the demo city), gives 20 of one community's demo
 riders 1,000,000 points each through the ledger (`points.services.award`) and the community a
-reward with a stock of 1,000,000, signs each rider in (`points.riders.sign_in`, a session in the
+reward with a stock of 1,000,000, signs each rider in (`registry.riders.sign_in`, a session in the
 database as the sign-in page makes it), and starts the real web server (bin/start-web: gunicorn,
 production settings) with the bare view beside the portal (bench/urls.py).
 
@@ -62,7 +62,7 @@ def main():
     reward, riders = stock_up(args.clients)
     before = snapshot(reward, riders)
     with web_server(args.port) as server:
-        token = csrf_token(server.port, reverse("points:sign_in"))
+        token = csrf_token(server.port, reverse("registry:sign_in"))
 
         def confirmation():
             return urlencode({"csrfmiddlewaretoken": token, "reward": reward.pk, "nonce": uuid4()})
@@ -120,7 +120,7 @@ def session_cookie(worker) -> str:
     from django.conf import settings
     from django.test import RequestFactory
 
-    from points.riders import sign_in
+    from registry.riders import sign_in
 
     request = RequestFactory().get("/")
     request.session = import_module(settings.SESSION_ENGINE).SessionStore()

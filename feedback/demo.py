@@ -337,6 +337,7 @@ def tell(story: Story, areas, departments, evening: datetime) -> bool:
         return False
     staff = User.objects.filter(role=Role.COMMUNITY_STAFF, area=community).first()
     details = {"category": story.category, "text": story.text}
+    worker = None
     if story.by_worker:
         worker = (
             Worker.objects.filter(area=community, status=WorkerStatus.CONFIRMED)
@@ -358,6 +359,7 @@ def tell(story: Story, areas, departments, evening: datetime) -> bool:
         area=community,
         station=station,
         by=staff if offline else None,
+        worker=worker,
     )
     Suggestion.objects.filter(pk=suggestion.pk).update(submitted_at=filed, queued_at=filed)
     suggestion.events.update(created_at=filed)

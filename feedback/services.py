@@ -111,7 +111,7 @@ def _change(suggestion: Suggestion, allowed: list[State], version: int | None, *
 
 
 def registered_worker(mobile: str) -> Worker | None:
-    """The consenting worker with this mobile: the one a hazard report earns points for."""
+    """The consenting worker with this mobile."""
     if not mobile:
         return None
     return Worker.objects.consenting().filter(mobile=mobile).first()
@@ -125,11 +125,17 @@ def submit(
     area: Area,
     station=None,
     by=None,
+    worker: Worker | None = None,
 ) -> Suggestion:
     """File a suggestion: from the public form (by=None) or entered by staff for a rider.
 
     `details`: category, text, and optionally name, mobile, latitude, longitude, address.
+    `worker`: the rider it is filed for, who earns a hazard report's points: on the public form
+    the signed-in rider (registry.riders), never whoever owns a typed mobile; staff entering it
+    vouch for the mobile they were given, so without a `worker` theirs is found by it.
     """
+    if worker is None and by is not None:
+        worker = registered_worker(details.get("mobile", ""))
     with transaction.atomic():
         suggestion = Suggestion.objects.create(
             **details,
@@ -137,7 +143,7 @@ def submit(
             station=station,
             channel=channel,
             created_by=by,
-            worker=registered_worker(details.get("mobile", "")),
+            worker=worker,
         )
         for photo in photos:
             SuggestionPhoto.objects.create(

@@ -1,15 +1,12 @@
 from django.urls import path
 
-from points.views import activities, card, ledger, me, rider_activities, shop, sign_in
+from points.views import activities, card, ledger, me, rider_activities, shop
 from points.views import rewards as reward_views
 
 app_name = "points"
 
 urlpatterns = [
-    # Riders: sign-in by texted code, their page and their work card.
-    path("me/sign-in/", sign_in.sign_in, name="sign_in"),
-    path("me/sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
-    path("me/sign-out/", sign_in.sign_out, name="sign_out"),
+    # Riders (signed in by registry:sign_in): their page and their work card.
     path("me/", me.me, name="me"),
     path("me/card/", card.card, name="card"),
     # Public: a station or merchant scans the card's QR code.

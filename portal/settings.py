@@ -195,10 +195,9 @@ RATE_LIMITS = {
     "suggest:address": (20, HOUR),  # public suggestions
     "suggest:mobile": (5, HOUR),
     "suggest:station": (200, HOUR),  # through one station's QR code
-    "check-in:address": (60, 10 * MINUTE),  # typed numbers: the answer says who is registered
     "check-in:mobile": (10, HOUR),
     "check-in:station": (300, 10 * MINUTE),
-    "sms-code:address": (30, HOUR),  # texted codes (rider sign-in, withdrawing consent)
+    "sms-code:address": (30, HOUR),  # texted codes (rider sign-in, registration, check-in)
     "sms-code:mobile": (5, HOUR),
     "track-miss:address": (30, 10 * MINUTE),  # unknown tracking codes: too few to guess 1 of 31**10
     "open311:key": (120, HOUR),  # Open311 requests posted with one API key

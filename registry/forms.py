@@ -274,7 +274,7 @@ class EnterpriseForm(forms.ModelForm):
 
 class MobileForm(RiderForm, forms.Form):
     mobile = forms.CharField(
-        label=_("The mobile number you registered with"),
+        label=_("Your mobile number"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )

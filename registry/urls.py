@@ -1,15 +1,18 @@
 from django.urls import path
 
-from registry.views import care, consent, enterprises, imports, review, rosters, workers
+from registry.views import care, consent, enterprises, imports, review, rosters, sign_in, workers
 
 app_name = "registry"
 
 urlpatterns = [
+    # The rider's one identity: their mobile proven by a texted code (registry.riders).
+    path("me/sign-in/", sign_in.sign_in, name="sign_in"),
+    path("me/sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
+    path("me/sign-out/", sign_in.sign_out, name="sign_out"),
     path("register/", workers.register, name="register"),
     path("register/code/", workers.register_code, name="register_code"),
     path("register/done/", workers.registered, name="registered"),
     path("register/withdraw/", consent.withdraw, name="withdraw"),
-    path("register/withdraw/code/", consent.withdraw_confirm, name="withdraw_confirm"),
     path("register/withdraw/done/", consent.withdrawn, name="withdrawn"),
     path("staff/registry/pending/", workers.pending, name="pending"),
     path("staff/registry/pending/<int:worker_id>/", review.review, name="review"),

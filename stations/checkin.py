@@ -21,11 +21,9 @@ from stations.models import Station, StationVisit
 # Two taps of one phone at one station within this time are one visit.
 SAME_VISIT = timedelta(minutes=30)
 
-# The rider's mobile, remembered on their phone after a check-in: signed, so a changed cookie is
-# ignored, never trusted.
-MOBILE_COOKIE = "rider_mobile"
-MOBILE_COOKIE_SALT = "stations.rider_mobile"
-MOBILE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+# The station whose 报到 a rider tapped before proving their mobile (registry.riders): once they
+# are signed in, or registered, the check-in is recorded without another tap.
+AFTER_SIGN_IN = "check_in_after_sign_in"
 
 
 @dataclass(frozen=True)
@@ -33,12 +31,6 @@ class CheckInResult:
     visit: StationVisit  # the new visit, or the earlier one it repeats
     counted: bool  # False: the same phone checked in here less than 30 minutes ago
     visits_that_day: int  # the station's visits on the visit's day, this one included
-
-
-def worker_for_mobile(mobile: str) -> Worker | None:
-    """The registered worker with this mobile; None for an unknown number and for someone who
-    withdrew their consent or was erased (they register again, consenting anew)."""
-    return Worker.objects.consenting().filter(mobile=mobile).first()
 
 
 def check_in(station: Station, worker: Worker, *, at: datetime | None = None) -> CheckInResult:
@@ -77,9 +69,32 @@ def visits_per_day(stations: QuerySet, since: date) -> list[dict]:
     )
 
 
-def registration_url(station: Station) -> str:
-    """The registration page with the station's community chosen; a station that belongs to a
+def recent_visit(station: Station, worker: Worker) -> StationVisit | None:
+    """The worker's visit to the station that a tap now would repeat, if any."""
+    since = timezone.now() - SAME_VISIT
+    return (
+        StationVisit.objects.filter(worker=worker, station=station, created_at__gt=since)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _community(station: Station) -> dict:
+    """The registration form's start: the station's community; a station that belongs to a
     street or above starts the rider's choice there."""
     area = station.area
-    key = "community" if area.level == AreaLevel.COMMUNITY else "area"
-    return f"{reverse('registry:register')}?{urlencode({key: area.code})}"
+    return {"community" if area.level == AreaLevel.COMMUNITY else "area": area.code}
+
+
+def registration_url(station: Station) -> str:
+    """The registration page with the station's community chosen; the rider comes back to the
+    station's page afterwards."""
+    query = {**_community(station), "next": reverse("stations:landing", args=[station.token])}
+    return f"{reverse('registry:register')}?{urlencode(query)}"
+
+
+def sign_in_code_url(station: Station) -> str:
+    """The code step of the rider's sign-in, on the way to this station's 报到: it comes back to
+    the check-in, or goes to registration with the station's community chosen."""
+    query = {"next": reverse("stations:check_in", args=[station.token]), **_community(station)}
+    return f"{reverse('registry:sign_in_code')}?{urlencode(query)}"

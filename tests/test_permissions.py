@@ -83,9 +83,8 @@ MATRIX = [
     # Without a registration waiting in the session the code page sends back to the form.
     ("registry:register_code", None, "get", expect(302)),
     ("registry:registered", None, "get", expect(200)),
-    ("registry:withdraw", None, "get", expect(200)),
-    # Without a mobile in the session the code page sends the visitor back to the first step.
-    ("registry:withdraw_confirm", None, "get", expect(302)),
+    # Withdrawing consent is the signed-in rider's own; a POST without one changes nothing.
+    ("registry:withdraw", None, "get", RIDER_PAGE),
     ("registry:withdrawn", None, "get", expect(200)),
     ("registry:pending", None, "get", expect(200, anonymous=LOGIN, handler=403, official=403)),
     # A registration opened from the queue; the sibling community's staff get 404.
@@ -232,16 +231,16 @@ MATRIX = [
     # A station's QR code: public, for riders.
     ("stations:landing", "station_token_a", "get", expect(200)),
     ("stations:check_in", "station_token_a", "get", expect(200)),
-    # No mobile given: the form is shown again with its error.
-    ("stations:check_in", "station_token_a", "post", expect(200)),
+    # An empty form: asked for the mobile again; the signed-in rider's tap checks in.
+    ("stations:check_in", "station_token_a", "post", expect(200, rider=302)),
     # Riders sign in by texted code; without a mobile in the session the code page sends the
     # visitor back to the first step; an empty form shows its error.
     # A rider already signed in goes on to 我的.
-    ("points:sign_in", None, "get", expect(200, rider=302)),
-    ("points:sign_in", None, "post", expect(200, rider=302)),
-    ("points:sign_in_code", None, "get", expect(302)),
-    ("points:sign_out", None, "get", expect(405)),
-    ("points:sign_out", None, "post", expect(302)),
+    ("registry:sign_in", None, "get", expect(200, rider=302)),
+    ("registry:sign_in", None, "post", expect(200, rider=302)),
+    ("registry:sign_in_code", None, "get", expect(302)),
+    ("registry:sign_out", None, "get", expect(405)),
+    ("registry:sign_out", None, "post", expect(302)),
     ("points:me", None, "get", RIDER_PAGE),
     ("points:card", None, "get", RIDER_PAGE),
     # A work card's QR code: public, for the station or merchant who scans it.
@@ -690,7 +689,7 @@ def test_permission_matrix(client, request, tree, name, obj, method, persona, ex
         assert response["Location"].startswith(reverse("login"))
     elif expected == SIGN_IN:
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("points:sign_in"))
+        assert response["Location"].startswith(reverse("registry:sign_in"))
     else:
         assert response.status_code == expected
 

@@ -16,6 +16,7 @@ from feedback.forms import HONEYPOT, RatingForm, ReopenForm, SuggestionForm, Tra
 from feedback.models import FOLLOWER_STATES, Category, Channel, State, Suggestion
 from portal import ratelimit
 from portal.codes import normalised_code
+from registry import riders
 from registry.views.workers import choose_community, chosen_community
 from stations.views.landing import station_from_token
 
@@ -54,6 +55,9 @@ def station_suggest(request, station):
 
 
 def _suggest(request, *, area, channel, station=None):
+    """A signed-in rider (registry.riders) finds their name and mobile filled in, and files it as
+    themselves: a hazard report then earns them its points."""
+    rider = riders.current_worker(request)
     if request.method == "POST":
         if request.POST.get(HONEYPOT):
             return render(request, "feedback/honeypot.html")
@@ -74,14 +78,20 @@ def _suggest(request, *, area, channel, station=None):
                 channel=channel,
                 area=area,
                 station=station,
+                worker=rider,
             )
             url = reverse("feedback:track", args=[suggestion.tracking_code])
             return redirect(f"{url}?filed=1")
     else:
         category = request.GET.get("category")
-        form = SuggestionForm(initial={"category": category} if category in Category.values else {})
+        initial = {"category": category} if category in Category.values else {}
+        if rider is not None:
+            initial |= {"name": rider.name, "mobile": rider.mobile}
+        form = SuggestionForm(initial=initial)
     return render(
-        request, "feedback/suggest.html", {"form": form, "area": area, "station": station}
+        request,
+        "feedback/suggest.html",
+        {"form": form, "area": area, "station": station, "rider": rider},
     )
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from points import card as work_card
-from points.riders import rider_required
+from registry.riders import rider_required
 from stations import qr
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from points import activities
 from points.activities import ActivityError
 from points.models import Activity, SignUp
-from points.riders import current_worker, sign_in_redirect
+from registry.riders import current_worker, sign_in_redirect
 from registry.views.workers import choose_community, chosen_community
 
 

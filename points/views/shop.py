@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 from points import rewards
 from points.models import Redemption, RedemptionState, Reward
 from points.reward_forms import ConfirmRedeemForm, RedeemForm
-from points.riders import current_worker, rider_required
 from points.services import balance
+from registry.riders import current_worker, rider_required
 from registry.views.workers import choose_community, chosen_community
 
 

@@ -5,28 +5,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from points import riders
-from portal import otp, ratelimit
+from portal import ratelimit
 from portal.models import Area, AreaLevel
 from portal.permissions import role_required
 from portal.privacy import mask_mobile
 from portal.scope import get_in_scope_or_404
-from registry import services
+from registry import riders, services
 from registry.access import LEDGER_KEEPERS
 from registry.forms import CodeForm, RegistrationForm
 from registry.models import Channel, Worker
 from registry.views import review
 
 REGISTRATION = "registration"  # the session's form data waiting for its texted code
-PURPOSE = "register"
 
 
 def register(request):
     """The public registration page. A station's QR link carries `?community=<division code>`;
     without one the rider first picks their community step by step (choose_community).
 
-    Nothing is kept yet: the details wait in the session while a code is texted to the mobile,
-    and only the code proves that the number, and so any record it has, is the rider's."""
+    Only the mobile's owner changes its record: the details wait in the session while a code is
+    texted to the mobile, unless this phone proved the number already (its signed-in rider's,
+    or one proven by the sign-in code). `?next=` is where the rider goes once registered."""
     community = chosen_community(request)
     if community is None and request.method == "GET":
         return choose_community(request)
@@ -34,7 +33,7 @@ def register(request):
     communities = community.parent.children.all() if community else None
     form = RegistrationForm(
         request.POST if request.method == "POST" else None,
-        initial={"area": community},
+        initial={"area": community, "mobile": riders.proven_mobile(request)},
         communities=communities,
     )
     if request.method == "POST" and form.is_valid():
@@ -43,7 +42,10 @@ def register(request):
         mobile = form.cleaned_data["mobile"]
         if not ratelimit.allow("register:mobile", mobile):
             return ratelimit.too_many(request)
-        refusal = otp.send_limited_code(request, PURPOSE, mobile, deliver=True)
+        done = riders.next_url(request, reverse("registry:registered"))
+        if riders.owns(request, mobile):
+            return _registered(request, form, done)
+        refusal = riders.send_code(request, mobile)
         if refusal:
             form.add_error("mobile", refusal)
         else:
@@ -53,6 +55,7 @@ def register(request):
                 "data": data,
                 "mobile": mobile,
                 "query": request.GET.urlencode(),
+                "done": done,
             }
             return redirect("registry:register_code")
     return render(
@@ -70,29 +73,35 @@ def register_code(request):
     mobile = waiting["mobile"]
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if otp.check_code(PURPOSE, mobile, form.cleaned_data["code"]):
+        refusal = riders.check_code(request, mobile, form.cleaned_data["code"])
+        if not refusal:
             details = RegistrationForm(waiting["data"])
             del request.session[REGISTRATION]
             if not details.is_valid():  # the community was merged away meanwhile: start again
                 return redirect(_register_url(waiting))
-            worker = services.register(
-                details.details(),
-                sensitive_consent=details.cleaned_data["sensitive_consent"],
-                channel=Channel.SELF,
-            )
-            riders.sign_in(request, worker)
-            return redirect("registry:registered")
-        form.add_error("code", otp.refusal(PURPOSE, mobile))
+            return _registered(request, details, waiting["done"])
+        form.add_error("code", refusal)
     return render(
         request,
         "registry/register_code.html",
         {
             "form": form,
             "masked": mask_mobile(mobile),
-            "minutes": otp.CODE_SECONDS // 60,
+            "minutes": riders.CODE_SECONDS // 60,
             "register_url": _register_url(waiting),
         },
     )
+
+
+def _registered(request, form: RegistrationForm, done: str):
+    """Keep the proven registration and sign its rider in on this phone."""
+    worker = services.register(
+        form.details(),
+        sensitive_consent=form.cleaned_data["sensitive_consent"],
+        channel=Channel.SELF,
+    )
+    riders.sign_in(request, worker)
+    return redirect(done)
 
 
 def _register_url(waiting: dict) -> str:

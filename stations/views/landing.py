@@ -2,11 +2,12 @@
 
 Built for a cheap phone inside WeChat's browser: no JavaScript, its own small stylesheet instead
 of Bootstrap, two queries (the station with its area, its amenities), and for a few seconds none.
+A signed-in rider (registry.riders) gets the page of their own, never cached: its 报到 button
+records the check-in with one tap, and the page then says 已报到.
 """
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,11 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal import ratelimit, slots
-from portal.privacy import mask_mobile
+from registry import riders
 from registry.forms import MobileForm
 from stations import checkin, landing_cache, last_station
 from stations.icons import AMENITY_ICONS
-from stations.models import Amenity, RetiredToken, Service, Station
+from stations.models import Amenity, RetiredToken, Service, Station, StationVisit
 
 AMENITY_ORDER = {code: position for position, code in enumerate(Amenity.values)}
 
@@ -47,17 +48,22 @@ def station_from_token(view):
 
 
 def landing(request, token):
-    """From landing_cache when another rider opened it a few seconds ago. Either way the phone
-    remembers the station, for the rider header's link back to it."""
-    key = landing_cache.key(token, get_language())
-    html = landing_cache.pages.get(key)
-    if html is not None:
-        response = HttpResponse(html)
-    else:
+    """From landing_cache when another rider opened it a few seconds ago; a signed-in rider's
+    own page neither from nor into it. Either way the phone remembers the station, for the rider
+    header's link back to it."""
+    if riders.SESSION_KEY in request.session:
         response = _landing(request, token)
-        if response.status_code != 200:
-            return response
-        landing_cache.pages.set(key, response.content)
+    else:
+        key = landing_cache.key(token, get_language())
+        html = landing_cache.pages.get(key)
+        if html is not None:
+            response = HttpResponse(html)
+        else:
+            response = _landing(request, token)
+            if response.status_code == 200:
+                landing_cache.pages.set(key, response.content)
+    if response.status_code != 200:
+        return response
     last_station.remember(response, token)
     return response
 
@@ -66,6 +72,8 @@ def landing(request, token):
 def _landing(request, station):
     now = timezone.localtime()
     codes = sorted(station.amenities.values_list("amenity", flat=True), key=AMENITY_ORDER.get)
+    rider = riders.current_worker(request)
+    visit = checkin.recent_visit(station, rider) if rider else None
     return render(
         request,
         "stations/landing.html",
@@ -78,6 +86,11 @@ def _landing(request, station):
                 Service(code).label for code in station.services if code in Service.values
             ],
             "registration_url": checkin.registration_url(station),
+            "rider": rider,
+            "visit": visit,
+            "visits_today": (
+                StationVisit.objects.filter(station=station, day=visit.day).count() if visit else 0
+            ),
             "more": slots.render(slots.STATION_LANDING, request, station),
             # This station, not the visitor's cookie: the page is cached for every rider.
             "last_station_url": reverse("stations:landing", args=[station.token]),
@@ -92,75 +105,38 @@ def hours_on(station: Station, weekday: int) -> list[str]:
 
 @station_from_token
 def check_in(request, station):
-    """报到: the rider gives their mobile once; afterwards the phone remembers it and one tap
-    checks in. Unknown numbers go to registration with the station's community chosen."""
-    remembered = remembered_mobile(request)
-    use_remembered = (
-        bool(remembered) and "another" not in request.GET and "mobile" not in request.POST
-    )
-    form = MobileForm(request.POST if request.method == "POST" and not use_remembered else None)
-    if request.method == "POST":
-        if use_remembered:
-            return _check_in(request, station, remembered)
-        if form.is_valid():
-            # A typed number's answer says whether it is registered: bound how many numbers one
-            # network can try, generously, as riders share carrier addresses.
-            if ratelimit.allow("check-in:address", ratelimit.client_address(request)):
-                return _check_in(request, station, form.cleaned_data["mobile"])
-            form.add_error(
-                "mobile",
-                _("Too many numbers tried from this network. Wait ten minutes, or ask the staff."),
-            )
-    return render(
-        request,
-        "stations/check_in.html",
-        {
-            "station": station,
-            "form": form,
-            "remembered": mask_mobile(remembered) if use_remembered else "",
-        },
-    )
+    """报到. A signed-in rider's tap (a POST) records it, and they land back on the station's
+    page. Anyone else gives their mobile once: a texted code proves it and signs them in, or
+    takes them to registration with the number proven and the station's community chosen;
+    either way they come back here and the check-in is recorded without another tap."""
+    worker = riders.current_worker(request)
+    if worker is not None:
+        if request.method == "POST" or request.session.get(checkin.AFTER_SIGN_IN) == station.token:
+            request.session.pop(checkin.AFTER_SIGN_IN, None)
+            return _check_in(request, station, worker)
+        return render(request, "stations/check_in.html", {"station": station, "rider": worker})
+    form = MobileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        refusal = riders.send_code(request, form.cleaned_data["mobile"])
+        if not refusal:
+            request.session[checkin.AFTER_SIGN_IN] = station.token
+            return redirect(checkin.sign_in_code_url(station))
+        form.add_error("mobile", refusal)
+    return render(request, "stations/check_in.html", {"station": station, "form": form})
 
 
-def _check_in(request, station, mobile):
-    # Bounds what one leaked QR code or one number can do, from however many networks.
+def _check_in(request, station, worker):
+    # Bounds what one leaked QR code or one rider can do, from however many networks.
     if not ratelimit.allow("check-in:station", station.token):
         return ratelimit.too_many(request)
-    if not ratelimit.allow("check-in:mobile", mobile):
+    if not ratelimit.allow("check-in:mobile", worker.mobile):
         return ratelimit.too_many(request)
-    worker = checkin.worker_for_mobile(mobile)
-    if worker is None:
+    result = checkin.check_in(station, worker)
+    if not result.counted:
         messages.info(
             request,
-            _("This mobile number is not registered yet. Register first: it takes a minute."),
+            _("You checked in here at %(time)s; a visit counts once every 30 minutes.")
+            % {"time": timezone.localtime(result.visit.created_at).strftime("%H:%M")},
         )
-        response = redirect(checkin.registration_url(station))
-        response.delete_cookie(checkin.MOBILE_COOKIE)
-        return response
-    # Rendered in answer to the POST: sending it again (a reload) repeats a visit within 30
-    # minutes, which counts once, so the redirect-after-post would add a request and nothing else.
-    response = render(
-        request,
-        "stations/checked_in.html",
-        {"station": station, "result": checkin.check_in(station, worker)},
-    )
-    response.set_signed_cookie(
-        checkin.MOBILE_COOKIE,
-        mobile,
-        salt=checkin.MOBILE_COOKIE_SALT,
-        max_age=checkin.MOBILE_COOKIE_MAX_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-    return response
-
-
-def remembered_mobile(request) -> str:
-    """The mobile of this phone's last check-in; empty when none, or when tampered with."""
-    return request.get_signed_cookie(
-        checkin.MOBILE_COOKIE,
-        default="",
-        salt=checkin.MOBILE_COOKIE_SALT,
-        max_age=checkin.MOBILE_COOKIE_MAX_AGE,
-    )
+    # The station's page says 已报到; a reload there records nothing.
+    return redirect("stations:landing", station.token)

@@ -44,18 +44,18 @@ def test_a_rider_signs_in_with_the_code_and_a_merchant_verifies_the_work_card(
 
     page = new_page(PHONE)
     page.goto("/me/")
-    page.get_by_label(_("The mobile number you registered with")).fill("138 0000 0009")
+    page.get_by_label(_("Your mobile number")).fill("138 0000 0009")
     assert fits_the_phone(page)
     screenshot(page, "rider-sign-in-360")
     page.get_by_role("button", name=_("Text me a code")).click()
 
     page.get_by_label(_("The 6-digit code we texted you")).fill("000000")
-    page.get_by_role("button", name=_("Sign in"), exact=True).click()
+    page.get_by_role("button", name=_("Continue"), exact=True).click()
     assert page.locator(".invalid-feedback").is_visible()
     assert fits_the_phone(page)
     screenshot(page, "rider-sign-in-code-360")
     page.get_by_label(_("The 6-digit code we texted you")).fill(sms.last_code(rider.mobile))
-    page.get_by_role("button", name=_("Sign in"), exact=True).click()
+    page.get_by_role("button", name=_("Continue"), exact=True).click()
 
     page.wait_for_url("**/me/")
     assert page.locator(".stat-figure").inner_text() == "40"

@@ -1,7 +1,7 @@
 import pytest
 from django.utils.translation import gettext as _
 
-from stations.models import Amenity, RetiredToken, StationAmenity, StationVisit
+from stations.models import Amenity, RetiredToken, StationAmenity
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import StationFactory
 
@@ -22,7 +22,7 @@ def station(tree):
     return station
 
 
-def test_a_rider_scans_the_code_on_a_phone_and_checks_in(new_page, station, worker_a):
+def test_a_rider_scans_the_code_on_a_phone(new_page, station):
     page = new_page(PHONE)
     page.goto(f"/s/{station.token}/")
     assert page.get_by_role("heading", name="建设路暖心驿站").is_visible()
@@ -35,32 +35,7 @@ def test_a_rider_scans_the_code_on_a_phone_and_checks_in(new_page, station, work
         assert box >= 48
     screenshot(page, "station-landing-360")
 
-    page.get_by_role("link", name=_("Check in")).click()
-    page.get_by_label("登记时使用的手机号").fill("138 0000 0001")
-    screenshot(page, "station-check-in-360")
-    page.get_by_role("button", name=_("Check in")).click()
-    assert page.get_by_role("heading", name=_("Checked in")).is_visible()
-    screenshot(page, "station-checked-in-360")
-
-    # Back at the station later: the phone remembers the number, one tap is enough.
-    page.get_by_role("link", name=_("Back to the station")).click()
-    page.get_by_role("link", name=_("Check in")).click()
-    assert page.get_by_text("138****0001").is_visible()
-    screenshot(page, "station-check-in-remembered-360")
-    page.get_by_role("button", name=_("Check in")).click()
-    assert page.get_by_role("heading", name=_("Already checked in")).is_visible()
-    assert StationVisit.objects.filter(station=station, worker=worker_a).count() == 1
-
-
-def test_an_unknown_rider_is_sent_to_register_with_the_community_chosen(new_page, station):
-    page = new_page(PHONE)
-    page.goto(f"/s/{station.token}/check-in/")
-    page.get_by_label("登记时使用的手机号").fill("13912345678")
-    page.get_by_role("button", name=_("Check in")).click()
-    assert page.get_by_text(
-        _("This mobile number is not registered yet. Register first: it takes a minute.")
-    ).is_visible()
-    assert page.get_by_text("您正在向建设路社区报到").is_visible()
+    # Checking in, signed in or not: tests/e2e/test_rider_journeys.py.
 
 
 def test_the_landing_page_on_a_desktop(new_page, station):

@@ -23,6 +23,7 @@ from stations.models import Station, StationVisit
 from stations.tasks import sweep_qr_codes
 from tests.factories import StationFactory, WorkerFactory
 from tests.registry.test_import import person, xlsx
+from tests.riders import sign_in_rider
 from tests.stations.test_staff_pages import details
 
 pytestmark = pytest.mark.django_db
@@ -124,13 +125,14 @@ def test_a_rider_files_a_suggestion_registers_and_checks_in(
         "consent": "on",
     }
     # Registering needs its texted code, which lives in Redis: it fails closed, and says so.
-    posted(figure, "registration", client.post(reverse("registry:register"), registration), 503)
+    assert client.post(reverse("registry:register"), registration).status_code == 503
     assert not Worker.objects.filter(mobile=MOBILE).exists()
-    WorkerFactory(mobile=MOBILE, area=tree.community_a)  # registered before Redis went away
+    worker = WorkerFactory(mobile=MOBILE, area=tree.community_a)  # registered before Redis left
 
+    # A rider signed in on their phone (the session is in the database) checks in with a tap.
     station = StationFactory(area=tree.community_a)
     check_in = reverse("stations:check_in", args=[station.token])
-    posted(figure, "check-in", client.post(check_in, {"mobile": MOBILE}), 200)
+    posted(figure, "check-in", sign_in_rider(client, worker).post(check_in))
     assert StationVisit.objects.filter(station=station, worker__mobile=MOBILE).count() == 1
 
     assert unchecked("suggest", warnings.text) and unchecked("check-in", warnings.text)
@@ -184,11 +186,11 @@ def test_a_survey_list_uploaded_while_the_broker_is_down_is_read_by_the_sweep(
 def test_a_code_cannot_be_sent_without_redis_so_sign_in_says_try_again_with_503(
     client, tree, redis_down, figure, warnings
 ):
-    response = client.post(reverse("points:sign_in"), {"mobile": MOBILE})
+    response = client.post(reverse("registry:sign_in"), {"mobile": MOBILE})
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
     assert "稍后再试" in response.text
-    assert "points:sign_in: Redis unreachable (ConnectionError), answered 503" in warnings.text
+    assert "registry:sign_in: Redis unreachable (ConnectionError), answered 503" in warnings.text
     assert MOBILE not in warnings.text
 
 

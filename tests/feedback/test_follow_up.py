@@ -417,6 +417,7 @@ def test_a_hazard_accepted_twice_and_closed_by_the_follow_up_earns_its_points_on
         {"category": "hazard", "text": "井盖缺失", "mobile": worker_a.mobile},
         channel="qr_code",
         area=tree.community_a,
+        worker=worker_a,  # filed signed in
     )
     for reply in ("已盖好", "已更换新井盖"):
         services.accept(hazard, version=None, by=staff_a)

@@ -11,6 +11,7 @@ from PIL import ExifTags, Image
 from feedback import services
 from feedback.models import Event, State, Suggestion, SuggestionPhoto
 from tests.factories import StationFactory, SuggestionFactory
+from tests.riders import sign_in_rider
 
 pytestmark = pytest.mark.django_db
 
@@ -265,11 +266,13 @@ def publish_results():
 
 @pytest.fixture
 def resolved(tree, staff_a, department_x, handler, worker_a, publish_results):
-    """A hazard from worker_a (named, with a mobile), worked through by alice and hank."""
+    """A hazard from worker_a (signed in, named, with a mobile), worked through by alice and
+    hank."""
     suggestion = services.submit(
         {"category": "hazard", "text": "井盖缺失", "name": "张三", "mobile": worker_a.mobile},
         channel="qr_code",
         area=tree.community_a,
+        worker=worker_a,
     )
     services.accept(suggestion, version=suggestion.version, by=staff_a, note="已核实")
     task = services.add_task(
@@ -484,3 +487,23 @@ def test_on_postgresql_and_redis_the_limits_bite_and_the_tracking_page_stays_sma
     for _ in range(30):
         english.get(reverse("feedback:track", args=["ABCDEFGHJK"]))
     assert track(english, suggestion).status_code == 429
+
+
+def test_a_signed_in_rider_finds_name_and_mobile_filled_in_and_files_as_themselves(
+    client, station, worker_a
+):
+    sign_in_rider(client, worker_a)
+    form = client.get(station_form(station, "?category=hazard")).context["form"]
+    assert (form.initial["name"], form.initial["mobile"]) == (worker_a.name, worker_a.mobile)
+    assert form.initial["category"] == "hazard"
+    response = client.post(station_form(station), data(name=worker_a.name, mobile=worker_a.mobile))
+    assert response.status_code == 302
+    assert Suggestion.objects.get().worker == worker_a  # an accepted hazard earns them points
+
+
+def test_a_typed_mobile_of_someone_else_files_as_no_one(client, station, worker_a):
+    response = client.post(station_form(station), data(name="路人", mobile=worker_a.mobile))
+    assert response.status_code == 302
+    assert Suggestion.objects.get().worker is None
+    page = client.get(station_form(station)).text
+    assert reverse("registry:sign_in") in page  # the way to earn points: sign in

@@ -18,17 +18,38 @@ def kinds(suggestion):
     return list(suggestion.events.values_list("kind", flat=True))
 
 
-def test_submit_links_a_registered_worker_by_mobile_and_records_the_channel(tree, worker_a):
+def test_submit_links_the_signed_in_rider_and_records_the_channel(tree, worker_a):
     suggestion = services.submit(
-        {"category": "hazard", "text": "井盖缺失", "mobile": worker_a.mobile},
+        {"category": "hazard", "text": "井盖缺失"},
         channel="qr_code",
         area=tree.community_a,
+        worker=worker_a,
     )
     assert suggestion.worker == worker_a
     assert suggestion.state == State.SUBMITTED
     assert len(suggestion.tracking_code) == 10
     assert suggestion.channel == "qr_code"
     assert suggestion.events.get().kind == "submitted"
+
+
+def test_a_typed_mobile_links_no_one_on_the_public_form(tree, worker_a):
+    """Whoever types a rider's mobile does not file in their name (nor earn them points)."""
+    suggestion = services.submit(
+        {"category": "hazard", "text": "井盖缺失", "mobile": worker_a.mobile},
+        channel="qr_code",
+        area=tree.community_a,
+    )
+    assert suggestion.worker is None
+
+
+def test_staff_entering_it_link_the_worker_by_the_mobile_they_were_given(tree, worker_a, staff_a):
+    suggestion = services.submit(
+        {"category": "hazard", "text": "井盖缺失", "mobile": worker_a.mobile},
+        channel="meeting",
+        area=tree.community_a,
+        by=staff_a,
+    )
+    assert suggestion.worker == worker_a
 
 
 def test_accept_moves_to_accepted_and_writes_who_and_from_what(suggestion_a, staff_a):

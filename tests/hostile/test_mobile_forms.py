@@ -1,16 +1,15 @@
-"""Hostile input to the forms that take a rider's mobile and then a texted code: withdrawing
-consent, checking in at a station, signing in to see one's points."""
+"""Hostile input to the forms that take a rider's mobile and then a texted code: registering,
+checking in at a station, signing in to see one's points."""
 
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from points.views import sign_in
-from registry.views import consent
-from stations import checkin
+from registry import riders
 from tests.hostile.strategies import (
     ENCODINGS,
     check_answer,
@@ -21,6 +20,8 @@ from tests.hostile.strategies import (
     hostile_text,
     post,
 )
+from tests.registry.test_register import form as registration
+from tests.riders import sign_in_rider
 
 pytestmark = pytest.mark.django_db
 
@@ -38,45 +39,31 @@ def with_mobile_in_session(key: str):
 
 
 @examples(30)
-@given(data=mobile_data, encoding=ENCODINGS)
-def test_withdrawing_answers_any_mobile_with_a_message(worker_a, sms, data, encoding):
-    with counted("registry:withdraw"):
-        response = post(hostile_client(), reverse("registry:withdraw"), data, encoding)
-        check_answer("registry:withdraw", response, data)
-        assert response.status_code in (200, 302)
-
-
-@examples(30)
 @given(data=code_data, right_code=st.booleans(), encoding=ENCODINGS)
-def test_withdrawing_answers_any_code_with_a_message(worker_a, sms, data, right_code, encoding):
-    with counted("registry:withdraw_confirm"):
-        client = with_mobile_in_session(consent.SESSION_KEY)
+def test_the_registration_code_answers_anything_with_a_message(
+    tree, sms, data, right_code, encoding
+):
+    with counted("registry:register_code"):
+        cache.clear()  # each example's code is its first this minute
+        client = hostile_client()
+        client.post(reverse("registry:register"), registration(tree, mobile=MOBILE))
         if right_code:
-            client.post(reverse("registry:withdraw"), {"mobile": MOBILE})
             data = {**data, "code": sms.last_code(MOBILE)}
-        response = post(client, reverse("registry:withdraw_confirm"), data, encoding)
-        check_answer("registry:withdraw_confirm", response, data)
+        response = post(client, reverse("registry:register_code"), data, encoding)
+        check_answer("registry:register_code", response, data)
         assert response.status_code in (200, 302)
 
 
 @examples(40)
-@given(
-    data=mobile_data,
-    cookie=st.one_of(st.none(), hostile_text),
-    another=st.booleans(),
-    encoding=ENCODINGS,
-)
-def test_checking_in_answers_any_mobile_or_cookie_with_a_message(
-    station_a, worker_a, data, cookie, another, encoding
+@given(data=mobile_data, signed_in=st.booleans(), encoding=ENCODINGS)
+def test_checking_in_answers_any_mobile_with_a_message(
+    station_a, worker_a, sms, data, signed_in, encoding
 ):
-    url = reverse("stations:check_in", args=[station_a.token]) + ("?another=1" if another else "")
+    url = reverse("stations:check_in", args=[station_a.token])
     with counted("stations:check_in"):
         client = hostile_client()
-        if cookie is not None:
-            # A changed cookie is ignored. Sent as its UTF-8 bytes, which a WSGI server hands
-            # on as latin-1 (the test client takes only that); a ";" would end it.
-            cookie = cookie.encode().decode("latin-1").replace(";", "")
-            client.cookies[checkin.MOBILE_COOKIE] = cookie
+        if signed_in:
+            sign_in_rider(client, worker_a)
         response = post(client, url, data, encoding)
         check_answer("stations:check_in", response, data)
         assert response.status_code in (200, 302)
@@ -108,10 +95,10 @@ def refused_as_too_long(response, next_) -> bool:
 @given(data=mobile_data, next_=next_url, encoding=ENCODINGS)
 @example(data={"mobile": MOBILE}, next_="/" + "路" * 10_000, encoding="multipart")
 def test_signing_in_answers_any_mobile_with_a_message(worker_a, sms, data, next_, encoding):
-    url = reverse("points:sign_in") + ("" if next_ is None else f"?{urlencode({'next': next_})}")
-    with counted("points:sign_in"):
+    url = reverse("registry:sign_in") + ("" if next_ is None else f"?{urlencode({'next': next_})}")
+    with counted("registry:sign_in"):
         response = post(hostile_client(), url, data, encoding)
-        check_answer("points:sign_in", response, data)
+        check_answer("registry:sign_in", response, data)
         assert response.status_code in (200, 302) or refused_as_too_long(response, next_)
 
 
@@ -124,13 +111,13 @@ def test_the_sign_in_code_answers_anything_and_never_leaves_the_site(
     worker_a, sms, data, right_code, next_, encoding
 ):
     query = "" if next_ is None else f"?{urlencode({'next': next_})}"
-    with counted("points:sign_in_code"):
-        client = with_mobile_in_session(sign_in.SESSION_KEY)
+    with counted("registry:sign_in_code"):
+        client = with_mobile_in_session(riders.CODE_SENT)
         if right_code:
-            client.post(reverse("points:sign_in"), {"mobile": MOBILE})
+            client.post(reverse("registry:sign_in"), {"mobile": MOBILE})
             data = {**data, "code": sms.last_code(MOBILE)}
-        response = post(client, reverse("points:sign_in_code") + query, data, encoding)
-        check_answer("points:sign_in_code", response, data)
+        response = post(client, reverse("registry:sign_in_code") + query, data, encoding)
+        check_answer("registry:sign_in_code", response, data)
         assert response.status_code in (200, 302) or refused_as_too_long(response, next_)
         if response.status_code == 302:
             target = urlsplit(response["Location"])

@@ -625,7 +625,7 @@ def test_signing_up_needs_a_signed_in_rider(client, activity_a):
     assert response.status_code == 302
     # Back to the activity's page after signing in, where the button is.
     next_page = urlencode({"next": reverse("points:activity_public", args=[activity_a.id])})
-    assert response["Location"] == f"{reverse('points:sign_in')}?{next_page}"
+    assert response["Location"] == f"{reverse('registry:sign_in')}?{next_page}"
     assert not SignUp.objects.exists()
 
 

@@ -8,13 +8,14 @@ from points.models import EntryKind
 from points.services import award
 from portal import slots
 from tests.factories import SuggestionFactory, WorkerFactory
+from tests.riders import sign_in_rider
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_page_needs_a_signed_in_rider(client, tree):
     response = client.get(reverse("points:me"))
-    assert response["Location"] == reverse("points:sign_in") + "?next=%2Fme%2F"
+    assert response["Location"] == reverse("registry:sign_in") + "?next=%2Fme%2F"
 
 
 def test_it_shows_the_balance_and_the_history_newest_first(rider_client, rider, staff_a):
@@ -87,3 +88,16 @@ def test_sections_show_in_their_order(rider_client, monkeypatch, tmp_path, setti
     slots.add(slots.RIDER_PAGE, "first.html", lambda worker: {"name": worker.name}, order=10)
     text = rider_client.get(reverse("points:me")).text
     assert text.index("FIRST 孙丽") < text.index("SECOND 孙丽")
+
+
+def test_a_pending_rider_sees_their_registration_waits_for_the_community(client, tree):
+    worker = WorkerFactory(area=tree.community_a, status="pending")
+    page = sign_in_rider(client, worker).get(reverse("points:me")).text
+    assert "待社区确认" in page
+    assert reverse("registry:withdraw") in page
+
+
+def test_a_confirmed_rider_sees_their_community_and_how_to_update(rider_client, rider):
+    page = rider_client.get(reverse("points:me")).text
+    assert "待社区确认" not in page
+    assert f"?community={rider.area.code}" in page  # update my details

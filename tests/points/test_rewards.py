@@ -558,7 +558,7 @@ def test_a_redemption_without_the_confirmation_pages_key_is_refused(
 def test_redeeming_needs_a_signed_in_rider(client, reward_a):
     response = client.post(reverse("points:redeem"), {"reward": reward_a.pk})
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("points:sign_in"))
+    assert response["Location"].startswith(reverse("registry:sign_in"))
     assert not Redemption.objects.exists()
 
 
@@ -648,7 +648,7 @@ def test_another_riders_redemption_cannot_be_seen_or_cancelled(
 
 def test_cancelling_needs_a_signed_in_rider(client, redemption):
     response = client.post(reverse("points:redeemed_cancel", args=[redemption.pickup_code]))
-    assert response["Location"].startswith(reverse("points:sign_in"))
+    assert response["Location"].startswith(reverse("registry:sign_in"))
     redemption.refresh_from_db()
     assert redemption.state == "requested"
 

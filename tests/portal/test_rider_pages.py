@@ -30,8 +30,6 @@ RIDER_TEMPLATES = [
     "points/redeemed.html",
     "points/redeemed_cancel.html",
     "points/shop.html",
-    "points/sign_in.html",
-    "points/sign_in_code.html",
     "points/station_leaderboard.html",
     "points/verify.html",
     "portal/home.html",
@@ -40,10 +38,10 @@ RIDER_TEMPLATES = [
     "registry/register_code.html",
     "registry/registered.html",
     "registry/withdraw.html",
-    "registry/withdraw_confirm.html",
+    "registry/sign_in.html",
+    "registry/sign_in_code.html",
     "registry/withdrawn.html",
     "stations/check_in.html",
-    "stations/checked_in.html",
     "stations/landing.html",
     "stations/map.html",
     "stations/replaced.html",
@@ -105,7 +103,6 @@ def pages(station_a, worker_a, client):
         "register": reverse("registry:register") + f"?community={station_a.area.code}",
         "choose_community": reverse("registry:register"),
         "registered": reverse("registry:registered"),
-        "withdraw": reverse("registry:withdraw"),
         "suggest": reverse("feedback:suggest") + f"?community={station_a.area.code}",
         "station_suggest": reverse("feedback:station_suggest", args=[station_a.token]),
         "track_lookup": reverse("feedback:track_lookup"),
@@ -113,7 +110,7 @@ def pages(station_a, worker_a, client):
         "activities": reverse("points:activities_public"),
         "activity": reverse("points:activity_public", args=[activity.pk]),
         "shop": reverse("points:shop") + f"?community={station_a.area.code}",
-        "sign_in": reverse("points:sign_in"),
+        "sign_in": reverse("registry:sign_in"),
     }
 
 
@@ -127,7 +124,7 @@ def test_every_rider_page_has_the_header_and_a_description(client, pages, statio
 
 def test_a_signed_in_riders_pages_have_the_header_too(client, worker_a, station_a):
     sign_in_rider(client, worker_a)
-    for path in [reverse("points:me"), reverse("points:card")]:
+    for path in [reverse("points:me"), reverse("points:card"), reverse("registry:withdraw")]:
         assert_rider_page(client.get(path))
 
 
@@ -186,7 +183,9 @@ def test_the_end_of_each_journey_links_onward(client, station_a, worker_a):
     tracked = client.get(reverse("feedback:track", args=[suggestion.tracking_code]))
     assert me in main(tracked.content.decode())
     assert f'href="{reverse("feedback:suggest")}"' in main(tracked.content.decode())
+    sign_in_rider(client, worker_a)
     checked_in = client.post(
-        reverse("stations:check_in", args=[station_a.token]), {"mobile": worker_a.mobile}
+        reverse("stations:check_in", args=[station_a.token]), follow=True
     ).content.decode()
+    assert "checked-in" in checked_in
     assert me in main(checked_in)

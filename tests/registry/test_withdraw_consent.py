@@ -1,99 +1,52 @@
-"""A rider withdraws consent themselves, proving the number is theirs with a texted code."""
-
-import re
+"""A rider withdraws consent themselves, signed in: the sign-in's texted code proved the number."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from registry.models import WorkerEvent, WorkerStatus
+from registry.riders import SESSION_KEY
+from tests.riders import sign_in_rider
+from tests.sms import last_code
 
 pytestmark = pytest.mark.django_db
 
-TEXTS = []
 
-
-class RecordingBackend:
-    def send(self, mobile, text):
-        TEXTS.append((mobile, text))
-
-
-@pytest.fixture(autouse=True)
-def texts(settings):
-    settings.SMS_BACKEND = "tests.registry.test_withdraw_consent.RecordingBackend"
-    TEXTS.clear()
-    cache.clear()
-    return TEXTS
-
-
-def ask_for_code(client, mobile="138 0000 0001"):
-    return client.post(reverse("registry:withdraw"), {"mobile": mobile}, follow=True)
-
-
-def sent_code():
-    return re.search(r"\d{6}", TEXTS[-1][1]).group()
-
-
-def test_a_rider_withdraws_consent_with_the_texted_code(client, worker_a, texts):
-    response = ask_for_code(client)
-    assert "138****0001" in response.text
-    assert texts[0][0] == "13800000001"
-    response = client.post(reverse("registry:withdraw_confirm"), {"code": sent_code()}, follow=True)
+def test_a_signed_in_rider_withdraws_consent_with_one_question(client, worker_a):
+    sign_in_rider(client, worker_a)
+    page = client.get(reverse("registry:withdraw"))
+    assert "138****0001" in page.text and worker_a.name in page.text
+    response = client.post(reverse("registry:withdraw"), follow=True)
     assert "您已撤回同意" in response.text
     worker_a.refresh_from_db()
     assert worker_a.consent_withdrawn_at and worker_a.status == WorkerStatus.LEFT
     event = worker_a.events.get(kind=WorkerEvent.Kind.CONSENT_WITHDRAWN)
     assert event.actor is None
+    assert SESSION_KEY not in client.session  # signed out: the record is no longer theirs to use
 
 
-def test_an_unregistered_number_gets_the_same_answer_and_no_text(client, tree, texts):
-    response = ask_for_code(client, "13912345678")
-    assert "139****5678" in response.text
-    again = client.post(reverse("registry:withdraw"), {"mobile": "13912345678"})
-    assert "验证码刚发出不到一分钟" in again.text
-    assert texts == []
+def test_without_signing_in_the_rider_signs_in_first_and_comes_back(client, worker_a, texts):
+    response = client.get(reverse("registry:withdraw"))
+    assert response["Location"] == reverse("registry:sign_in") + "?next=%2Fregister%2Fwithdraw%2F"
+    code_step = client.post(response["Location"], {"mobile": worker_a.mobile})
+    back = client.post(code_step["Location"], {"code": last_code(worker_a.mobile)})
+    assert back["Location"] == reverse("registry:withdraw")
+    worker_a.refresh_from_db()
+    assert worker_a.consent_withdrawn_at is None  # nothing happens before the rider asks
 
 
-def test_a_wrong_code_changes_nothing(client, worker_a, texts):
-    ask_for_code(client)
-    wrong = "000000" if sent_code() != "000000" else "111111"
-    response = client.post(reverse("registry:withdraw_confirm"), {"code": wrong})
-    assert "验证码不对或已过期" in response.text
+def test_a_post_without_a_rider_changes_nothing(client, worker_a):
+    response = client.post(reverse("registry:withdraw"))
+    assert response.status_code == 302
     worker_a.refresh_from_db()
     assert worker_a.consent_withdrawn_at is None
 
 
-def test_five_wrong_guesses_spend_the_code(client, worker_a, texts):
-    ask_for_code(client)
-    code = sent_code()
-    wrong = "000000" if code != "000000" else "111111"
-    for _guess in range(5):
-        client.post(reverse("registry:withdraw_confirm"), {"code": wrong})
-    client.post(reverse("registry:withdraw_confirm"), {"code": code})
-    worker_a.refresh_from_db()
-    assert worker_a.consent_withdrawn_at is None
-
-
-def test_a_number_gets_one_code_a_minute(client, worker_a, texts):
-    ask_for_code(client)
-    response = ask_for_code(client)
-    assert "请等一分钟" in response.text
-    assert len(texts) == 1
-
-
-def test_a_code_works_once(client, worker_a, texts):
-    ask_for_code(client)
-    code = sent_code()
-    client.post(reverse("registry:withdraw_confirm"), {"code": code})
-    again = client.post(reverse("registry:withdraw"), {"mobile": "13800000001"})
-    assert "验证码刚发出不到一分钟" in again.text
-    response = client.post(reverse("registry:withdraw_confirm"), {"code": code})
-    assert response.status_code == 302  # nothing waits for a code any more
+def test_a_second_tap_is_the_same_outcome(client, worker_a):
+    sign_in_rider(client, worker_a)
+    client.post(reverse("registry:withdraw"))
+    sign_in_rider(client, worker_a)  # a second tab still signed in
+    assert client.post(reverse("registry:withdraw"))["Location"] in (
+        reverse("registry:withdrawn"),
+        reverse("registry:sign_in") + "?next=%2Fregister%2Fwithdraw%2F",
+    )
     assert worker_a.events.filter(kind=WorkerEvent.Kind.CONSENT_WITHDRAWN).count() == 1
-
-
-@pytest.mark.parametrize("mobile", ["12345", "2380000000a", ""])
-def test_a_malformed_number_gets_a_message(client, tree, mobile, texts):
-    response = client.post(reverse("registry:withdraw"), {"mobile": mobile})
-    assert response.status_code == 200
-    assert texts == []

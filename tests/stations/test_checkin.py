@@ -1,9 +1,10 @@
 import logging
 import threading
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pytest
-from django.core.signing import get_cookie_signer
+from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -11,9 +12,13 @@ from django.utils.translation import gettext as _
 
 from registry import services
 from registry.models import CheckIn
+from registry.riders import SESSION_KEY
 from stations import checkin
 from stations.models import StationVisit
 from tests.factories import StationFactory, WorkerFactory
+from tests.registry.test_register import form as registration
+from tests.riders import sign_in_rider
+from tests.sms import last_code
 
 pytestmark = pytest.mark.django_db
 
@@ -27,48 +32,55 @@ def url(station):
     return reverse("stations:check_in", args=[station.token])
 
 
-def check_in(client, station, mobile):
-    return client.post(url(station), {"mobile": mobile})
+def landing_url(station):
+    return reverse("stations:landing", args=[station.token])
 
 
-def test_a_registered_rider_checks_in_with_their_mobile(client, station, worker_a):
-    page = client.get(url(station))
-    assert page.status_code == 200
-    assert 'name="csrfmiddlewaretoken"' in page.text
-    response = check_in(client, station, "138 0000 0001")
-    assert response.status_code == 200
-    assert _("Checked in") in response.text
-    assert "建设路暖心驿站" in response.text
-    assert (
-        _("Welcome to %(name)s. Check-ins here today: %(visits)s.")
-        % {
-            "name": "建设路暖心驿站",
-            "visits": 1,
-        }
-        in response.text
-    )
+def tap(client, station):
+    """The signed-in rider's 报到 button on the station's page."""
+    return client.post(url(station))
+
+
+@pytest.fixture
+def rider(client, worker_a):
+    return sign_in_rider(client, worker_a)
+
+
+def test_a_signed_in_rider_checks_in_with_one_tap_and_lands_back_on_the_station(
+    rider, station, worker_a
+):
+    page = rider.get(landing_url(station)).text
+    assert f'<form class="main" method="post" action="{url(station)}">' in page
+    response = tap(rider, station)
+    assert response["Location"] == landing_url(station)
     visit = StationVisit.objects.get()
     assert (visit.station, visit.worker, visit.day) == (station, worker_a, timezone.localdate())
+    page = rider.get(landing_url(station)).text
+    assert _("Checked in") in page
+    time = timezone.localtime(visit.created_at).strftime("%H:%M")
+    assert f"{time} 以 张三 的身份报到。本站今日报到 1 人次。" in page
+    assert f'href="{reverse("points:me")}"' in page
+    assert f'action="{url(station)}"' not in page  # nothing left to tap
 
 
-def test_a_station_visit_is_not_a_check_in_with_the_community(client, station, worker_a):
-    check_in(client, station, worker_a.mobile)
+def test_a_station_visit_is_not_a_check_in_with_the_community(rider, station):
+    tap(rider, station)
     assert not CheckIn.objects.exists()
 
 
-def test_a_second_tap_within_30_minutes_counts_once(client, station, worker_a):
-    check_in(client, station, worker_a.mobile)
-    again = check_in(client, station, worker_a.mobile)
-    assert _("Already checked in") in again.text
+def test_a_second_tap_within_30_minutes_counts_once_and_says_when(rider, station):
+    tap(rider, station)
+    again = rider.post(url(station), follow=True)
     first = StationVisit.objects.get()
-    assert timezone.localtime(first.created_at).strftime("%H:%M") in again.text
+    time = timezone.localtime(first.created_at).strftime("%H:%M")
+    assert f"您 {time} 已在这里报到；30 分钟内只计一次。" in again.text
     assert StationVisit.objects.count() == 1
 
 
-def test_after_30_minutes_the_same_rider_counts_again(client, station, worker_a):
-    check_in(client, station, worker_a.mobile)
+def test_after_30_minutes_the_same_rider_counts_again(rider, station):
+    tap(rider, station)
     StationVisit.objects.update(created_at=timezone.now() - timedelta(minutes=31))
-    check_in(client, station, worker_a.mobile)
+    tap(rider, station)
     assert StationVisit.objects.count() == 2
 
 
@@ -81,84 +93,97 @@ def test_visits_of_other_riders_and_other_stations_count_separately(station, tre
     assert (result.counted, result.visits_that_day) == (True, 1)
 
 
-def test_an_unknown_mobile_is_sent_to_register_with_the_stations_community(client, station, tree):
-    response = check_in(client, station, "13912345678")
-    assert response.status_code == 302
-    assert response["Location"] == (
-        f"{reverse('registry:register')}?community={tree.community_a.code}"
-    )
-    page = client.get(response["Location"])
-    assert _("This mobile number is not registered yet. Register first: it takes a minute.") in (
-        page.text
-    )
+def test_a_link_to_the_check_in_page_checks_no_one_in(rider, station):
+    """Only a tap (a POST) or the rider's own sign-in on the way to it records a visit."""
+    page = rider.get(url(station))
+    assert page.status_code == 200
+    assert "以 张三 的身份报到" in page.text
     assert not StationVisit.objects.exists()
 
 
-def test_a_rider_who_withdrew_consent_registers_again_before_checking_in(client, station, worker_a):
-    services.withdraw_consent(worker_a)
-    assert check_in(client, station, worker_a.mobile).status_code == 302
+def test_a_registered_rider_on_a_new_phone_proves_the_number_and_is_checked_in(
+    client, station, worker_a, texts
+):
+    response = client.post(url(station), {"mobile": "138 0000 0001"})
+    assert response["Location"].startswith(reverse("registry:sign_in_code"))
     assert not StationVisit.objects.exists()
+    back = client.post(response["Location"], {"code": last_code(worker_a.mobile)})
+    assert back["Location"] == url(station)
+    arrived = client.get(back["Location"])
+    assert arrived["Location"] == landing_url(station)
+    assert StationVisit.objects.get().worker == worker_a
+    assert _("Checked in") in client.get(landing_url(station)).text
 
 
-def test_a_wrong_mobile_is_explained_and_nothing_is_counted(client, station, worker_a):
-    response = check_in(client, station, "12345")
+def test_a_new_rider_registers_on_the_way_and_lands_checked_in(client, station, tree, texts):
+    mobile = "13912345678"
+    code_step = client.post(url(station), {"mobile": mobile})["Location"]
+    to_register = client.post(code_step, {"code": last_code(mobile)})["Location"]
+    assert to_register == (
+        f"{reverse('registry:register')}?next={quote(url(station), safe='')}"
+        f"&community={tree.community_a.code}"
+    )
+    form = client.get(to_register)
+    assert form.context["form"].initial["mobile"] == mobile
+    assert form.context["community"] == tree.community_a
+    assert not StationVisit.objects.exists()
+    done = client.post(to_register, registration(tree, mobile=mobile))
+    assert done["Location"] == url(station)  # no second code: the number is proven
+    assert client.get(done["Location"])["Location"] == landing_url(station)
+    visit = StationVisit.objects.get()
+    assert visit.worker.mobile == mobile and visit.worker.status == "pending"
+    assert len(texts) == 1
+
+
+def test_a_wrong_code_checks_no_one_in(client, station, worker_a, texts):
+    code_step = client.post(url(station), {"mobile": worker_a.mobile})["Location"]
+    wrong = "000000" if last_code(worker_a.mobile) != "000000" else "111111"
+    response = client.post(code_step, {"code": wrong})
     assert response.status_code == 200
-    assert "请输入 11 位大陆手机号（以 13 至 19 开头）。" in response.text
-    assert response.context["form"].errors["mobile"]
+    assert client.get(url(station)).status_code == 200
+    assert not StationVisit.objects.exists()
+    assert SESSION_KEY not in client.session
+
+
+def test_the_check_in_waiting_for_a_sign_in_is_for_its_station_only(
+    client, station, tree, worker_a, texts
+):
+    other = StationFactory(area=tree.community_a)
+    code_step = client.post(url(station), {"mobile": worker_a.mobile})["Location"]
+    client.post(code_step, {"code": last_code(worker_a.mobile)})
+    assert client.get(url(other)).status_code == 200  # a page with the button, no visit
+    assert not StationVisit.objects.filter(station=other).exists()
+
+
+def test_a_rider_who_withdrew_consent_registers_again_before_checking_in(
+    client, station, worker_a, texts
+):
+    services.withdraw_consent(worker_a)
+    code_step = client.post(url(station), {"mobile": worker_a.mobile})["Location"]
+    response = client.post(code_step, {"code": last_code(worker_a.mobile)})
+    assert response["Location"].startswith(reverse("registry:register"))
     assert not StationVisit.objects.exists()
 
 
-def test_the_phone_remembers_the_mobile_and_checks_in_with_one_tap(client, station, worker_a):
-    response = check_in(client, station, worker_a.mobile)
-    cookie = response.cookies[checkin.MOBILE_COOKIE]
-    assert cookie["httponly"]
-    assert cookie["samesite"] == "Lax"
-    assert cookie["max-age"] == checkin.MOBILE_COOKIE_MAX_AGE
-    assert worker_a.mobile not in cookie.value.split(":")[1:]  # signed, the number only once
-
-    page = client.get(url(station))
-    assert "138****0001" in page.text
-    assert 'name="mobile"' not in page.text
-    StationVisit.objects.update(created_at=timezone.now() - timedelta(hours=1))
-    assert _("Checked in") in client.post(url(station)).text
-    assert StationVisit.objects.count() == 2
-
-
-def test_in_production_the_cookie_goes_over_https_only(client, station, worker_a, settings):
-    settings.SESSION_COOKIE_SECURE = True
-    response = check_in(client, station, worker_a.mobile)
-    assert response.cookies[checkin.MOBILE_COOKIE]["secure"]
-
-
-def test_the_remembered_rider_can_check_in_with_another_number(client, station, worker_a):
-    other = WorkerFactory(mobile="13700000002", area=station.area)
-    check_in(client, station, worker_a.mobile)
-    assert 'name="mobile"' in client.get(url(station), {"another": "1"}).text
-    check_in(client, station, other.mobile)
-    assert StationVisit.objects.filter(worker=other).exists()
-
-
-def test_a_tampered_cookie_is_ignored(client, station, worker_a, worker_c):
-    check_in(client, station, worker_a.mobile)
-    signed = client.cookies[checkin.MOBILE_COOKIE].value
-    client.cookies[checkin.MOBILE_COOKIE] = signed.replace(worker_a.mobile, worker_c.mobile)
-    page = client.get(url(station))
-    assert 'name="mobile"' in page.text
-    assert "138****0003" not in page.text
-    response = client.post(url(station))  # no number and no valid cookie: the form asks for one
+@pytest.mark.parametrize("mobile", ["12345", "", "1380000000a"])
+def test_a_wrong_mobile_is_explained_and_nothing_is_counted(client, station, mobile, texts):
+    response = client.post(url(station), {"mobile": mobile})
+    assert response.status_code == 200
     assert response.context["form"].errors["mobile"]
-    assert not StationVisit.objects.filter(worker=worker_c).exists()
+    assert texts == []
+    assert not StationVisit.objects.exists()
 
 
-def test_a_cookie_signed_for_something_else_is_ignored(client, station, worker_a):
-    client.cookies[checkin.MOBILE_COOKIE] = get_cookie_signer(salt="other").sign(worker_a.mobile)
-    assert 'name="mobile"' in client.get(url(station)).text
+def test_no_cookie_remembers_a_mobile(rider, station):
+    response = tap(rider, station)
+    assert set(response.cookies) <= {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
 
 
-def test_the_mobile_is_never_logged(client, station, worker_a, caplog):
+def test_the_mobile_is_never_logged(client, station, worker_a, caplog, texts):
     with caplog.at_level(logging.DEBUG):
-        check_in(client, station, worker_a.mobile)
-        check_in(client, station, "13912345678")
+        client.post(url(station), {"mobile": worker_a.mobile})
+        client.post(url(station), {"mobile": "13912345678"})
+        tap(sign_in_rider(client, worker_a), station)
     assert worker_a.mobile not in caplog.text
     assert "13912345678" not in caplog.text
 
@@ -214,13 +239,3 @@ def test_two_simultaneous_taps_from_one_phone_count_once(tree, worker_a):
     assert errors == []
     assert sorted(results) == [False, True]
     assert StationVisit.objects.count() == 1
-
-
-def test_one_network_cannot_try_number_after_number(client, station, worker_a, limit):
-    limit("check-in:address", 2, 600)
-    check_in(client, station, "13900000001")
-    check_in(client, station, "13900000002")
-    response = check_in(client, station, worker_a.mobile)
-    assert response.status_code == 200
-    assert "尝试的号码太多" in response.text
-    assert not StationVisit.objects.exists()

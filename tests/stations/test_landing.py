@@ -1,15 +1,18 @@
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stations.models import Amenity, RetiredToken, Service, StationAmenity, new_token
 from tests.factories import StationFactory
+from tests.riders import sign_in_rider
 
 pytestmark = pytest.mark.django_db
 
@@ -83,13 +86,15 @@ def test_the_landing_page_has_no_script_and_weighs_under_30_kb_with_its_styles(c
 def test_the_big_buttons_check_in_and_register_with_the_stations_community(client, station, tree):
     text = landing(client, station).text
     assert f'href="{reverse("stations:check_in", args=[station.token])}"' in text
-    assert f'href="{reverse("registry:register")}?community={tree.community_a.code}"' in text
+    back = quote(reverse("stations:landing", args=[station.token]), safe="")
+    register = f"{reverse('registry:register')}?community={tree.community_a.code}&amp;next={back}"
+    assert f'href="{register}"' in text
 
 
 def test_a_station_of_a_street_lets_the_rider_choose_the_community_there(client, tree):
     station = StationFactory(area=tree.street)
     text = landing(client, station).text
-    assert f'href="{reverse("registry:register")}?area={tree.street.code}"' in text
+    assert f'href="{reverse("registry:register")}?area={tree.street.code}&amp;next=' in text
 
 
 def test_suggestion_hazard_report_and_points_link_to_their_pages(client, station):
@@ -171,3 +176,16 @@ def test_a_replaced_code_is_refused_at_once_though_its_page_was_cached(client, s
     RetiredToken.objects.create(token=old, station=station)
     assert client.get(reverse("stations:landing", args=[old])).status_code == 410
     assert landing(client, station).status_code == 200
+
+
+def test_a_signed_in_riders_page_is_their_own_and_never_cached(
+    client, station, worker_a, django_assert_max_num_queries
+):
+    assert "csrfmiddlewaretoken" not in landing(client, station).text  # cached for everyone
+    rider = sign_in_rider(Client(), worker_a)
+    with django_assert_max_num_queries(8):
+        page = landing(rider, station).text
+    assert 'name="csrfmiddlewaretoken"' in page  # the one-tap 报到 form
+    assert f'action="{reverse("stations:check_in", args=[station.token])}"' in page
+    again = landing(client, station).text
+    assert "csrfmiddlewaretoken" not in again and worker_a.name not in again

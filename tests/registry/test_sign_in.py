@@ -1,5 +1,6 @@
-"""Riders sign in with their mobile and a texted code: the code's limits, what each refusal says,
-and that a number nobody registered gets the same answers (and no text)."""
+"""Riders sign in with their mobile and a texted code (registry.riders): the code's limits, what
+each refusal says, and that a number nobody registered gets the same answers up to the code,
+which then leads on to registration with the number proven."""
 
 import re
 from datetime import timedelta
@@ -10,20 +11,36 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from points.riders import SESSION_KEY
-from points.views.sign_in import SESSION_KEY as CODE_STEP_KEY
+from registry.models import Worker
+from registry.riders import CODE_SENT as CODE_STEP_KEY
+from registry.riders import SESSION_KEY
 from tests.factories import WorkerFactory
+from tests.registry.test_register import form as registration
+from tests.riders import sign_in_rider
 from tests.sms import last_code
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def rider(tree):
+    """A confirmed rider of community A."""
+    return WorkerFactory(
+        name="孙丽", mobile="13800000009", area=tree.community_a, status="confirmed"
+    )
+
+
+@pytest.fixture
+def rider_client(client, rider):
+    return sign_in_rider(client, rider)
+
+
 def ask_for_code(client, mobile, **extra):
-    return client.post(reverse("points:sign_in"), {"mobile": mobile}, **extra)
+    return client.post(reverse("registry:sign_in"), {"mobile": mobile}, **extra)
 
 
 def enter_code(client, code, next_url=""):
-    url = reverse("points:sign_in_code") + (f"?next={next_url}" if next_url else "")
+    url = reverse("registry:sign_in_code") + (f"?next={next_url}" if next_url else "")
     return client.post(url, {"code": code})
 
 
@@ -52,10 +69,10 @@ def test_a_rider_signs_in_with_the_texted_code_and_stays_signed_in_for_30_days(
 ):
     response = ask_for_code(client, "138 0000 0009")
     assert response.status_code == 302
-    assert response["Location"] == reverse("points:sign_in_code")
+    assert response["Location"] == reverse("registry:sign_in_code")
     [(mobile, text)] = texts
     assert mobile == "13800000009" and "5" in text
-    page = client.get(reverse("points:sign_in_code")).text
+    page = client.get(reverse("registry:sign_in_code")).text
     assert "138****0009" in page and "13800000009" not in page
 
     response = enter_code(client, last_code("13800000009"))
@@ -71,7 +88,7 @@ def test_a_code_works_once(client, rider, texts, clock):
     ask_for_code(client, rider.mobile)
     code = last_code(rider.mobile)
     enter_code(client, code)
-    client.post(reverse("points:sign_out"))
+    client.post(reverse("registry:sign_out"))
     session = client.session
     session[CODE_STEP_KEY] = rider.mobile
     session.save()
@@ -153,13 +170,15 @@ def test_one_network_gets_a_bounded_number_of_codes(client, tree, texts, clock):
     assert other_network.status_code == 302
 
 
-def test_a_number_nobody_registered_gets_the_same_answers_and_no_text(client, rider, texts, clock):
+def test_a_number_nobody_registered_gets_the_same_answers_up_to_the_code(
+    client, rider, texts, clock
+):
     stranger = "13912345678"
     answers = {}
     for mobile in (rider.mobile, stranger):
         client.cookies.clear()
         first = ask_for_code(client, mobile)
-        code_page = client.get(reverse("points:sign_in_code")).text
+        code_page = client.get(reverse("registry:sign_in_code")).text
         wrong_code = enter_code(client, "000001").text
         again = ask_for_code(client, mobile).text
         answers[mobile] = [
@@ -170,16 +189,58 @@ def test_a_number_nobody_registered_gets_the_same_answers_and_no_text(client, ri
             in again,
         ]
     assert answers[rider.mobile] == answers[stranger]
-    assert answers[stranger][2:] == [1, True]
-    assert [to for to, _text in texts] == [rider.mobile]
-    # The code page invites those who get no code to register.
-    assert reverse("registry:register") in answers[stranger][1]
+    # The wrong code's message: in the summary at the top and under the field.
+    assert answers[stranger][2:] == [2, True]
+    assert [to for to, _text in texts] == [rider.mobile, stranger]
 
 
-def test_a_rider_who_withdrew_consent_gets_no_code(client, tree, texts):
+def test_a_new_number_once_proven_registers_without_a_second_code(client, tree, texts, clock):
+    mobile = "13912345678"
+    start = reverse("registry:sign_in") + f"?next=%2Fme%2F&community={tree.community_a.code}"
+    code_url = client.post(start, {"mobile": mobile})["Location"]
+    response = client.post(code_url, {"code": last_code(mobile)})
+    assert not signed_in(client)
+    assert response["Location"] == (
+        reverse("registry:register") + f"?next=%2Fme%2F&community={tree.community_a.code}"
+    )
+    form = client.get(response["Location"]).context["form"]
+    assert form.initial["mobile"] == mobile
+    clock(61)
+    response = client.post(response["Location"], registration(tree, mobile=mobile))
+    assert response["Location"] == "/me/"
+    assert client.session[SESSION_KEY] == Worker.objects.get(mobile=mobile).pk
+    assert len(texts) == 1  # the sign-in's code was the only one
+
+
+def test_the_proven_number_is_not_someone_elses(client, tree, rider, texts, clock):
+    """A number proven on this phone lets it register that number, not another one."""
+    mobile = "13912345678"
+    client.post(reverse("registry:sign_in"), {"mobile": mobile})
+    client.post(reverse("registry:sign_in_code"), {"code": last_code(mobile)})
+    clock(61)
+    data = registration(tree, mobile=rider.mobile, name="冒名者")
+    response = client.post(reverse("registry:register"), data)
+    assert response["Location"] == reverse("registry:register_code")
+    rider.refresh_from_db()
+    assert rider.name == "孙丽"
+
+
+def test_a_proven_number_must_register_within_half_an_hour(client, tree, texts, clock):
+    mobile = "13912345678"
+    client.post(reverse("registry:sign_in"), {"mobile": mobile})
+    client.post(reverse("registry:sign_in_code"), {"code": last_code(mobile)})
+    clock(31 * 60)
+    response = client.post(reverse("registry:register"), registration(tree, mobile=mobile))
+    assert response["Location"] == reverse("registry:register_code")  # a new code, then
+    assert not Worker.objects.exists()
+
+
+def test_a_rider_who_withdrew_consent_registers_anew_after_the_code(client, tree, texts):
     WorkerFactory(mobile="13900000077", area=tree.community_a, consent_withdrawn_at=timezone.now())
-    assert ask_for_code(client, "13900000077").status_code == 302
-    assert texts == []
+    ask_for_code(client, "13900000077")
+    response = enter_code(client, last_code("13900000077"))
+    assert response["Location"] == reverse("registry:register")
+    assert not signed_in(client)
 
 
 def test_a_bad_number_is_refused_with_a_message_and_no_text(client, tree, texts):
@@ -190,8 +251,8 @@ def test_a_bad_number_is_refused_with_a_message_and_no_text(client, tree, texts)
 
 
 def test_the_code_page_without_a_number_goes_back_to_the_first_step(client, tree):
-    response = client.get(reverse("points:sign_in_code") + "?next=/me/card/")
-    assert response["Location"] == reverse("points:sign_in") + "?next=%2Fme%2Fcard%2F"
+    response = client.get(reverse("registry:sign_in_code") + "?next=/me/card/")
+    assert response["Location"] == reverse("registry:sign_in") + "?next=%2Fme%2Fcard%2F"
 
 
 @pytest.mark.parametrize(
@@ -206,10 +267,10 @@ def test_the_code_page_without_a_number_goes_back_to_the_first_step(client, tree
 def test_next_is_followed_only_to_pages_of_this_site(
     client, rider, texts, clock, next_url, lands_on
 ):
-    sign_in = client.get(reverse("points:sign_in"), {"next": next_url})
+    sign_in = client.get(reverse("registry:sign_in"), {"next": next_url})
     assert sign_in.status_code == 200
     response = client.post(
-        reverse("points:sign_in") + "?" + sign_in.wsgi_request.GET.urlencode(),
+        reverse("registry:sign_in") + "?" + sign_in.wsgi_request.GET.urlencode(),
         {"mobile": rider.mobile},
     )
     code_url = response["Location"]
@@ -219,19 +280,19 @@ def test_next_is_followed_only_to_pages_of_this_site(
 
 def test_a_rider_page_sends_the_rider_to_sign_in_and_back(client, rider, texts, clock):
     response = client.get(reverse("points:card"))
-    assert response["Location"] == reverse("points:sign_in") + "?next=%2Fme%2Fcard%2F"
+    assert response["Location"] == reverse("registry:sign_in") + "?next=%2Fme%2Fcard%2F"
     response = client.post(response["Location"], {"mobile": rider.mobile})
     response = client.post(response["Location"], {"code": last_code(rider.mobile)})
     assert response["Location"] == reverse("points:card")
 
 
 def test_a_signed_in_rider_skips_the_sign_in_page(rider_client):
-    response = rider_client.get(reverse("points:sign_in"))
+    response = rider_client.get(reverse("registry:sign_in"))
     assert response["Location"] == reverse("points:me")
 
 
 def test_signing_out_ends_the_riders_session(rider_client):
-    response = rider_client.post(reverse("points:sign_out"), follow=True)
+    response = rider_client.post(reverse("registry:sign_out"), follow=True)
     assert _("You have signed out.") in response.text
     assert rider_client.get(reverse("points:me")).status_code == 302
 
@@ -239,7 +300,7 @@ def test_signing_out_ends_the_riders_session(rider_client):
 def test_staff_signed_in_are_not_riders(client, staff_a):
     client.force_login(staff_a)
     response = client.get(reverse("points:me"))
-    assert response["Location"].startswith(reverse("points:sign_in"))
+    assert response["Location"].startswith(reverse("registry:sign_in"))
 
 
 @pytest.mark.services
