@@ -5,16 +5,24 @@ from collections.abc import Iterable
 
 from django.http import FileResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 # A cell starting with one of these is a formula to Excel (and to LibreOffice and WPS):
 # `=HYPERLINK(...)` typed into a name field must arrive as text (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def safe_cell(value, sheet=None):
+    """`value` ready for `append`: text that Excel would take for a formula (`=1+2`, `+86 138…`)
+    becomes a text cell with Excel's own quote-prefix style, so it shows and edits as the text it
+    is, without an apostrophe in front. Anything else is returned unchanged. A write-only sheet
+    must be given; an ordinary worksheet adopts the cell when it is appended."""
+    if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"  # openpyxl takes "=…" for a formula
+    cell.quotePrefix = True
+    return cell
 
 
 def xlsx_response(filename: str, sheet_title: str, header: list, rows: Iterable) -> FileResponse:
@@ -23,7 +31,7 @@ def xlsx_response(filename: str, sheet_title: str, header: list, rows: Iterable)
     sheet = workbook.create_sheet(sheet_title[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+        sheet.append([safe_cell(value, sheet) for value in row])
     return workbook_response(workbook, filename)
 
 

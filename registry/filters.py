@@ -3,9 +3,12 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.codes import halfwidth
 from portal.filters import FromDayFilter, UntilDayFilter
 from portal.models import Area, AreaLevel
 from portal.scope import within_area
@@ -20,18 +23,25 @@ from registry.models import (
     WorkerRoleKind,
     WorkerStatus,
 )
+from registry.validators import normalise_mobile
 
 TO_ERASE = "to_erase"
 
 
-def name_search(queryset, value: str, phone_tail_field: str | None):
-    """张三 finds by the start of the name, `zhangsan` or `zs` by its pinyin, `1234` by the last
-    four digits of the mobile. Prefix matches only, so each is served by an index."""
-    value = "".join(value.split())
+def name_search(queryset, value: str, phone_tail_field: str | None, mobile_field: str = "mobile"):
+    """张三 finds by the start of the name, `zhangsan` or `zs` by its pinyin; with a phone field,
+    `1234` by the last four digits of the mobile and `13800138000` by the whole number (also typed
+    `+86 138-0013-8000` or full-width). Prefix or exact matches only, so each is served by an
+    index."""
+    value = "".join(halfwidth(value).split())
     if not value:
         return queryset
-    if phone_tail_field and value.isdigit() and len(value) == 4:
-        return queryset.filter(**{phone_tail_field: value})
+    if phone_tail_field:
+        digits = normalise_mobile(value)
+        if digits.isascii() and digits.isdigit() and len(digits) == 4:
+            return queryset.filter(**{phone_tail_field: digits})
+        if digits.isascii() and digits.isdigit() and len(digits) == 11:
+            return queryset.filter(**{mobile_field: digits})
     if value.isascii() and value.isalpha():
         value = value.lower()
         return queryset.filter(
@@ -41,33 +51,60 @@ def name_search(queryset, value: str, phone_tail_field: str | None):
 
 
 class ScopedFilterSet(django_filters.FilterSet):
-    """A filter set whose area choices are the user's scope; `area` also takes everything under."""
+    """A filter set whose area choices are the user's scope; `area` also takes everything under.
+
+    A filter that cannot be applied (an area outside the user's scope, a day that is no date)
+    empties the list and its errors say why: the list never quietly shows more than was asked."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     area = django_filters.ModelChoiceFilter(
-        label=_("Area"), queryset=Area.objects.none(), method="within_area"
+        label=_("Area"),
+        queryset=Area.objects.none(),
+        method="within_area",
+        error_messages={"invalid_choice": _("This area is not within yours.")},
     )
+    # What an empty filter still applies, in words for the access log: {name: label}.
+    defaults: dict = {}
+    # What the search box takes, shown in it.
+    search_placeholder = None
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self.user = user
+        # Any area in scope is valid (a link may name a community) ...
         areas = Area.objects.in_scope(user).order_by("path")
-        if user.area is None or user.area.level not in (AreaLevel.STREET, AreaLevel.COMMUNITY):
-            # A city has thousands of communities: offer districts and streets, not one
-            # drop-down of every community (the search still finds anyone).
-            areas = areas.exclude(level=AreaLevel.COMMUNITY)
         self.filters["area"].queryset = areas
+        if user.area is None or user.area.level not in (AreaLevel.STREET, AreaLevel.COMMUNITY):
+            # ... but a city has thousands of communities: its drop-down offers districts and
+            # streets, not one list of every community (the search still finds anyone).
+            field = self.form.fields["area"]
+            offered = areas.exclude(level=AreaLevel.COMMUNITY)
+            field.widget.choices = forms.ModelChoiceField(
+                queryset=offered, empty_label=field.empty_label
+            ).choices
+        if self.search_placeholder:
+            self.form.fields["q"].widget.attrs["placeholder"] = self.search_placeholder
+
+    def filter_queryset(self, queryset):
+        if self.errors:
+            return queryset.none()
+        return super().filter_queryset(queryset)
 
     def within_area(self, queryset, name, area):
         return within_area(queryset, area)
 
     def describe(self) -> str:
-        """The applied filters in words, for the access log of an export."""
-        applied = [
-            f"{self.form.fields[name].label}: {self._readable(self.form.fields[name], value)}"
-            for name, value in self.form.cleaned_data.items()
-            if value not in (None, "", [])
-        ]
-        return "; ".join(applied) or gettext("no filters")
+        """The filters applied, in words, for the access log of an export: the user's scope, each
+        filter given, and what an empty one still applies."""
+        scope = self.user.area.name if self.user.area else gettext("all areas")
+        applied = [gettext("Scope: %(area)s") % {"area": scope}]
+        for name, value in self.form.cleaned_data.items():
+            field = self.form.fields[name]
+            if value not in (None, "", []):
+                applied.append(f"{field.label}: {self._readable(field, value)}")
+            elif name in self.defaults:
+                applied.append(f"{field.label}: {self.defaults[name]}")
+        return "; ".join(applied)
 
     @staticmethod
     def _readable(field, value):
@@ -93,6 +130,8 @@ class WorkerFilter(ScopedFilterSet):
     )
     registered_after = FromDayFilter(label=_("Registered from"), field_name="created_at")
     registered_before = UntilDayFilter(label=_("Registered until"), field_name="created_at")
+    defaults = {"status": _("Current (not left)")}
+    search_placeholder = _("Name, pinyin (zhangsan or zs), mobile or its last 4 digits")
 
     class Meta:
         model = Worker
@@ -124,5 +163,13 @@ class EnterpriseFilter(ScopedFilterSet):
         model = Enterprise
         fields = []
 
+    search_placeholder = _("Name or its pinyin")
+
     def search(self, queryset, name, value):
         return name_search(queryset, value, None)
+
+
+def unfiltered_export(request, list_url_name: str):
+    """An export whose filters cannot be applied makes no file: the list, with the same query,
+    says which filter and why."""
+    return redirect(f"{reverse(list_url_name)}?{request.GET.urlencode()}")

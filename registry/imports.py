@@ -300,9 +300,15 @@ def create_job(upload, *, by, sensitive_consent: bool) -> ImportJob:
 # The template
 
 
+# The examples' mobiles: no real person's (199 0000 000x is unassigned), refused on import, so a
+# list uploaded with an example copied into it adds no made-up worker.
+EXAMPLE_MOBILES = ("19900000001", "19900000002")
+
+
 def build_template(communities) -> bytes:
-    """The survey list template: Chinese headings with notes, two example rows in the first of
-    `communities`, and a second sheet explaining each column in Chinese and English."""
+    """The survey list template: Chinese headings with notes and nothing else on the list, and a
+    second sheet explaining each column in Chinese and English, with two example rows in the
+    first of `communities` below."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "摸排清单"
@@ -323,9 +329,6 @@ def build_template(communities) -> bytes:
             validation.add(f"{letter}2:{letter}50000")
             sheet.add_data_validation(validation)
     sheet.freeze_panes = "A2"
-    community = communities[0].code if communities else ""
-    for row in _examples(community):
-        sheet.append([row.get(column.field, "") for column in COLUMNS])
 
     notes = workbook.create_sheet("填写说明 Notes")
     notes.append(["列名", "Column", "填写说明", "Notes", "可填的值 Values"])
@@ -348,6 +351,15 @@ def build_template(communities) -> bytes:
         )
     for letter, width in zip("ABCDE", (16, 28, 40, 48, 60), strict=True):
         notes.column_dimensions[letter].width = width
+    notes.append([])
+    notes.append(
+        ["示例（仅供参考，请勿复制到摸排清单）Examples: for reference, not to copy into the list"]
+    )
+    notes.cell(row=notes.max_row, column=1).font = bold
+    notes.append([column.header for column in COLUMNS])
+    community = communities[0].code if communities else ""
+    for row in _examples(community):
+        notes.append([row.get(column.field, "") for column in COLUMNS])
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -361,7 +373,7 @@ def _examples(community: str) -> list[dict]:
     return [
         {
             "name": "王小明",
-            "mobile": "19900000001",
+            "mobile": EXAMPLE_MOBILES[0],
             "occupation": zh[Occupation][Occupation.FOOD_DELIVERY],
             "platform": zh[Platform][Platform.MEITUAN],
             "area": community,
@@ -370,7 +382,7 @@ def _examples(community: str) -> list[dict]:
         },
         {
             "name": "李红",
-            "mobile": "19900000002",
+            "mobile": EXAMPLE_MOBILES[1],
             "occupation": zh[Occupation][Occupation.COURIER],
             "platform": zh[Platform][Platform.OTHER],
             "platform_other": "同城快送",
@@ -520,7 +532,14 @@ class RowChecker:
         mobile = normalise_mobile(values["mobile"])
         worker = existing.get(mobile)
         first = self.first_row.setdefault(mobile, number) if mobile else number
-        if first != number:
+        if mobile in EXAMPLE_MOBILES:
+            errors.append(
+                _error(
+                    HEADER["mobile"],
+                    _("This is the template's example, not a person: delete the row."),
+                )
+            )
+        elif first != number:
             errors.append(
                 _error(HEADER["mobile"], _("Same mobile number as row %(row)s."), {"row": first})
             )

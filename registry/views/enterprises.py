@@ -11,7 +11,7 @@ from portal.permissions import role_required
 from portal.scope import get_in_scope_or_404
 from portal.xlsx import xlsx_response
 from registry.access import LEDGER_KEEPERS, LEDGER_READERS
-from registry.filters import EnterpriseFilter
+from registry.filters import EnterpriseFilter, unfiltered_export
 from registry.forms import EnterpriseForm
 from registry.models import Enterprise
 
@@ -36,6 +36,8 @@ def enterprises(request):
 @role_required(*LEDGER_READERS)
 def enterprises_export(request):
     filters, rows = _ledger(request)
+    if filters.errors:
+        return unfiltered_export(request, "registry:enterprises")
     title = _("Enterprises")
     AuditLog.record(
         request.user,

@@ -20,7 +20,7 @@ from portal.scope import get_in_scope_or_404
 from portal.xlsx import xlsx_response
 from registry import services
 from registry.access import LEDGER_KEEPERS, LEDGER_READERS
-from registry.filters import WorkerFilter
+from registry.filters import WorkerFilter, unfiltered_export
 from registry.forms import LeaveForm, StaffWorkerForm
 from registry.models import (
     CheckIn,
@@ -94,6 +94,8 @@ def roster(request, roster):
 @role_required(*LEDGER_READERS)
 def roster_export(request, roster):
     filters, rows = roster_rows(request, ROSTERS[roster])
+    if filters.errors:
+        return unfiltered_export(request, f"registry:{roster}")
     title = str(ROSTERS[roster].title)
     count = rows.count()
     AuditLog.record(

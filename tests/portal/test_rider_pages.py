@@ -37,9 +37,9 @@ RIDER_TEMPLATES = [
     "registry/register.html",
     "registry/register_code.html",
     "registry/registered.html",
-    "registry/withdraw.html",
     "registry/sign_in.html",
     "registry/sign_in_code.html",
+    "registry/withdraw.html",
     "registry/withdrawn.html",
     "stations/check_in.html",
     "stations/landing.html",
@@ -124,8 +124,14 @@ def test_every_rider_page_has_the_header_and_a_description(client, pages, statio
 
 def test_a_signed_in_riders_pages_have_the_header_too(client, worker_a, station_a):
     sign_in_rider(client, worker_a)
-    for path in [reverse("points:me"), reverse("points:card"), reverse("registry:withdraw")]:
+    for path in [
+        reverse("points:me"),
+        reverse("points:card"),
+        reverse("registry:withdraw"),
+    ]:
         assert_rider_page(client.get(path))
+    landing = reverse("stations:landing", args=[station_a.token])  # their own, not the cached one
+    assert_rider_page(client.get(landing), last_station_url=landing)
 
 
 def test_the_station_page_is_remembered_for_the_header_link_back(client, station_a):

@@ -3,7 +3,7 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from portal.models import AuditLog
 from portal.xlsx import safe_cell
@@ -33,22 +33,57 @@ def test_the_export_follows_the_filters_and_the_scope_and_is_logged(client, tree
     assert "快递员" in entry.description
 
 
-def test_cells_that_excel_would_run_as_formulas_arrive_as_text(client, tree, staff_a):
-    WorkerFactory(name="=HYPERLINK(1)", area=tree.community_a, platform="other",
-                  platform_other="@SUM(A1)")  # fmt: skip
+def test_cells_that_excel_would_run_as_formulas_arrive_as_the_text_they_are(client, tree, staff_a):
+    """Excel's own quote-prefix style: the cell shows `=1+2`, not 3 and not `'=1+2`."""
+    WorkerFactory(name="=1+2", area=tree.community_a, platform="other",
+                  platform_other="+86 138 0000 0001")  # fmt: skip
     client.force_login(staff_a)
-    row = rows_of(client.get(reverse("registry:workers_export")))[1]
-    assert row[0] == "'=HYPERLINK(1)"
-    assert row[3] == "'@SUM(A1)"
+    response = client.get(reverse("registry:workers_export"))
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    name, platform = sheet["A2"], sheet["D2"]
+    assert (name.value, name.data_type, name.quotePrefix) == ("=1+2", "s", True)
+    assert (platform.value, platform.data_type, platform.quotePrefix) == (
+        "+86 138 0000 0001",
+        "s",
+        True,
+    )
+    assert not sheet["E2"].quotePrefix  # ordinary text keeps the ordinary style
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@A1", "\t=1"])
-def test_safe_cell_defuses_every_formula_start(value):
-    assert safe_cell(value) == "'" + value
+def test_safe_cell_keeps_every_formula_start_as_text_without_an_apostrophe(value):
+    sheet = Workbook(write_only=True).create_sheet()
+    cell = safe_cell(value, sheet)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (value, "s", True)
 
 
 def test_safe_cell_leaves_ordinary_values_alone():
     assert [safe_cell(v) for v in ["张三", 42, None, "a=b"]] == ["张三", 42, None, "a=b"]
+
+
+def test_an_export_asked_for_an_area_outside_the_scope_makes_no_file_and_says_why(
+    client, tree, staff_a, worker_a
+):
+    client.force_login(staff_a)
+    for url_name, list_name in [
+        ("registry:workers_export", "registry:workers"),
+        ("registry:enterprises_export", "registry:enterprises"),
+    ]:
+        response = client.get(reverse(url_name), {"area": tree.community_c.id}, follow=True)
+        assert response.redirect_chain[0][0] == (f"{reverse(list_name)}?area={tree.community_c.id}")
+        assert "该区域不在你的辖区内。" in response.text
+    assert not AuditLog.objects.exists()
+
+
+def test_the_access_log_records_the_filters_applied_with_the_scope_and_defaults(
+    client, tree, staff_a, worker_a
+):
+    client.force_login(staff_a)
+    client.get(reverse("registry:workers_export"), {"q": "张", "area": tree.community_a.id})
+    entry = AuditLog.objects.get()
+    assert entry.description == (
+        "从业人员名册 (范围: 建设路社区; 搜索: 张; 区域: 建设路社区; 状态: 在册（未离开）)"
+    )
 
 
 def test_the_party_export_says_where_each_member_last_reported(client, tree, staff_a):

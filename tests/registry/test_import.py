@@ -112,7 +112,7 @@ def reasons(row: ImportRow) -> str:
     return " ".join(f"{error['column']}: {error['message']['en']}" for error in row.errors)
 
 
-def test_the_template_downloads_and_imports_as_it_is(client, staff_a, tree, upload, save, media):
+def test_the_template_lists_no_one_and_its_examples_sit_on_the_notes_sheet(client, staff_a, tree):
     client.force_login(staff_a)
     response = client.get(reverse("registry:import_template"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -121,21 +121,67 @@ def test_the_template_downloads_and_imports_as_it_is(client, staff_a, tree, uplo
     sheet, notes = workbook.worksheets
     assert [cell.value for cell in sheet[1]] == HEADERS
     assert sheet["A1"].comment.text.startswith("Full name")
-    assert sheet.max_row == 3  # two example rows, in the user's own community
-    assert sheet["F2"].value == COMMUNITY_A
-    assert [row[0] for row in notes.iter_rows(min_row=2, values_only=True)] == HEADERS
+    assert sheet.max_row == 1  # nobody on the list: a list sent back as it came adds no one
+    rows = list(notes.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows[: len(HEADERS)]] == HEADERS
+    examples = rows[-2:]
+    assert list(rows[-3]) == HEADERS
+    assert [example[1] for example in examples] == list(imports.EXAMPLE_MOBILES)
+    assert all(example[5] == COMMUNITY_A for example in examples)  # the user's own community
 
-    page = upload(response.content, name="数据摸排清单模板.xlsx", sensitive=True)
+
+def test_an_example_copied_into_the_list_is_refused_and_the_rest_imports(
+    client, staff_a, tree, upload, save
+):
+    """The examples are otherwise valid rows: only their mobiles keep them out."""
+    client.force_login(staff_a)
+    template = load_workbook(BytesIO(client.get(reverse("registry:import_template")).content))
+    examples = [list(row) for row in template.worksheets[1].iter_rows(values_only=True)][-2:]
+    page = upload(xlsx(*examples, person()), sensitive=True)
     job = ImportJob.objects.get()
-    assert job.status == ImportJob.Status.READ
-    assert page.context["counts"][ImportRow.Outcome.NEW] == 2
-    assert "199****0002" in page.text
-    assert "19900000002" not in page.text
+    rows = rows_of(job)
+    for number in (2, 3):
+        assert rows[number].outcome == ImportRow.Outcome.REJECTED
+        assert reasons(rows[number]) == (
+            "手机号: This is the template's example, not a person: delete the row."
+        )
+    assert rows[4].outcome == ImportRow.Outcome.NEW
+    assert "模板中的示例" in page.text
 
     page = save(job)
     job.refresh_from_db()
-    assert (job.status, job.created_count, job.updated_count) == ("done", 2, 0)
-    party_member = Worker.objects.get(mobile="19900000002")
+    assert (job.status, job.created_count) == ("done", 1)
+    assert not Worker.objects.filter(mobile__in=imports.EXAMPLE_MOBILES).exists()
+
+
+def test_a_party_member_imports_with_roles_consent_and_timeline(
+    client, staff_a, tree, upload, save
+):
+    client.force_login(staff_a)
+    row = person(
+        name="李红",
+        mobile="13900000012",
+        occupation="快递员",
+        platform="其他",
+        platform_other="同城快送",
+        political_status="中共党员",
+        party_branch="快递物流行业联合党支部",
+        membership_held_at="河南省商丘市",
+        is_mobile_party_member="是",
+        id_number="11010519491231002X",
+        roles="网格员,志愿者",
+    )
+    page = upload(xlsx(row), name="数据摸排清单.xlsx", sensitive=True)
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.READ
+    assert page.context["counts"][ImportRow.Outcome.NEW] == 1
+    assert "139****0012" in page.text
+    assert "13900000012" not in page.text
+
+    page = save(job)
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.updated_count) == ("done", 1, 0)
+    party_member = Worker.objects.get(mobile="13900000012")
     assert party_member.status == WorkerStatus.CONFIRMED
     assert party_member.confirmed_by == staff_a
     assert party_member.area == tree.community_a

@@ -88,11 +88,36 @@ def test_nonsense_filter_values_give_a_message_not_an_error(client, tree, staff_
     assert "输入一个有效的日期" in response.text
 
 
-def test_an_area_outside_the_scope_is_not_a_choice(client, tree, staff_a, worker_c):
+def test_an_area_outside_the_scope_says_so_instead_of_showing_the_users_own_rows(
+    client, tree, staff_a, worker_a, worker_c
+):
     client.force_login(staff_a)
-    response = client.get(reverse("registry:workers"), {"area": tree.community_c.id})
-    assert "李四" not in names(response)
-    assert response.context["filters"].errors
+    for area in (tree.community_c, tree.community_b):
+        response = client.get(reverse("registry:workers"), {"area": area.id})
+        assert names(response) == []  # not 张三 of the user's own community either
+        assert "未显示任何记录：有筛选条件无法使用。" in response.text
+        assert "区域: 该区域不在你的辖区内。" in response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["13800000001", "138 0000 0001", "+86 138-0000-0001", "１３８０００００００１", "０００１"],
+)
+def test_search_finds_a_worker_by_the_full_mobile_typed_any_way(client, tree, staff_a, query):
+    WorkerFactory(name="张三", mobile="13800000001", area=tree.community_a)
+    WorkerFactory(name="李四", mobile="13800000002", area=tree.community_a)
+    client.force_login(staff_a)
+    assert names(client.get(reverse("registry:workers"), {"q": query})) == ["张三"]
+
+
+def test_the_search_box_shows_without_opening_the_filters_and_says_what_it_takes(client, staff_a):
+    client.force_login(staff_a)
+    page = client.get(reverse("registry:workers")).text
+    box = page.index('name="q"')
+    assert box < page.index("<details")
+    assert 'placeholder="姓名、拼音（zhangsan 或 zs）、手机号或其后 4 位"' in page
+    assert "<details open" not in page
+    assert "<details open" in client.get(reverse("registry:workers"), {"status": "left"}).text
 
 
 def test_the_party_roster_shows_where_and_when_each_member_last_reported(client, tree, staff_a):
@@ -151,12 +176,26 @@ def test_a_roster_page_costs_the_same_queries_for_5_or_50_workers(
 def test_the_area_filter_offers_districts_and_streets_to_officials_and_communities_to_streets(
     client, tree, official
 ):
+    def offered(response):
+        field = response.context["filters"].form.fields["area"]
+        return {label for value, label in field.widget.choices if value}
+
     client.force_login(official)
-    choices = client.get(reverse("registry:workers")).context["filters"].filters["area"].queryset
-    assert set(choices) == {tree.district, tree.street}
+    assert offered(client.get(reverse("registry:workers"))) == {
+        tree.district.name,
+        tree.street.name,
+    }
+    # A community is not offered to the official, but one named in a link is within scope.
+    WorkerFactory(name="张三", area=tree.community_a)
+    WorkerFactory(name="王五", area=tree.community_b)
+    response = client.get(reverse("registry:workers"), {"area": tree.community_a.id})
+    assert names(response) == ["张三"]
     from tests.factories import UserFactory
 
     street_staff = UserFactory(area=tree.street)
     client.force_login(street_staff)
-    choices = client.get(reverse("registry:workers")).context["filters"].filters["area"].queryset
-    assert set(choices) == {tree.street, tree.community_a, tree.community_b}
+    assert offered(client.get(reverse("registry:workers"))) == {
+        tree.street.name,
+        tree.community_a.name,
+        tree.community_b.name,
+    }
