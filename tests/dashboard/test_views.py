@@ -238,6 +238,14 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_data(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(URL, {"area": tree.street.code})
     assert response.context["dashboard"].total.registered() == 6 + 30
+    # Last month, or three years a bar a week: the same queries.
+    last_month_end = counted.today.replace(day=1) - timedelta(days=1)
+    for start, end in [
+        (last_month_end.replace(day=1), last_month_end),
+        (counted.today - timedelta(days=3 * 365), counted.today),
+    ]:
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            client.get(URL, {"area": tree.street.code, "start": start, "end": end})
 
 
 def test_the_export_reads_a_fixed_number_of_queries(
