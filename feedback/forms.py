@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from feedback import photos
 from feedback.models import Category, Suggestion
 from portal.codes import normalised_code
+from portal.forms import RiderForm
 from registry.validators import normalise_mobile, validate_mobile
 
 MAX_PHOTOS = 3
@@ -51,7 +52,7 @@ class PhotosField(forms.FileField):
         return prepared
 
 
-class SuggestionForm(forms.Form):
+class SuggestionForm(RiderForm, forms.Form):
     """What a rider files from their phone: kept short, every field but the text optional.
 
     A plain Form: a ModelForm would also run the model's check constraints, whose compiled
@@ -147,7 +148,7 @@ class SuggestionForm(forms.Form):
         return [(radio, CATEGORY_HINTS[radio.data["value"]]) for radio in self["category"]]
 
 
-class TrackingCodeForm(forms.Form):
+class TrackingCodeForm(RiderForm, forms.Form):
     code = forms.CharField(
         label=_("Tracking code"),
         max_length=40,
@@ -161,7 +162,7 @@ class TrackingCodeForm(forms.Form):
         return normalised_code(self.cleaned_data["code"])
 
 
-class RatingForm(forms.Form):
+class RatingForm(RiderForm, forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you with the outcome?"),
         choices=[
@@ -186,7 +187,7 @@ class RatingForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(RiderForm, forms.Form):
     comment = forms.CharField(
         label=_("What is still wrong?"),
         max_length=Suggestion._meta.get_field("rating_comment").max_length,

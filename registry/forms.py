@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import RevealingSelect, RiderForm
 from portal.models import Area, AreaLevel
 from registry.models import (
     Enterprise,
@@ -17,7 +18,7 @@ from registry.validators import normalise_mobile, validate_id_number, validate_m
 PARTY_FIELDS = ["party_branch", "membership_held_at", "is_mobile_party_member"]
 
 
-class WorkerForm(forms.ModelForm):
+class WorkerForm(RiderForm, forms.ModelForm):
     """A worker's details with the consents PIPL asks for; riders and staff fill it alike."""
 
     # Longer than the 11 stored digits: people type spaces, hyphens, +86; clean_mobile drops them.
@@ -63,6 +64,12 @@ class WorkerForm(forms.ModelForm):
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            # On the rider's page the party members' block and the other platform's name show
+            # only when the answer needs them (templates/registry/register.html).
+            "platform": RevealingSelect(reveals={Platform.OTHER: "other-platform"}),
+            "political_status": RevealingSelect(
+                reveals=dict.fromkeys(PoliticalStatus.party(), "party")
+            ),
         }
 
     def __init__(self, *args, communities=None, **kwargs):
@@ -123,6 +130,13 @@ class WorkerForm(forms.ModelForm):
 
 class RegistrationForm(WorkerForm):
     """A rider's own registration (双报到)."""
+
+    def clean_id_number(self):
+        # The ID number sits in the party members' block, hidden from everyone else: a number
+        # typed there before choosing another status is not kept (nor checked, nor consented to).
+        if self.cleaned_data.get("political_status") not in PoliticalStatus.party():
+            return ""
+        return super().clean_id_number()
 
     def validate_unique(self):
         # A known mobile is not an error here: once the texted code proves it, registering again
@@ -258,7 +272,7 @@ class EnterpriseForm(forms.ModelForm):
         return data
 
 
-class MobileForm(forms.Form):
+class MobileForm(RiderForm, forms.Form):
     mobile = forms.CharField(
         label=_("Your mobile number"),
         max_length=20,
@@ -271,7 +285,7 @@ class MobileForm(forms.Form):
         return mobile
 
 
-class CodeForm(forms.Form):
+class CodeForm(RiderForm, forms.Form):
     code = forms.CharField(
         label=_("The 6-digit code we texted you"),
         max_length=6,

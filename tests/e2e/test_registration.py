@@ -22,7 +22,8 @@ def test_a_rider_registers_from_the_qr_link_on_a_phone(new_page, tree, texts):
     page.get_by_label("政治面貌").select_option(label="群众")
     page.get_by_role("button", name="提交登记").click()
     # Forgot to consent: nothing kept, and the page says why.
-    assert page.get_by_text("未经您的同意，我们不能保存您的登记。").is_visible()
+    # In the list of problems at the top and under the box itself.
+    assert page.get_by_text("未经您的同意，我们不能保存您的登记。").first.is_visible()
     assert not Worker.objects.exists()
 
     page.get_by_label("我已阅读上述说明").check()

@@ -193,4 +193,5 @@ def test_the_end_of_each_journey_links_onward(client, station_a, worker_a):
     checked_in = client.post(
         reverse("stations:check_in", args=[station_a.token]), follow=True
     ).content.decode()
+    assert "checked-in" in checked_in
     assert me in main(checked_in)

@@ -320,10 +320,19 @@ def test_party_membership_without_its_separate_consent_is_refused(client, tree):
     assert not Worker.objects.exists()
 
 
-def test_an_id_number_without_the_separate_consent_is_refused(client, tree):
-    response = submit(client, form(tree, id_number="11010519491231002X"))
+def test_a_party_members_id_number_without_the_separate_consent_is_refused(client, tree):
+    data = form(tree, political_status="party_member", party_branch="建设路社区党支部")
+    response = submit(client, {**data, "id_number": "11010519491231002X"})
     assert "sensitive_consent" in response.context["form"].errors
     assert not Worker.objects.exists()
+
+
+def test_a_non_members_id_number_is_not_kept_and_needs_no_consent(client, tree):
+    """The ID number sits in the party members' block, which only party members see: a number
+    typed there before choosing another status is dropped, not refused for want of consent."""
+    register(client, form(tree, id_number="110105194912310021"))  # even a wrong one
+    worker = Worker.objects.get()
+    assert (worker.id_number, worker.sensitive_consented_at) == ("", None)
 
 
 def test_party_details_of_a_non_member_are_not_kept(client, tree):
@@ -348,7 +357,7 @@ def test_party_details_of_a_non_member_are_not_kept(client, tree):
 def test_bad_input_gets_a_chinese_message_and_changes_nothing(client, tree, field, value, message):
     data = form(tree, **{field: value})
     if field == "id_number":
-        data["sensitive_consent"] = "on"
+        data.update(political_status="party_member", party_branch="党支部", sensitive_consent="on")
     response = submit(client, data)
     assert response.status_code == 200
     assert message in response.text
@@ -364,7 +373,8 @@ def test_a_street_cannot_be_chosen_as_the_community(client, tree):
 def test_a_registration_with_no_fields_at_all_is_refused_politely(client, tree):
     response = client.post(reverse("registry:register"), {})
     assert response.status_code == 200
-    assert "这个字段是必填项" in response.text
+    assert "请填写“姓名”" in response.text
+    assert "请选择“职业”" in response.text
 
 
 @pytest.mark.services
@@ -394,3 +404,80 @@ def test_two_simultaneous_submits_from_one_phone_make_one_worker(tree):
     assert errors == []
     assert Worker.objects.count() == 1
     assert CheckIn.objects.count() == 2
+
+
+def test_a_refused_registration_opens_at_a_summary_that_links_to_each_field(client, tree):
+    response = submit(client, form(tree, name="", mobile="12345", occupation=""))
+    assert response.status_code == 200
+    html = response.text
+    summary = html[
+        html.index('id="error-summary"') : html.index("</ul>", html.index('id="error-summary"'))
+    ]
+    assert "autofocus" in summary and 'role="alert"' in summary
+    assert summary.index("请填写“姓名”") < summary.index("11 位") < summary.index("请选择“职业”")
+    for field in ["name", "mobile", "occupation"]:
+        assert f'href="#id_{field}"' in summary
+        assert f'id="id_{field}"' in html  # the link lands on the field
+    # The summary comes before the form's fields.
+    assert html.index('id="error-summary"') < html.index('id="id_name"')
+
+
+def test_a_page_that_was_not_refused_has_no_summary(client, tree):
+    response = client.get(reverse("registry:register"), {"community": tree.community_a.code})
+    assert 'id="error-summary"' not in response.text
+
+
+def test_the_drop_downs_start_at_please_choose(client, tree):
+    response = client.get(reverse("registry:register"), {"community": tree.community_a.code})
+    assert "---------" not in response.text
+    for field in ["occupation", "platform", "political_status"]:
+        assert '<option value="" selected>请选择</option>' in field_html(response, field)
+
+
+def field_html(response, field):
+    html = response.text
+    start = html.index(f'id="id_{field}"')
+    return html[start : html.index("</select>", start)]
+
+
+def test_the_party_members_block_is_revealed_by_the_party_statuses_only(client, tree):
+    """Without JavaScript: rider.css shows the block while an option marked data-reveals=party
+    is chosen; the block holds the branch, where the membership is, mobile party member, the ID
+    number and the separate consent."""
+    response = client.get(reverse("registry:register"), {"community": tree.community_a.code})
+    select = field_html(response, "political_status")
+    assert select.count('data-reveals="party"') == 2
+    assert 'value="party_member" data-reveals="party"' in select
+    assert 'value="probationary" data-reveals="party"' in select
+    html = response.text
+    block = html[html.index('data-revealed-by="party"') :]
+    block = block[: block.index("</fieldset>")]
+    for field in PARTY_BLOCK:
+        assert f'id="id_{field}"' in block, field
+    assert 'id="id_consent"' not in block
+
+
+PARTY_BLOCK = [
+    "party_branch",
+    "membership_held_at",
+    "is_mobile_party_member",
+    "id_number",
+    "sensitive_consent",
+]
+
+
+def test_the_stylesheet_hides_the_block_only_where_it_can_reveal_it():
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("css/rider.css")) as file:
+        css = file.read()
+    # Hidden only inside @supports: a browser without :has() shows the block to everyone.
+    supports = css.index("@supports selector(:has(*))")
+    assert css.index("[data-revealed-by] { display: none; }") > supports
+    assert 'option[data-reveals="party"]:checked) [data-revealed-by="party"]' in css[supports:]
+
+
+def test_a_party_member_must_name_their_branch(client, tree):
+    response = submit(client, form(tree, political_status="probationary", sensitive_consent="on"))
+    assert response.context["form"].errors["party_branch"] == ["党员请填写所在党支部。"]
+    assert 'href="#id_party_branch"' in response.text

@@ -189,7 +189,8 @@ def test_a_number_nobody_registered_gets_the_same_answers_up_to_the_code(
             in again,
         ]
     assert answers[rider.mobile] == answers[stranger]
-    assert answers[stranger][2:] == [1, True]
+    # The wrong code's message: in the summary at the top and under the field.
+    assert answers[stranger][2:] == [2, True]
     assert [to for to, _text in texts] == [rider.mobile, stranger]
 
 
