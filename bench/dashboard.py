@@ -224,7 +224,7 @@ def agreement() -> list[tuple[str, int, int, float, float]]:
             stored.total(stored.period, "points_earned"),
             lambda: (
                 Entry.objects.filter(created_at__gte=since, amount__gt=0)
-                .exclude(kind="refund")
+                .exclude(kind__in=["refund", "merged"])
                 .aggregate(n=Sum("amount"))["n"]
                 or 0
             ),

@@ -509,9 +509,8 @@ GROUP BY c.district_id
 # Visits over the last year, more of them lately, between 7:00 and 22:00 local time, each by a
 # worker registered by then at a station of their district (its first stations busier).
 STATION_VISITS_SQL = """
-INSERT INTO stations_stationvisit (station_id, worker_id, day, created_at)
-SELECT ds.ids[1 + least(ds.total - 1, floor(ds.total * g.su * g.su))::int], w.id,
-    (g.created_at AT TIME ZONE %(tz)s)::date, g.created_at
+INSERT INTO stations_stationvisit (station_id, area_id, worker_id, day, created_at)
+SELECT st.id, st.area_id, w.id, (g.created_at AT TIME ZONE %(tz)s)::date, g.created_at
 FROM (
     SELECT t.n, t.su, t.created_at,
         %(first_worker)s + floor(pg_temp.bench_u(t.n, 71) * (%(workers)s * pg_temp.bench_before(
@@ -540,6 +539,8 @@ FROM (
 JOIN registry_worker w ON w.id = g.worker_id
 JOIN bench_community c ON c.id = w.area_id
 JOIN bench_district_stations ds ON ds.district_id = c.district_id
+JOIN stations_station st
+    ON st.id = ds.ids[1 + least(ds.total - 1, floor(ds.total * g.su * g.su))::int]
 ORDER BY g.n
 """
 
@@ -734,8 +735,10 @@ ORDER BY t.assessed_at, t.id, t.k
 # first five earn (the first of the second group is a refund if the first group's redemption
 # was refunded), the sixth redeems for at most what the second to fifth earned, or earns.
 ENTRIES_SQL = """
-INSERT INTO points_entry (worker_id, amount, kind, cause, note, recorded_by_id, created_at)
+INSERT INTO points_entry (worker_id, area_id, amount, kind, cause, note, recorded_by_id,
+    created_at)
 SELECT %(first_worker)s + e.i,
+    (SELECT area_id FROM registry_worker WHERE id = %(first_worker)s + e.i),
     CASE WHEN e.spends THEN -pg_temp.bench_price(e.i, e.g)
         WHEN e.refund THEN pg_temp.bench_price(e.i, e.g - 1)
         ELSE pg_temp.bench_earn(e.i * 16 + e.block) END,

@@ -398,7 +398,16 @@ class Event(models.Model):
         verbose_name = _("suggestion event")
         verbose_name_plural = _("suggestion events")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["suggestion", "created_at"], name="event_suggestion")]
+        indexes = [
+            models.Index(fields=["suggestion", "created_at"], name="event_suggestion"),
+            # the dashboard's recount: suggestions passed on or reopened since the last count,
+            # whose past days it counts again (portal.dashboard.refresh.touched_days)
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(kind__in=["transferred", "reopened"]),
+                name="event_moved_past_days",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.suggestion_id}"

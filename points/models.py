@@ -63,6 +63,15 @@ class Entry(models.Model):
     )
     amount = models.IntegerField(_("points"))
     kind = models.CharField(_("kind"), max_length=20, choices=EntryKind.choices)
+    # The worker's community when the entry was made: the dashboard counts the points there, also
+    # after the worker moves, so a past period's figures stay where they happened.
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("community"),
+    )
     # What caused it, as "app.model:pk" ("feedback.suggestion:42"): one award per cause and kind.
     cause = models.CharField(_("caused by"), max_length=64, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -100,6 +109,8 @@ class Entry(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise IntegrityError(APPEND_ONLY)
+        if self.area_id is None:
+            self.area_id = self.worker.area_id
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

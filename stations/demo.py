@@ -140,7 +140,11 @@ def seed_visits(stdout):
                 at = local_midnight(day) + timedelta(minutes=rng.randint(6 * 60, 22 * 60))
                 visits.append(
                     StationVisit(
-                        station=station, worker_id=rng.choice(riders), day=day, created_at=at
+                        station=station,
+                        area_id=station.area_id,
+                        worker_id=rng.choice(riders),
+                        day=day,
+                        created_at=at,
                     )
                 )
     StationVisit.objects.bulk_create(visits)

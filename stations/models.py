@@ -229,6 +229,9 @@ class StationVisit(models.Model):
         "registry.Worker", on_delete=models.CASCADE, related_name="station_visits"
     )
     day = models.DateField()  # local date, for the per-day counts of the dashboard
+    # The station's area on that day: the dashboard counts the check-in there, also after the
+    # station is moved to another area, so a past period's figures stay where they happened.
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", editable=False)
     created_at = models.DateTimeField(db_default=Now())
 
     class Meta:
@@ -241,6 +244,11 @@ class StationVisit(models.Model):
 
     def __str__(self):
         return f"{self.worker_id} @ {self.station_id} {self.day}"
+
+    def save(self, *args, **kwargs):
+        if self.area_id is None:
+            self.area_id = self.station.area_id
+        super().save(*args, **kwargs)
 
 
 class StationEvent(ReadableChanges, models.Model):

@@ -142,8 +142,9 @@ def daily_rows(first: date, last: date) -> Iterator[Row]:
     # Where the record was registered, not where the worker lives now: a move never shifts a
     # past registration from one community to another (docs/DEPLOYMENT.md, "What the figures mean").
     yield from per_day("registered", Worker.objects, "created_at", "registered_area_id")
+    # Where the station was on the day (the visit keeps it), like the points below.
     visits = StationVisit.objects.filter(day__gte=first, day__lte=last)
-    for area_id, day, kind, n in _grouped(visits, "station__area_id", "day", "station__kind"):
+    for area_id, day, kind, n in _grouped(visits, "area_id", "day", "station__kind"):
         yield "checkins", area_id, day, kind, n
     yield from per_day("submitted", Suggestion.objects, "submitted_at", "area_id")
     yield from per_day("assessed", Suggestion.objects, "assessed_at", "area_id")
@@ -153,12 +154,17 @@ def daily_rows(first: date, last: date) -> Iterator[Row]:
     yield from per_day("rating_sum", rated, "rated_at", "area_id", value="rating")
     yield from per_day("tasks_assigned", Task.objects, "created_at", "suggestion__area_id")
     yield from per_day("tasks_done", Task.objects, "done_at", "suggestion__area_id")
-    earned = Entry.objects.filter(amount__gt=0).exclude(kind=EntryKind.REFUND)
-    yield from per_day("points_earned", earned, "created_at", "worker__area_id", value="amount")
+    # Points count with the community the worker belonged to when they were earned or spent (the
+    # entry keeps it), so a later move leaves the past alone. A balance moved with a duplicate
+    # registration (kind "merged") is neither earned nor spent.
+    earned = Entry.objects.filter(amount__gt=0).exclude(
+        kind__in=[EntryKind.REFUND, EntryKind.MERGED]
+    )
+    yield from per_day("points_earned", earned, "created_at", "area_id", value="amount")
     # A redemption's entry takes points (negative), a refund gives them back (positive).
     spent = Entry.objects.filter(kind__in=[EntryKind.REDEMPTION, EntryKind.REFUND])
     for name, area_id, day, _key, total in per_day(
-        "points_spent", spent, "created_at", "worker__area_id", value="amount"
+        "points_spent", spent, "created_at", "area_id", value="amount"
     ):
         yield name, area_id, day, "", -total
 

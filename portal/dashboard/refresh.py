@@ -9,14 +9,15 @@ after a missed run, gives the same rows: nothing is lost if a run is.
 import io
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from itertools import chain
 
 from django.db import connection, transaction
 from django.db.models import Min, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
-from feedback.models import Suggestion
+from feedback.models import Event, Suggestion, Task
 from points.models import Entry
 from portal.dashboard import figures, spans
 from portal.dashboard.models import Figure, Refresh, Span
@@ -25,6 +26,7 @@ from registry.models import Worker
 from stations.models import StationVisit
 
 BATCH = 5000
+LOOK_BACK = timedelta(minutes=5)
 COPY_NULL = "\\N"  # how COPY's text format spells NULL
 
 
@@ -47,9 +49,36 @@ def refresh(first_day: date, last_day: date, *, current: bool = True) -> Refresh
 
 
 def refresh_recent(days: int) -> Refresh:
-    """The current figures and the last `days` days up to today."""
+    """The current figures and the last `days` days up to today, after any earlier day whose
+    figures changed since the last count (so every recount agrees with `rebuild`)."""
     today = timezone.localdate()
-    return refresh(today - timedelta(days=days - 1), today)
+    first = today - timedelta(days=days - 1)
+    latest = Refresh.objects.order_by("-started_at", "-id").first()
+    # A change is stamped when its transaction starts, and may commit after the last count began:
+    # looking a little further back costs at most a day counted twice.
+    since = latest.started_at - LOOK_BACK if latest else None
+    for day in sorted(touched_days(since, first) if since else ()):
+        refresh(day, day, current=False)
+    return refresh(first, today)
+
+
+def touched_days(since: datetime, before: date) -> set[date]:
+    """Days before `before` whose figures a change since `since` moved: a suggestion passed to
+    another area, or reopened (which forgets when it was resolved), changes what the days of its
+    whole history counted. Registrations, points and check-ins keep the area of their day
+    (`registered_area`, `Entry.area`, `StationVisit.area`), so a move changes no past day."""
+    changed = Event.objects.filter(
+        created_at__gte=since, kind__in=[Event.Kind.TRANSFERRED, Event.Kind.REOPENED]
+    ).values("suggestion")
+    rows = chain(
+        Event.objects.filter(suggestion__in=changed).values_list("created_at"),
+        Task.objects.filter(suggestion__in=changed).values_list("created_at", "done_at"),
+        Suggestion.objects.filter(pk__in=changed).values_list(
+            "submitted_at", "assessed_at", "resolved_at", "rated_at"
+        ),
+    )
+    days = {timezone.localdate(moment) for moment in chain.from_iterable(rows) if moment}
+    return {day for day in days if day < before}
 
 
 def rebuild() -> Refresh:

@@ -12,6 +12,7 @@ def refresh_dashboard() -> int:
 
 @shared_task
 def settle_dashboard() -> int:
-    """The last weeks again (beat: nightly), so what changed later in the apps' tables, such as
-    a suggestion reopened, reaches the past days' figures."""
+    """The last weeks again (beat: nightly): a safety net for a later change in the apps' tables
+    that no recount caught, such as a station's kind changed (moves and reopened suggestions are
+    recounted at once: `refresh.touched_days`)."""
     return refresh.refresh_recent(settings.DASHBOARD_SETTLE_DAYS).rows

@@ -35,10 +35,17 @@ def first_communities(apps):
 
 
 def fill(apps, schema_editor):
+    # PostgreSQL: check the foreign keys as each UPDATE runs, so none are pending when the
+    # migration then indexes the new column.
+    immediately = schema_editor.connection.vendor == "postgresql"
+    if immediately:
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     Worker = apps.get_model("registry", "Worker")
     Worker.objects.update(registered_area=F("area"))
     for worker_id, area_id in first_communities(apps).items():
         Worker.objects.filter(pk=worker_id).update(registered_area_id=area_id)
+    if immediately:
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):

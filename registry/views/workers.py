@@ -33,7 +33,7 @@ def register(request):
     communities = community.parent.children.all() if community else None
     form = RegistrationForm(
         request.POST if request.method == "POST" else None,
-        initial={"area": community, "mobile": riders.proven_mobile(request)},
+        initial={**_own_details(request), "area": community},
         communities=communities,
     )
     if request.method == "POST" and form.is_valid():
@@ -63,6 +63,18 @@ def register(request):
         "registry/register.html",
         {"form": form, "community": community, "consent_version": services.CONSENT_VERSION},
     )
+
+
+# What the signed-in rider finds filled in when they update their details; the ID number is
+# not shown again (left blank, it is kept).
+OWN_DETAILS = ["name", "mobile", "occupation", "platform", "platform_other", "political_status"]
+
+
+def _own_details(request) -> dict:
+    worker = riders.current_worker(request)
+    if worker is None:
+        return {"mobile": riders.proven_mobile(request)}
+    return {field: getattr(worker, field) for field in OWN_DETAILS}
 
 
 def register_code(request):

@@ -109,7 +109,7 @@ def direct(area, period):
     )
     ratings = suggestions.filter(rated_at__gte=start, rated_at__lt=end, rating__isnull=False)
     entries = Entry.objects.filter(
-        worker__area__path__startswith=area.path, created_at__gte=start, created_at__lt=end
+        area__path__startswith=area.path, created_at__gte=start, created_at__lt=end
     )
     enterprises = Enterprise.objects.within(area)
     return {

@@ -71,6 +71,16 @@ def test_a_brand_new_rider_goes_from_scan_to_checked_in_typing_the_mobile_once(
     page.get_by_role("link", name="查看“我的”").click()
     assert page.get_by_text("待社区确认").is_visible()
     screenshot(page, "journey-new-me-360")
+    # Updating later: their details are there, and no code is asked for their own number.
+    page.get_by_role("link", name="修改我的信息").click()
+    assert page.get_by_label("姓名").input_value() == "张三"
+    page.get_by_label("姓名").fill("张三丰")
+    page.get_by_label("我已阅读上述说明").check()
+    screenshot(page, "journey-update-details-360")
+    page.get_by_role("button", name="提交登记").click()
+    assert page.get_by_role("heading", name="谢谢，登记已提交").is_visible()
+    worker.refresh_from_db()
+    assert worker.name == "张三丰" and len(texts) == 1
 
 
 def test_a_returning_signed_in_rider_checks_in_with_one_tap(new_page, live_server, station, tree):

@@ -221,6 +221,20 @@ def test_a_party_member_who_leaves_a_box_unticked_keeps_it(client, tree):
     assert (member.party_branch, member.is_mobile_party_member) == ("新支部", True)
 
 
+def test_the_signed_in_rider_finds_their_details_filled_in_but_not_the_id_number(
+    client, tree, confirmed
+):
+    sign_in_rider(client, confirmed)
+    url = reverse("registry:register") + f"?community={tree.community_a.code}"
+    initial = client.get(url).context["form"].initial
+    assert (initial["name"], initial["mobile"], initial["platform"]) == (
+        "王五",
+        confirmed.mobile,
+        "sf",
+    )
+    assert initial["area"] == tree.community_a and "id_number" not in initial
+
+
 def test_the_signed_in_rider_updates_their_own_details_without_another_code(
     client, tree, confirmed, texts
 ):
