@@ -39,7 +39,23 @@ class UntilDayFilter(FromDayFilter):
         return local_midnight(day + timedelta(days=1))
 
 
-class AuditLogFilter(django_filters.FilterSet):
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter that cannot be applied (a choice that is not one, a day that is no date, an area
+    outside the user's scope) empties the list, and templates/includes/filters.html says which
+    and why: a list never quietly shows more than was asked for."""
+
+    def filter_queryset(self, queryset):
+        if self.errors:
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    @property
+    def more_applied(self) -> bool:
+        """Whether a filter besides the search box has a value: the folded filters open then."""
+        return any(self.data.get(name) for name in self.filters if name != "q")
+
+
+class AuditLogFilter(StrictFilterSet):
     q = django_filters.CharFilter(
         label=_("What (tracking code, list, reason)"),
         field_name="description",

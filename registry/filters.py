@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.codes import halfwidth
-from portal.filters import FromDayFilter, UntilDayFilter
+from portal.filters import FromDayFilter, StrictFilterSet, UntilDayFilter
 from portal.models import Area, AreaLevel
 from portal.scope import within_area
 from registry.models import (
@@ -50,11 +50,8 @@ def name_search(queryset, value: str, phone_tail_field: str | None, mobile_field
     return queryset.filter(name__startswith=value)
 
 
-class ScopedFilterSet(django_filters.FilterSet):
-    """A filter set whose area choices are the user's scope; `area` also takes everything under.
-
-    A filter that cannot be applied (an area outside the user's scope, a day that is no date)
-    empties the list and its errors say why: the list never quietly shows more than was asked."""
+class ScopedFilterSet(StrictFilterSet):
+    """A filter set whose area choices are the user's scope; `area` also takes everything under."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     area = django_filters.ModelChoiceFilter(
@@ -84,11 +81,6 @@ class ScopedFilterSet(django_filters.FilterSet):
             ).choices
         if self.search_placeholder:
             self.form.fields["q"].widget.attrs["placeholder"] = self.search_placeholder
-
-    def filter_queryset(self, queryset):
-        if self.errors:
-            return queryset.none()
-        return super().filter_queryset(queryset)
 
     def within_area(self, queryset, name, area):
         return within_area(queryset, area)

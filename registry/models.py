@@ -254,7 +254,11 @@ class WorkerEvent(ReadableChanges, models.Model):
         ordering = ["-created_at", "-id"]
 
     changed_model = Worker
-    extra_labels = {"roles": _("Roles"), "reason": _("Reason"), "duplicate": _("Duplicate")}
+    extra_labels = {
+        "roles": _("Roles"),
+        "reason": _("Reason"),
+        "duplicate": _("Duplicate registration taken in"),
+    }
     extra_choices = {"roles": WorkerRoleKind}
 
     def __str__(self):

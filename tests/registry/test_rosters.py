@@ -117,6 +117,8 @@ def test_the_search_box_shows_without_opening_the_filters_and_says_what_it_takes
     assert box < page.index("<details")
     assert 'placeholder="姓名、拼音（zhangsan 或 zs）、手机号或其后 4 位"' in page
     assert "<details open" not in page
+    searched = {"q": "张三", "area": "", "occupation": "", "status": ""}  # as the form sends it
+    assert "<details open" not in client.get(reverse("registry:workers"), searched).text
     assert "<details open" in client.get(reverse("registry:workers"), {"status": "left"}).text
 
 
