@@ -31,11 +31,17 @@ def register(request):
         return choose_community(request)
     # The community's own street, not a province's thousands of communities in one drop-down.
     communities = community.parent.children.all() if community else None
+    own = _own_details(request)
     form = RegistrationForm(
         request.POST if request.method == "POST" else None,
-        initial={**_own_details(request), "area": community},
+        initial={**own, "area": community},
         communities=communities,
     )
+    if own.get("mobile"):
+        form.fields["mobile"].help_text = _(
+            "This phone has confirmed this number: no code is needed for it. Change it and we "
+            "text a code to the new one. A field left blank keeps what we have."
+        )
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow("register:address", ratelimit.client_address(request)):
             return ratelimit.too_many(request)

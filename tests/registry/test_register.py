@@ -235,6 +235,14 @@ def test_the_signed_in_rider_finds_their_details_filled_in_but_not_the_id_number
     assert initial["area"] == tree.community_a and "id_number" not in initial
 
 
+def test_the_signed_in_rider_is_not_told_a_code_will_be_texted(client, tree, confirmed):
+    url = reverse("registry:register") + f"?community={tree.community_a.code}"
+    assert "我们会向这个号码发送验证码" in client.get(url).content.decode()
+    sign_in_rider(client, confirmed)
+    page = client.get(url).content.decode()
+    assert "我们会向这个号码发送验证码" not in page and "无需验证码" in page
+
+
 def test_the_signed_in_rider_updates_their_own_details_without_another_code(
     client, tree, confirmed, texts
 ):
