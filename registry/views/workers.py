@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -158,6 +160,10 @@ def choose_community(request, title=None):
             "area": area,
             "trail": area.ancestors() if area else [],
             "choices": choices,
+            # Where the rider was headed (a check-in waiting for the registration) goes along.
+            "keep": "&" + urlencode({"next": request.GET["next"]})
+            if request.GET.get("next")
+            else "",
         },
     )
 

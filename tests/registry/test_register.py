@@ -73,6 +73,20 @@ def test_without_a_qr_link_the_rider_taps_down_to_their_community(client, tree):
     assert "梁园区" in communities.text  # the trail back up
 
 
+def test_choosing_another_community_keeps_where_the_rider_was_headed(client, tree):
+    """A rider sent to registration by a check-in still gets back to it after changing community."""
+    url = reverse("registry:register")
+    heading = "/s/abc/check-in/"
+    page = client.get(url, {"community": tree.community_a.code, "next": heading})
+    assert f"?area={tree.street.code}&amp;next=%2Fs%2Fabc%2Fcheck-in%2F" in page.text
+    step = client.get(url, {"area": tree.street.code, "next": heading})
+    assert (
+        f'href="?community={tree.community_b.code}&amp;next=%2Fs%2Fabc%2Fcheck-in%2F"' in step.text
+    )
+    chosen = client.get(url, {"community": tree.community_b.code, "next": heading})
+    assert chosen.context["form"].initial["area"] == tree.community_b
+
+
 def test_the_form_offers_the_communities_of_the_street_not_the_whole_province(client, tree):
     response = client.get(reverse("registry:register"), {"community": tree.community_a.code})
     choices = list(response.context["form"].fields["area"].queryset)
