@@ -51,6 +51,7 @@ def test_a_signed_in_rider_checks_in_with_one_tap_and_lands_back_on_the_station(
 ):
     page = rider.get(landing_url(station)).text
     assert f'<form class="main" method="post" action="{url(station)}">' in page
+    assert "将以 张三 的身份报到。不是您？" in page  # whose check-in the tap records
     response = tap(rider, station)
     assert response["Location"] == landing_url(station)
     visit = StationVisit.objects.get()
