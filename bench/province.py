@@ -217,7 +217,7 @@ WORKERS_SQL = """
 INSERT INTO registry_worker (name, name_pinyin, name_initials, mobile, mobile_tail, occupation,
     platform, platform_other, area_id, registered_area_id, political_status, party_branch,
     membership_held_at, is_mobile_party_member, id_number, status, confirmed_at, consent_version,
-    consented_at, sensitive_consented_at, left_at, created_at, updated_at)
+    consented_at, sensitive_consented_at, left_at, created_at, updated_at, refusal_reason)
 SELECT
     a.sn[1 + w.sn] || a.gn[1 + w.g1] || CASE WHEN w.g2 < 0 THEN '' ELSE a.gn[1 + w.g2] END,
     a.sp[1 + w.sn] || a.gp[1 + w.g1] || CASE WHEN w.g2 < 0 THEN '' ELSE a.gp[1 + w.g2] END,
@@ -233,7 +233,7 @@ SELECT
     CASE WHEN w.mobile_member THEN '户籍地村党支部' ELSE '' END,
     w.mobile_member, '', w.status, w.confirmed_at, %(consent_version)s, w.created_at,
     CASE WHEN w.party THEN w.created_at END,
-    w.left_at, w.created_at, coalesce(w.left_at, w.confirmed_at, w.created_at)
+    w.left_at, w.created_at, coalesce(w.left_at, w.confirmed_at, w.created_at), ''
 FROM (
     SELECT v.*, CASE WHEN v.status = 'left'
         THEN v.confirmed_at + (now() - v.confirmed_at) * pg_temp.bench_u(v.n, 11) END AS left_at

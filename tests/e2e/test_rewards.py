@@ -55,10 +55,10 @@ def test_a_rider_redeems_a_reward_and_staff_hand_it_over(new_page, tree, staff_a
     page.get_by_role("link", name="梁园区").click()
     page.get_by_role("link", name="建设路社区").click()
     page.get_by_role("link", name=_("Sign in to redeem")).click()
-    page.get_by_label(_("The mobile number you registered with")).fill("13800000009")
+    page.get_by_label(_("Your mobile number")).fill("13800000009")
     page.get_by_role("button", name=_("Text me a code")).click()
     page.get_by_label(_("The 6-digit code we texted you")).fill(sms.last_code(rider.mobile))
-    page.get_by_role("button", name=_("Sign in"), exact=True).click()
+    page.get_by_role("button", name=_("Continue"), exact=True).click()
     page.wait_for_url("**/shop/**")
     assert page.get_by_role("button", name=_("Redeem")).count() == 1
     assert fits_the_phone(page)

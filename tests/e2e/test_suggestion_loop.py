@@ -11,6 +11,7 @@ from PIL import Image
 from feedback.models import State, Suggestion
 from points.services import balance
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
+from tests.e2e.riders import sign_in_rider_on
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -42,17 +43,18 @@ def log_in(page, username):
 
 
 def test_a_hazard_goes_round_the_loop(
-    new_page, tree, station_a, worker_a, staff_a, handler, department_x, tmp_path
+    new_page, live_server, tree, station_a, worker_a, staff_a, handler, department_x, tmp_path
 ):
-    # The rider scans the station's code and reports a hazard with a photo.
-    rider = new_page(PHONE)
+    # The signed-in rider scans the station's code and reports a hazard with a photo.
+    rider = sign_in_rider_on(new_page(PHONE), live_server, worker_a)
     rider.goto(f"/s/{station_a.token}/")
     rider.get_by_role("link", name=_("Report a hazard")).click()
     rider.get_by_label(_("What happened, or what do you need?")).fill(
         "建设路口井盖缺失，晚上送餐看不见<script>alert(1)</script>"
     )
     rider.get_by_label(_("Photos (up to 3)")).set_input_files(photo_with_gps(tmp_path / "p.jpg"))
-    rider.get_by_label(_("Mobile")).fill(worker_a.mobile)
+    # Their name and mobile are filled in: the hazard points come to them without typing.
+    assert rider.get_by_label(_("Mobile")).input_value() == worker_a.mobile
     assert rider.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(rider, "loop-1-rider-reports-360")
     rider.get_by_role("button", name=_("Send")).click()
