@@ -21,6 +21,7 @@ from tests.factories import (
     UserFactory,
     WorkerFactory,
 )
+from tests.riders import sign_in_rider
 
 
 @dataclass
@@ -193,6 +194,20 @@ def administrator(tree):
         is_staff=True,
         is_superuser=True,
     )
+
+
+@pytest.fixture
+def rider(tree):
+    """A confirmed rider of community A."""
+    return WorkerFactory(
+        name="孙丽", mobile="13800000009", area=tree.community_a, status="confirmed"
+    )
+
+
+@pytest.fixture
+def rider_client(client, rider):
+    """A client signed in as `rider` (what the code step leaves in the session)."""
+    return sign_in_rider(client, rider)
 
 
 @pytest.fixture

@@ -3,21 +3,6 @@ import pytest
 from points.models import EntryKind, Reward
 from points.services import award
 from tests.factories import WorkerFactory
-from tests.riders import sign_in_rider
-
-
-@pytest.fixture
-def rider(tree):
-    """A confirmed rider of community A."""
-    return WorkerFactory(
-        name="孙丽", mobile="13800000009", area=tree.community_a, status="confirmed"
-    )
-
-
-@pytest.fixture
-def rider_client(client, rider):
-    """A client signed in as `rider` (what the code step leaves in the session)."""
-    return sign_in_rider(client, rider)
 
 
 @pytest.fixture

@@ -16,23 +16,9 @@ from registry.riders import CODE_SENT as CODE_STEP_KEY
 from registry.riders import SESSION_KEY
 from tests.factories import WorkerFactory
 from tests.registry.test_register import form as registration
-from tests.riders import sign_in_rider
 from tests.sms import last_code
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rider(tree):
-    """A confirmed rider of community A."""
-    return WorkerFactory(
-        name="孙丽", mobile="13800000009", area=tree.community_a, status="confirmed"
-    )
-
-
-@pytest.fixture
-def rider_client(client, rider):
-    return sign_in_rider(client, rider)
 
 
 def ask_for_code(client, mobile, **extra):
