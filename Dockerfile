@@ -12,8 +12,9 @@ RUN useradd --create-home --uid 1000 portal
 
 # Dependencies first, so a code change does not reinstall them.
 COPY pyproject.toml README.md ./
-RUN mkdir portal registry stations points feedback \
+RUN mkdir portal registry stations points feedback dashboard \
     && touch portal/__init__.py registry/__init__.py stations/__init__.py points/__init__.py feedback/__init__.py \
+        dashboard/__init__.py \
     && pip install . && pip uninstall --yes nuanxin-portal
 
 COPY --chown=portal:portal . .

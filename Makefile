@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Reinstall only when the dependency list changes.
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format messages compilemessages clean
+.PHONY: run test lint typecheck format messages compilemessages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -19,12 +19,18 @@ run: $(STAMP)
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# One test process per core (pytest-xdist); `make test TEST_PROCESSES=0` runs in this process only.
+TEST_PROCESSES ?= auto
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_PROCESSES)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The services and selectors of every app (files and settings: [tool.mypy] in pyproject.toml).
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -39,4 +45,4 @@ compilemessages: $(STAMP)
 	$(PY) manage.py compilemessages $(I18N_IGNORE)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache

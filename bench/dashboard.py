@@ -13,9 +13,11 @@ entries, 1,000,000 suggestions, 2,000 stations over 河南省's 3,840 communitie
   view beside the portal, and times the dashboard as a province, city and district official and
   as a community's staff member, for this month and for the last 12 months, and the Excel export,
   one request of each after the other, so the machine's noise falls on all alike;
+- times the rates page (by area and department) and the monthly ranking of departments and
+  streets (issue 17, point 11) as the province, city and district officials;
 - counts each page's queries in process (they must not grow with the data);
-- checks a few stored figures against a direct count of the apps' tables, and times that count:
-  what the page would cost without the stored figures.
+- checks a few stored figures, the rates' counts among them, against a direct count of the
+  apps' tables, and times that count: what the page would cost without the stored figures.
 
 It prints Markdown tables for docs/BENCHMARKS.md. The dashboard issue's target: under 300 ms at
 the median, with a bounded number of queries.
@@ -34,6 +36,8 @@ from bench.roster import SERVER_ENVIRONMENT, Page, get, machine, session_cookie,
 BARE = "/bench/bare/"
 DASHBOARD = "/staff/dashboard/"
 EXPORT = "/staff/dashboard/export.xlsx"
+RATES = "/staff/dashboard/rates/"
+RANKING = "/staff/dashboard/ranking/"
 TARGET_MS = 300
 # bench/province.py's staff: officials of the province, its first city and first district, and
 # the staff of the first community.
@@ -88,6 +92,10 @@ def fill() -> dict:
         "points_entry",
         "feedback_suggestion",
         "feedback_task",
+        "feedback_taskextension",
+        "feedback_tasksupervision",
+        "feedback_event",
+        "feedback_callback",
         "stations_station",
         "stations_stationvisit",
         "registry_checkin",
@@ -104,8 +112,8 @@ def fill() -> dict:
 def time_refreshes(rebuild: bool) -> list[tuple[str, float, int]]:
     from django.db import connection
 
-    from portal.dashboard import refresh
-    from portal.dashboard.models import Figure
+    from dashboard import refresh
+    from dashboard.models import Figure
 
     timings = []
     if rebuild or not Figure.objects.exists():
@@ -159,6 +167,14 @@ def page_cases(cookies: dict) -> list[Page]:
             province,
         ),
     ]
+    # The rates by area and department, and the monthly ranking (issue 17, point 11).
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    for who in ["province official", "city official", "district official"]:
+        cases += [
+            Page("rates, this month", who, RATES, cookies[who]),
+            Page("rates, last 12 months", who, f"{RATES}?{urlencode(year)}", cookies[who]),
+            Page("ranking, last month", who, f"{RANKING}?month={last_month}", cookies[who]),
+        ]
     return cases
 
 
@@ -190,9 +206,9 @@ def agreement() -> list[tuple[str, int, int, float, float]]:
     from django.db.models import Sum
     from django.utils import timezone
 
+    from dashboard.summary import Period, Summary
     from feedback.models import State, Suggestion
     from points.models import Entry
-    from portal.dashboard.summary import Period, Summary
     from portal.dates import local_midnight
     from portal.models import Area, AreaLevel
     from registry.models import Worker, WorkerStatus
@@ -230,11 +246,66 @@ def agreement() -> list[tuple[str, int, int, float, float]]:
             ),
         ),
     ]
+    checks += rate_checks(province, month, stored)
     rows = []
     for label, value, count in checks:
         direct, direct_ms = timed(count)
         rows.append((label, value, direct, stored_ms, direct_ms))
     return rows
+
+
+def rate_checks(province, month, stored) -> list[tuple]:
+    """The month's rate counts of the province, against counting the tasks and suggestions."""
+    from django.db.models import Exists, F, OuterRef, Q
+    from django.utils import timezone
+
+    from dashboard import rates
+    from feedback.models import Callback, Event, State, Suggestion, Task
+    from portal.dates import local_midnight
+
+    now = timezone.now()
+    start, end = local_midnight(month.start), local_midnight(month.end + timedelta(days=1))
+    tasks = Task.objects.counted()
+    due = tasks.filter(due_at__gte=start, due_at__lt=end).filter(
+        Q(due_at__lte=now) | Q(done_at__isnull=False)
+    )
+    acknowledging = tasks.filter(acknowledge_by__gte=start, acknowledge_by__lt=end).filter(
+        Q(acknowledge_by__lte=now) | Q(acknowledged_at__isnull=False)
+    )
+    reopened = Event.objects.filter(suggestion=OuterRef("pk"), kind=Event.Kind.REOPENED)
+    closed = Suggestion.objects.filter(state=State.CLOSED, closed_at__gte=start, closed_at__lt=end)
+    called = Callback.objects.filter(
+        satisfaction__isnull=False, created_at__gte=start, created_at__lt=end
+    )
+
+    def rate(names):
+        part, whole = names
+        return stored.total(stored.period, part), stored.total(stored.period, whole)
+
+    on_time, response = rate(rates.ON_TIME), rate(rates.RESPONSE)
+    resolution, callbacks = rate(rates.RESOLUTION), rate(rates.SATISFACTION_CALLBACK)
+    return [
+        ("tasks due this month", on_time[1], due.count),
+        ("of them done on time", on_time[0], lambda: due.filter(done_at__lte=F("due_at")).count()),
+        ("tasks to acknowledge this month", response[1], acknowledging.count),
+        (
+            "of them acknowledged in time",
+            response[0],
+            lambda: acknowledging.filter(acknowledged_at__lte=F("acknowledge_by")).count(),
+        ),
+        ("suggestions closed this month", resolution[1], closed.count),
+        (
+            "of them resolved, never reopened",
+            resolution[0],
+            lambda: closed.exclude(Exists(reopened)).filter(resolved_at__isnull=False).count(),
+        ),
+        ("callbacks that reached the rider", callbacks[1], called.count),
+        (
+            "tasks returned this month",
+            stored.total(stored.period, rates.RETURNS),
+            lambda: Task.objects.filter(returned_at__gte=start, returned_at__lt=end).count(),
+        ),
+    ]
 
 
 def report(args, sizes, refreshes, cases, queries, checks) -> str:

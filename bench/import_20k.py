@@ -34,7 +34,9 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from portal.models import Area, AreaLevel, Role, User
-from registry import imports
+from registry.imports import jobs
+from registry.imports.columns import COLUMNS
+from registry.imports.upload import ImportUploadForm
 from registry.models import ImportJob, Worker
 from registry.validators import ID_CHECK_CHARACTERS, ID_WEIGHTS
 
@@ -77,7 +79,7 @@ def id_number(n):
 def survey_list(communities, jobs=JOBS) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    sheet.append([column.header for column in imports.COLUMNS])
+    sheet.append([column.header for column in COLUMNS])
     for n in range(ROWS):
         occupation, platform = jobs[n % len(jobs)]
         party = n % 10 == 0
@@ -110,13 +112,13 @@ def timed(function, *args):
 
 def import_once(user, content):
     upload = SimpleUploadedFile("bench.xlsx", content)
-    form = imports.ImportUploadForm({"consent": "on", "sensitive_consent": "on"}, {"file": upload})
+    form = ImportUploadForm({"consent": "on", "sensitive_consent": "on"}, {"file": upload})
     check, valid = timed(form.is_valid)
     assert valid, form.errors
-    job = imports.create_job(form.cleaned_data["file"], by=user, sensitive_consent=True)
-    read, _ = timed(imports.read, job.pk)
-    imports.start_commit(job)
-    commit, _ = timed(imports.commit, job.pk)
+    job = jobs.create_job(form.cleaned_data["file"], by=user, sensitive_consent=True)
+    read, _ = timed(jobs.read, job.pk)
+    jobs.start_commit(job)
+    commit, _ = timed(jobs.commit, job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE, job.error
     return check, read, commit, job
@@ -146,7 +148,7 @@ def bare_insert(communities):
         )
         worker.set_derived_fields()
         workers.append(worker)
-    Worker.objects.bulk_create(workers, batch_size=imports.CHUNK)
+    Worker.objects.bulk_create(workers, batch_size=jobs.CHUNK)
 
 
 def main():

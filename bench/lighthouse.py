@@ -9,8 +9,9 @@ Lighthouse is npm's `lighthouse@12.2.3` (13 needs a newer Node), installed outsi
 database with the demo city (seed_demo), starts bin/start-web (migrate, collectstatic, gunicorn)
 with production settings (DEBUG off, whitenoise serving the hashed, compressed static files) on
 a spare port of 127.0.0.1, runs Lighthouse's default mobile preset (a mid-range phone, simulated
-slow 4G) on a station's landing page, its suggestion form, a suggestion's tracking page and the
-friendly map (three runs each, the median kept), prints a Markdown table of the four categories'
+slow 4G) on a station's landing page (and that of the demo station with most of "what was done
+here"), its suggestion form, a suggestion's tracking page and the friendly map (three runs each,
+the median kept), prints a Markdown table of the four categories'
 scores and every weighed audit below a full score, stops the server and exits non-zero when a
 target is missed (issue 15, point 16: Performance, Accessibility and Best Practices 100, SEO at
 least 95).
@@ -99,10 +100,11 @@ def free_port() -> int:
 
 
 def seed() -> dict:
-    """The demo city; the paths of the four pages."""
+    """The demo city; the paths of the pages."""
     from io import StringIO
 
     from django.core.management import call_command
+    from django.db.models import Count
     from django.urls import reverse
 
     from feedback.models import Suggestion
@@ -112,8 +114,14 @@ def seed() -> dict:
     call_command("seed_demo", stdout=StringIO())
     station = Station.objects.filter(offer__gt="").order_by("pk").first() or Station.objects.first()
     suggestion = Suggestion.objects.exclude(reply="").order_by("pk").first()
+    # The station whose page shows the most of "what was done here" (issue 17, point 14): done
+    # and open suggestions near it, a 我也遇到了 button, in the demo.
+    shown = Suggestion.objects.filter(summary_approved_at__isnull=False, station__isnull=False)
+    busiest = shown.values("station").annotate(n=Count("pk")).order_by("-n", "station").first()
+    done_here = Station.objects.get(pk=busiest["station"]) if busiest else station
     return {
         "station landing page": reverse("stations:landing", args=[station.token]),
+        "landing page with what was done here": reverse("stations:landing", args=[done_here.token]),
         "suggestion form": reverse("feedback:station_suggest", args=[station.token]),
         "tracking page": reverse("feedback:track", args=[suggestion.tracking_code]),
         "friendly map": reverse("stations:map"),

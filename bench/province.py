@@ -19,6 +19,8 @@ import os
 import sys
 import time
 
+from bench import loop
+
 # ---------------------------------------------------------------------------------------------
 # Sizes
 
@@ -554,7 +556,8 @@ SUGGESTIONS_SQL = """
 INSERT INTO feedback_suggestion (id, tracking_code, public_id, category, text, state, area_id,
     station_id, channel, latitude, longitude, address, name, mobile, worker_id, original_id,
     reply, replied_at, rating, rating_comment, rated_at, created_by_id, submitted_at, queued_at,
-    assessed_at, resolved_at, closed_at, updated_at, version, assessment_reminded_on)
+    assessed_at, resolved_at, closed_at, updated_at, version, assessment_reminded_on,
+    public_summary)
 SELECT
     %(first_suggestion)s + x.n - 1, 'T' || x.n, 'P' || x.n,
     (ARRAY['suggestion', 'need', 'hazard', 'complaint', 'help'])[1 + x.cat],
@@ -589,7 +592,7 @@ SELECT
     coalesce(x.closed_at, x.resolved_at, x.assessed_at, x.submitted_at),
     CASE x.state WHEN 'submitted' THEN 0 WHEN 'accepted' THEN 2 WHEN 'resolved' THEN 4
         WHEN 'closed' THEN 5 ELSE 1 END,
-    NULL
+    NULL, ''
 FROM (
     SELECT p.*,
         CASE WHEN p.assessed_at IS NULL THEN 'submitted'
@@ -697,23 +700,25 @@ WITH departments AS MATERIALIZED (
     SELECT area_id, array_agg(id ORDER BY id) AS ids, count(*)::int AS total
     FROM feedback_department GROUP BY area_id
 )
-INSERT INTO feedback_task (suggestion_id, department_id, instructions, due_on, state, result,
-    done_at, done_by_id, created_by_id, created_at, version, reminded_on)
+INSERT INTO feedback_task (suggestion_id, department_id, instructions, due_on, due_at, state,
+    result, done_at, done_by_id, created_by_id, created_at, version, reminded_on, return_reason)
 SELECT t.id, dep.ids[1 + pg_temp.bench_r(t.id, 101, dep.total)::int],
     '请核实情况并协调处理，按期反馈结果。',
-    (t.assessed_at AT TIME ZONE %(tz)s)::date + CASE WHEN t.long_running
-        THEN 15 + pg_temp.bench_r(t.id * 2 + t.k, 102, 166)::int
-        ELSE 7 + pg_temp.bench_r(t.id * 2 + t.k, 102, 9)::int END,
+    t.due_on,
+    -- due at the end of its day, local time (feedback.calendar.end_of_day)
+    (t.due_on + time '23:59:59') AT TIME ZONE %(tz)s,
     CASE WHEN t.state = 'accepted' THEN 'open' ELSE 'done' END,
     CASE WHEN t.state = 'accepted' THEN '' ELSE '已现场核实并协调解决。' END,
     CASE WHEN t.state <> 'accepted' THEN t.assessed_at + (t.resolved_at - t.assessed_at)
         * (0.5 + 0.45 * pg_temp.bench_u(t.id * 2 + t.k, 103)) END,
     NULL, NULL, t.assessed_at + interval '10 minutes' * t.k,
-    CASE WHEN t.state = 'accepted' THEN 0 ELSE 1 END, NULL
+    CASE WHEN t.state = 'accepted' THEN 0 ELSE 1 END, NULL, ''
 FROM (
     SELECT s.id, s.state, s.assessed_at, s.resolved_at, k.k,
-        pg_temp.bench_r(s.id - %(first_suggestion)s + 1, 77, 100) < %(long_running)s
-            AS long_running,
+        (s.assessed_at AT TIME ZONE %(tz)s)::date + CASE
+            WHEN pg_temp.bench_r(s.id - %(first_suggestion)s + 1, 77, 100) < %(long_running)s
+            THEN 15 + pg_temp.bench_r(s.id * 2 + k.k, 102, 166)::int
+            ELSE 7 + pg_temp.bench_r(s.id * 2 + k.k, 102, 9)::int END AS due_on,
         -- the first task goes to the district (60 %%), the second to the other level
         CASE WHEN (pg_temp.bench_r(s.id, 104, 100) < 60) = (k.k = 1)
             THEN split_part(a.path, '/', 4) ELSE split_part(a.path, '/', 3) END::bigint
@@ -895,6 +900,7 @@ TABLES = [
     "feedback_department",
     "feedback_suggestion",
     "feedback_task",
+    *loop.TABLES,
     "points_entry",
     "points_account",
     "points_volunteerteam",
@@ -1243,6 +1249,7 @@ STEPS = [
     ("feedback_department", _departments),
     ("feedback_suggestion", _suggestions),
     ("feedback_task", _sql(TASKS_SQL)),
+    *loop.STEPS,  # the desk's 签收, 退单, 延期, 督办; reopened, called back (bench/loop.py)
     ("points_entry", _sql(ENTRIES_SQL)),
     ("points_account", _sql(ACCOUNTS_SQL)),
     ("points_volunteerteam", _sql(TEAMS_SQL)),

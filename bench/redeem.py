@@ -4,10 +4,11 @@
     REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python -m bench.redeem
 
 Migrates and seeds as bench/landing.py does (the demo city), gives 20 of one community's demo
-riders 1,000,000 points each through the ledger (`points.services.award`) and the community a
-reward with a stock of 1,000,000, signs each rider in (`registry.riders.sign_in`, a session in the
-database as the sign-in page makes it), and starts the real web server (bin/start-web: gunicorn,
-production settings) with the bare view beside the portal (bench/urls.py).
+riders 1,000,000 points each through the ledger (`points.services.ledger.award`) and the
+community a reward with a stock of 1,000,000, signs each rider in
+(`registry.services.riders.sign_in`, a session in the database as the sign-in page makes it),
+and starts the real web server (bin/start-web: gunicorn, production settings) with the bare view
+beside the portal (bench/urls.py).
 
 The clients are 20 threads of this process, each one rider on its own keep-alive connection,
 posting the confirmation page's form (`points:redeem`, with the CSRF token and each time a fresh
@@ -94,8 +95,8 @@ def stock_up(clients: int):
     """The reward, with its stock back at STOCK, and `clients` riders of its community with
     POINTS each, topped up through the ledger (a second run finds them spent)."""
     from points.models import EntryKind, Reward
-    from points.rewards import change_stock
-    from points.services import award, balance
+    from points.services.ledger import award, balance
+    from points.services.rewards import change_stock
     from portal.models import Area
     from registry.models import Worker
 
@@ -120,7 +121,7 @@ def session_cookie(worker) -> str:
     from django.conf import settings
     from django.test import RequestFactory
 
-    from registry.riders import sign_in
+    from registry.services.riders import sign_in
 
     request = RequestFactory().get("/")
     request.session = import_module(settings.SESSION_ENGINE).SessionStore()
@@ -176,7 +177,7 @@ def answer(response) -> str:
 
 def snapshot(reward, riders) -> dict:
     from points.models import Redemption
-    from points.services import balance
+    from points.services.ledger import balance
 
     reward.refresh_from_db(fields=["stock"])
     return {
@@ -195,7 +196,7 @@ def check(reward, riders, before: dict, rounds: list) -> list[tuple[str, bool]]:
     from django.db.models import Sum
 
     from points.models import Account, Entry, EntryKind, Redemption, Reward
-    from points.services import cause_of
+    from points.services.ledger import cause_of
 
     after = snapshot(reward, riders)
     answered = sum((r["total"] for r in rounds), Counter())

@@ -6,7 +6,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from feedback import apikeys
-from feedback.models import ApiKey, CalendarDay, Department, ResponseTemplate
+from feedback.calendar import official_years
+from feedback.models import (
+    ApiKey,
+    CalendarDay,
+    Department,
+    IssueType,
+    ResponseTemplate,
+    SuggestionText,
+    UrgencyClass,
+)
 
 
 class DepartmentForm(forms.ModelForm):
@@ -47,6 +56,38 @@ class DepartmentAdmin(admin.ModelAdmin):
         return "、".join(str(handler) for handler in department.handlers.all())
 
 
+@admin.register(IssueType)
+class IssueTypeAdmin(admin.ModelAdmin):
+    """Sub-types below each category: offered to riders as buttons, to staff as a choice, and
+    listed as Open311 services. Retire one by unticking "offered": its suggestions keep it."""
+
+    list_display = [
+        "name",
+        "category",
+        "code",
+        "default_department",
+        "urgency",
+        "points",
+        "order",
+        "active",
+    ]
+    list_editable = ["order", "active"]
+    list_filter = ["category", "active"]
+    search_fields = ["name", "code", "default_department"]
+    ordering = ["category", "order", "name"]
+    list_select_related = ["urgency"]
+    fields = [
+        "category",
+        "name",
+        "code",
+        "default_department",
+        "urgency",
+        "points",
+        "order",
+        "active",
+    ]
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     """The holiday calendar: public holidays on weekdays, and weekend days worked in exchange."""
@@ -60,6 +101,44 @@ class CalendarDayAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("weekday"), ordering="date")
     def weekday(self, day):
         return dateformat.format(day.date, "l")
+
+    def changelist_view(self, request, extra_context=None):
+        years = official_years()
+        if request.method == "GET":
+            messages.info(
+                request,
+                _(
+                    "Holidays and make-up working days of %(first)s–%(last)s come from the State "
+                    "Council's notices (the chinese-calendar package): enter a day here only to "
+                    "change one of those, or for a later year before the package knows it."
+                )
+                % {"first": years.start, "last": years.stop - 1},
+            )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(UrgencyClass)
+class UrgencyClassAdmin(admin.ModelAdmin):
+    """How soon a task must be acknowledged (签收) and finished, by class; a change applies to
+    tasks assigned afterwards."""
+
+    list_display = ["name", "acknowledge_text", "finish_text", "is_default", "order"]
+    list_editable = ["order"]
+    fields = [
+        "name",
+        ("acknowledge_within", "acknowledge_unit"),
+        ("finish_within", "finish_unit"),
+        "is_default",
+        "order",
+    ]
+
+    @admin.display(description=gettext_lazy("acknowledge within"))
+    def acknowledge_text(self, urgency):
+        return urgency.acknowledge_text
+
+    @admin.display(description=gettext_lazy("finish within"))
+    def finish_text(self, urgency):
+        return urgency.finish_text
 
 
 @admin.register(ResponseTemplate)
@@ -119,3 +198,29 @@ class ApiKeyAdmin(admin.ModelAdmin):
             ngettext("%(count)d key revoked.", "%(count)d keys revoked.", revoked)
             % {"count": revoked},
         )
+
+
+@admin.register(SuggestionText)
+class SuggestionTextAdmin(admin.ModelAdmin):
+    """Texts to submitters, to see what failed and why (the error's class name); read-only: the
+    sweep sends them again (feedback.texts). Neither the number nor the message is kept."""
+
+    list_display = [
+        "suggestion",
+        "kind",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["state", "kind", "last_error"]
+    search_fields = ["suggestion__tracking_code"]
+    list_select_related = ["suggestion"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,9 +1,44 @@
-"""Working days: Monday to Friday, less public holidays, plus weekend days worked in exchange
-(调休), both kept by administrators in CalendarDay."""
+"""Working days and working hours: what deadlines, reminders and escalations are counted in.
 
-from datetime import date, timedelta
+A day is a working day when the administrators' CalendarDay row says so; without a row, when the
+`chinese-calendar` package says so for the years it knows (it follows the State Council's notices
+of public holidays and the weekend days worked in exchange, 调休, and a new release comes out after
+each year's notice); beyond those years, Monday to Friday. So the admin enters only what the
+package does not know yet (next year, before a release has it) or a local exception.
 
-from feedback.models import CalendarDay
+Working hours are settings.FEEDBACK_WORKING_HOURS (09:00–17:30 by default) on working days: a
+deadline in working hours counts only those, so two working hours from Friday 16:30 end on
+Monday at 10:00. A deadline in working days ends at the end of its last day (23:59:59 local):
+a task due in 5 working days is on time all that day, as a date-only deadline always was.
+"""
+
+from datetime import date, datetime, time, timedelta
+from functools import cache
+
+import chinese_calendar
+from django.conf import settings
+from django.utils import timezone
+
+from feedback.models import CalendarDay, DeadlineUnit
+
+END_OF_DAY = time(23, 59, 59)
+
+
+@cache
+def _official(day: date) -> bool | None:
+    """chinese-calendar's word on `day`, or None for a year it does not know."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
+
+
+def official_years() -> range:
+    """The years chinese-calendar knows (shown in the admin's holiday calendar)."""
+    from chinese_calendar.constants import holidays
+
+    years = {day.year for day in holidays}
+    return range(min(years), max(years) + 1)
 
 
 def _exceptions(start: date, end: date) -> dict[date, bool]:
@@ -13,7 +48,10 @@ def _exceptions(start: date, end: date) -> dict[date, bool]:
 
 
 def _is_working_day(day: date, exceptions: dict[date, bool]) -> bool:
-    return exceptions.get(day, day.weekday() < 5)
+    if day in exceptions:
+        return exceptions[day]
+    official = _official(day)
+    return day.weekday() < 5 if official is None else official
 
 
 def is_working_day(day: date) -> bool:
@@ -77,3 +115,70 @@ def latest_start_with(end: date, count: int) -> date:
         seen += _is_working_day(day, exceptions)
         day -= timedelta(days=1)
     return day
+
+
+# ---------------------------------------------------------------------------------------------
+# Working hours and deadlines
+
+
+def working_hours() -> tuple[time, time]:
+    """When a working day's working hours begin and end (settings.FEEDBACK_WORKING_HOURS)."""
+    return settings.FEEDBACK_WORKING_HOURS
+
+
+def _at(day: date, moment: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, moment))
+
+
+def end_of_day(day: date) -> datetime:
+    """The last second of `day`, local: a deadline in days ends then."""
+    return _at(day, END_OF_DAY)
+
+
+def is_working_time(moment: datetime) -> bool:
+    """Within working hours on a working day."""
+    local = timezone.localtime(moment)
+    begin, end = working_hours()
+    return begin <= local.time() < end and is_working_day(local.date())
+
+
+def add_working_hours(start: datetime, hours: int) -> datetime:
+    """The moment `hours` working hours after `start`: only the working hours of working days
+    count; a start outside them counts from the next working hours' beginning."""
+    begin, end = working_hours()
+    left = timedelta(hours=hours)
+    local = timezone.localtime(start)
+    day = local.date()
+    # Read ahead generously (a long holiday is ~9 days off), and further when it is not enough.
+    horizon = day + timedelta(days=hours // 4 + 30)
+    exceptions = _exceptions(day, horizon)
+    while True:
+        if _is_working_day(day, exceptions):
+            opens, closes = _at(day, begin), _at(day, end)
+            since = max(opens, local)
+            if since < closes:
+                if since + left <= closes:
+                    return since + left
+                left -= closes - since
+        day += timedelta(days=1)
+        if day > horizon:
+            exceptions |= _exceptions(day, horizon + timedelta(days=60))
+            horizon += timedelta(days=60)
+
+
+def deadline(start: datetime, amount: int, unit: str) -> datetime:
+    """`amount` of `unit` (DeadlineUnit) after `start`: clock hours, working hours, or the end of
+    the `amount`-th working day after `start`'s day."""
+    if unit == DeadlineUnit.HOURS:
+        return start + timedelta(hours=amount)
+    if unit == DeadlineUnit.WORKING_HOURS:
+        return add_working_hours(start, amount)
+    return end_of_day(add_working_days(timezone.localtime(start).date(), amount))
+
+
+def moment_text(moment: datetime) -> str:
+    """A deadline as people read it: the day alone when it ends with the day, else day and time."""
+    local = timezone.localtime(moment)
+    if local.time() == END_OF_DAY:
+        return local.date().isoformat()
+    return local.strftime("%Y-%m-%d %H:%M")

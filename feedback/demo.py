@@ -1,10 +1,9 @@
-"""Demo rows for `manage.py seed_demo`: departments, the holiday calendar, suggestions in every
-state of the loop, and an Open311 API key.
+"""Demo rows for `manage.py seed_demo`: departments, suggestions in every state of the loop, and
+an Open311 API key.
 
 梁园区 gets a department tree under its social work department (区委社会工作部), handled by the
-demo's department handlers. The holiday calendar holds 2026 as the State Council announced it and
-2027 as an approximation (its notice was not out when this was written): check 2027 against the
-notice and correct it in the admin.
+demo's department handlers. The holidays come from the chinese-calendar package
+(feedback.calendar), so the demo enters none.
 
 Each suggestion is a story told through feedback.services — filed, assessed, split into tasks,
 worked, resolved, rated — so its timeline is the real one; each step is then stamped with its
@@ -17,7 +16,7 @@ exists, so a second run adds nothing.
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -25,17 +24,24 @@ from django.db.models import Max
 from django.utils import timezone
 
 from feedback import apikeys, followup, services
+from feedback.calendar import deadline
 from feedback.models import (
     ApiKey,
-    CalendarDay,
+    Callback,
     Category,
     Channel,
+    DeadlineUnit,
     Department,
     Event,
+    IssueType,
     Suggestion,
+    SuggestionText,
+    Support,
     Task,
     TaskEscalation,
+    TaskSupervision,
 )
+from feedback.services import desk
 from portal.models import Notification, Role, User
 from registry.models import Worker, WorkerStatus
 from stations.models import Station
@@ -56,25 +62,6 @@ DEPARTMENTS = [
     ("饿了么梁园区站点", None, "梁园区新就业群体行业党委", ["sunli"]),
 ]
 
-# (holiday, first day off, last day off, weekend days worked in exchange (调休))
-HOLIDAYS = [
-    ("元旦", date(2026, 1, 1), date(2026, 1, 3), [date(2026, 1, 4)]),
-    ("春节", date(2026, 2, 15), date(2026, 2, 23), [date(2026, 2, 14), date(2026, 2, 28)]),
-    ("清明节", date(2026, 4, 4), date(2026, 4, 6), []),
-    ("劳动节", date(2026, 5, 1), date(2026, 5, 5), [date(2026, 5, 9)]),
-    ("端午节", date(2026, 6, 19), date(2026, 6, 21), []),
-    ("中秋节", date(2026, 9, 25), date(2026, 9, 27), []),
-    ("国庆节", date(2026, 10, 1), date(2026, 10, 7), [date(2026, 9, 20), date(2026, 10, 10)]),
-    # 2027: an approximation.
-    ("元旦", date(2027, 1, 1), date(2027, 1, 3), []),
-    ("春节", date(2027, 2, 5), date(2027, 2, 13), [date(2027, 1, 31), date(2027, 2, 20)]),
-    ("清明节", date(2027, 4, 3), date(2027, 4, 5), []),
-    ("劳动节", date(2027, 5, 1), date(2027, 5, 5), [date(2027, 4, 25), date(2027, 5, 8)]),
-    ("端午节", date(2027, 6, 9), date(2027, 6, 9), []),
-    ("中秋节", date(2027, 9, 15), date(2027, 9, 15), []),
-    ("国庆节", date(2027, 10, 1), date(2027, 10, 7), [date(2027, 9, 26), date(2027, 10, 9)]),
-]
-
 API_KEY_NAME = "12345 热线（演示）"
 
 
@@ -92,6 +79,7 @@ class Story:
     # Filed with the mobile of a registered demo worker (a hazard then earns them points).
     by_worker: bool = False
     steps: list[tuple] = field(default_factory=list)
+    issue_type: str = ""  # an issue type's code (feedback migration 0009)
 
 
 A, B, C, D, E = "411402001001", "411402001002", "411402005001", "411402005002", "411403001001"
@@ -108,6 +96,11 @@ STORIES = [
         Channel.QR_CODE,
         from_station=True,
         by_worker=True,
+        issue_type="hazard-manhole",
+        steps=[
+            (14.0, "publish", "建设路与平原路交叉口井盖松动，已有骑手反映，等待社区研判。"),
+            (9.2, "support", 2),
+        ],
     ),
     Story(B, Category.NEED, LONGER_HOURS, 4.3),
     Story(
@@ -126,10 +119,13 @@ STORIES = [
         "座谈会上骑手反映：不少小哥没有缴社保，想了解灵活就业人员怎么参保、怎么办职业伤害保障。",
         3.3,
         Channel.MEETING,
+        issue_type="need-social-insurance",
         steps=[
             (3.2, "accept"),
             (3.1, "task", "梁园区人社局", "到驿站开一次参保政策宣讲，现场帮助办理参保登记", 8),
             (3.1, "task", "梁园区总工会", "摸排未参保骑手名单，对接职业伤害保障试点", 7),
+            (3.0, "acknowledge", "梁园区人社局"),
+            (2.9, "acknowledge", "梁园区总工会"),
             (1.2, "note", "梁园区总工会", "已和美团、饿了么站点约好下周二晚上宣讲"),
         ],
     ),
@@ -141,24 +137,36 @@ STORIES = [
         Channel.QR_CODE,
         from_station=True,
         by_worker=True,
+        issue_type="hazard-traffic",
         steps=[
             (12.2, "accept"),
             (12.1, "task", "平原街道办事处", "联系路灯管理所尽快修复，修好前设置警示标志", 7),
+            (11.9, "acknowledge", "平原街道办事处"),
+            (11.8, "publish", "平原路菜市场门口路灯不亮，街道已报路灯管理所维修。"),
+            (11.0, "support", 1),
             (6.2, "note", "平原街道办事处", "已报路灯管理所，等待排期"),
             (1.4, "escalate", "平原街道办事处"),
+            (
+                1.3,
+                "supervise",
+                "平原街道办事处",
+                "路灯已坏一个多月，已有骑手摔倒，请本周内修复并反馈。",
+            ),
         ],
     ),
-    # Resolved, waiting for the rider's rating.
+    # Resolved, waiting for the rider's rating; staff called them back (回访) once, in vain.
     Story(
         A,
         Category.COMPLAINT,
         "建设路一家快餐店出餐慢还不让骑手在店里等，下雨天只能站在路边淋着。",
         8.3,
+        by_worker=True,
         steps=[
             (8.2, "accept"),
             (8.1, "task", "梁园区市场监管局", "约谈商家，规范骑手等餐区", 7),
             (3.2, "done", "梁园区市场监管局", "已约谈商家，店内设置了骑手等餐区和雨伞架"),
             (2.3, "resolve", "您好，市场监管局已约谈商家，店内已设置骑手等餐区。感谢您的反映。"),
+            (0.4, "callback", False, None, "无人接听，明天再打"),
         ],
     ),
     # Closed: rated by the rider, or nobody rated it in time.
@@ -170,12 +178,14 @@ STORIES = [
         Channel.QR_CODE,
         from_station=True,
         by_worker=True,
+        issue_type="hazard-traffic",
         steps=[
             (20.2, "accept"),
             (20.1, "task", "梁园区交警大队", "现场查看信号配时，评估是否延长非机动车绿灯", 7),
             (16.2, "done", "梁园区交警大队", "非机动车绿灯由 25 秒延长到 35 秒"),
             (15.3, "resolve", "您好，交警大队已把路口非机动车绿灯延长 10 秒。感谢您当好隐患哨兵！"),
             (14.1, "rate", 5, "交警很快就调整了，点赞"),
+            (14.0, "publish", "建设路口非机动车绿灯由 25 秒延长到 35 秒，过路口不用再抢。"),
         ],
     ),
     Story(
@@ -184,6 +194,7 @@ STORIES = [
         "我们站的老乡送餐时摔伤住院，家里困难，希望能帮他申请困难职工救助。",
         25.3,
         Channel.VISIT,
+        issue_type="help-injury",
         steps=[
             (25.2, "accept"),
             (25.1, "task", "梁园区总工会", "核实情况，按困难职工帮扶办法申请救助", 10),
@@ -205,6 +216,42 @@ STORIES = [
             (14.2, "done", "美团梁园区站点", "已为两个驿站配齐药箱"),
             (12.3, "resolve", "您好，驿站已配好常用药品，欢迎取用。"),
             (4.4, "close"),
+            (4.3, "publish", "驿站已配齐创可贴、碘伏、藿香正气水等常用药品，欢迎取用。"),
+        ],
+    ),
+    # 差评整改台账: rated low, and what staff did about it; reopened and worked on again.
+    Story(
+        A,
+        Category.COMPLAINT,
+        "建设路一家挂了暖新商户牌子的面馆，出示工作证也不给打折，说活动早结束了。",
+        16.3,
+        steps=[
+            (16.2, "accept"),
+            (16.1, "task", "梁园区新就业群体行业党委", "核实商户优惠是否仍在，督促兑现", 5),
+            (12.2, "done", "梁园区新就业群体行业党委", "商户称店员不知情，已重新培训"),
+            (11.3, "resolve", "您好，已督促商户兑现工作证优惠，店员已重新培训。"),
+            (9.2, "rate", 2, "去了还是不给打折，说要等老板回来"),
+            (8.1, "rectify", "再次约谈店主，优惠写进店内公示牌；电话向骑手致歉，请其再去核实"),
+        ],
+    ),
+    Story(
+        B,
+        Category.HAZARD,
+        "平原路 12 号楼道里有人从窗户拉电线给电动车充电，线就挂在楼道口。",
+        13.3,
+        Channel.QR_CODE,
+        from_station=True,
+        by_worker=True,
+        issue_type="hazard-wire-charging",
+        steps=[
+            (13.2, "accept"),
+            (13.1, "task", "平原街道办事处", "上门劝导拆除飞线，宣传集中充电点", 3),
+            (10.2, "done", "平原街道办事处", "已上门劝导，住户当场拆除"),
+            (9.3, "resolve", "您好，街道已上门劝导，飞线已拆除。感谢您当好隐患哨兵！"),
+            (6.2, "reopen", "过了两天又拉上了，晚上还在充"),
+            (5.3, "accept"),
+            (5.2, "task", "平原街道办事处", "联合物业夜间巡查，在楼下加装充电桩", 10),
+            (5.1, "publish", "平原路 12 号楼道飞线充电：已劝导拆除，正联合物业加装充电桩。"),
         ],
     ),
     # Not taken up, a duplicate and a merged one.
@@ -244,14 +291,13 @@ STORIES = [
 def seed(sender, areas, stdout, **kwargs):
     """The feedback loop's receiver of `portal.signals.seed_demo`."""
     departments = seed_departments(areas)
-    seed_holidays()
     evening = timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0)
     if evening > timezone.now():
         evening -= timedelta(days=1)
     created = sum(tell(story, areas, departments, evening) for story in STORIES)
     stdout.write(
         f"Demo suggestions: {Suggestion.objects.count()} ({created} new), "
-        f"{len(departments)} departments, {CalendarDay.objects.count()} calendar days."
+        f"{len(departments)} departments."
     )
     seed_api_key(areas[DISTRICT], stdout)
 
@@ -272,19 +318,6 @@ def seed_departments(areas) -> dict[str, Department]:
     return departments
 
 
-def seed_holidays() -> None:
-    for name, first, last, worked in HOLIDAYS:
-        day = first
-        while day <= last:
-            if day.weekday() < 5:
-                CalendarDay.objects.get_or_create(date=day, defaults={"name": name})
-            day += timedelta(days=1)
-        for day in worked:
-            CalendarDay.objects.get_or_create(
-                date=day, defaults={"name": f"{name}调休上班", "is_working_day": True}
-            )
-
-
 def seed_api_key(area, stdout) -> None:
     """The raw key is shown once, when it is made, and only in DEBUG."""
     if ApiKey.objects.filter(name=API_KEY_NAME).exists():
@@ -303,9 +336,26 @@ def seed_api_key(area, stdout) -> None:
 # Rows the services create stamped now; `as_of` moves them to the story's moment. Not the points
 # ledger's entries: the database refuses any change to them (points migration 0003), so the
 # points a demo hazard earns are dated the day the demo was seeded.
-STAMPED_ROWS = [Event, Notification, TaskEscalation]
-SUGGESTION_TIMES = ["assessed_at", "replied_at", "resolved_at", "rated_at", "closed_at"]
-TASK_TIMES = ["created_at", "done_at"]
+# The texts to the submitter too: those older than a day when the seeding commits are old news,
+# and are not sent (feedback.texts).
+STAMPED_ROWS = [
+    Event,
+    Notification,
+    TaskEscalation,
+    Callback,
+    SuggestionText,
+    TaskSupervision,
+    Support,
+]
+SUGGESTION_TIMES = [
+    "assessed_at",
+    "replied_at",
+    "resolved_at",
+    "rated_at",
+    "closed_at",
+    "summary_approved_at",
+]
+TASK_TIMES = ["created_at", "done_at", "acknowledged_at"]
 
 
 def _times(suggestion: Suggestion) -> dict:
@@ -337,6 +387,8 @@ def tell(story: Story, areas, departments, evening: datetime) -> bool:
         return False
     staff = User.objects.filter(role=Role.COMMUNITY_STAFF, area=community).first()
     details = {"category": story.category, "text": story.text}
+    if story.issue_type:
+        details["issue_type"] = IssueType.objects.filter(code=story.issue_type).first()
     worker = None
     if story.by_worker:
         worker = (
@@ -391,9 +443,20 @@ def _act(suggestion, action, arguments, moment, staff, departments) -> None:
             services.merge(suggestion, Suggestion.objects.get(text=text), version=None, by=staff)
         case "task", [name, instructions, days]:
             due_on = timezone.localdate(moment) + timedelta(days=days)
-            services.add_task(
+            added = services.add_task(
                 suggestion, departments[name], instructions=instructions, due_on=due_on, by=staff
             )
+            # To acknowledge within a working day of the story's moment, not of the demo's run.
+            acknowledge_by = min(deadline(moment, 1, DeadlineUnit.WORKING_DAYS), added.due_at)
+            Task.objects.filter(pk=added.pk).update(acknowledge_by=acknowledge_by)
+        case "acknowledge", [name]:
+            acknowledged = task(name)
+            desk.acknowledge(acknowledged, by=handler(name))
+            # On time or late as of the story's moment, not as of the demo's run.
+            if moment <= acknowledged.acknowledge_by:
+                acknowledged.events.filter(kind=Event.Kind.ACKNOWLEDGED).update(text="")
+        case "supervise", [name, text]:
+            desk.supervise(task(name), text=text, by=staff)
         case "note", [name, text]:
             services.add_note(task(name), text, by=handler(name))
         case "done", [name, result]:
@@ -404,6 +467,23 @@ def _act(suggestion, action, arguments, moment, staff, departments) -> None:
             services.rate(suggestion, rating=stars, comment=comment)
         case "close", []:
             services.close_unrated(suggestion)
+        case "reopen", [comment]:
+            services.reopen(suggestion, comment=comment)
+        case "rectify", [text]:
+            services.record_rectification(suggestion, text, by=staff)
+        case "callback", [reached, satisfaction, words]:
+            services.record_callback(
+                suggestion, reached=reached, satisfaction=satisfaction, words=words, by=staff
+            )
+        case "publish", [summary]:
+            services.publish_summary(suggestion, summary, version=None, by=staff)
+        case "support", [riders]:
+            # 我也遇到了 from the community's other confirmed riders
+            others = Worker.objects.filter(
+                area=suggestion.area, status=WorkerStatus.CONFIRMED
+            ).exclude(pk=suggestion.worker_id)
+            for worker in others.order_by("-mobile")[:riders]:
+                services.support(suggestion, worker)
         case "escalate", [name]:
             with transaction.atomic():
                 followup.escalate(task(name), moment)

@@ -22,8 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from feedback import services
-from feedback.calendar import add_working_days, is_working_day, latest_start_with
+from feedback import services, texts
+from feedback.calendar import (
+    add_working_days,
+    is_working_day,
+    is_working_time,
+    latest_start_with,
+    moment_text,
+    working_hours,
+)
 from feedback.models import Department, Event, State, Suggestion, Task, TaskEscalation
 from portal.dates import local_midnight
 from portal.inbox import email, notify
@@ -38,7 +45,8 @@ AREA_ROLES = [Role.COMMUNITY_STAFF, Role.OFFICIAL]
 def follow_up(now: datetime) -> dict[str, int]:
     """The whole daily run; returns how many of each thing it did."""
     today = timezone.localdate(now)
-    done = {"closed": close_unrated(now)}
+    # Asked first: a hazard asked today does not close today (close_unrated).
+    done = {"asked_if_fixed": texts.ask_if_fixed(now), "closed": close_unrated(now)}
     if is_working_day(today):
         done["assessment_reminders"] = remind_assessors(today)
         done["task_reminders"] = remind_handlers(today)
@@ -96,7 +104,8 @@ def remind_assessors(today: date) -> int:
     """Tell each assessor, in one message, of the suggestions in their scope that wait too long;
     returns how many suggestions were reminded."""
     waiting_for = defaultdict(list)
-    with transaction.atomic():
+    # Durable: committed before the e-mails go out, never inside a caller's transaction.
+    with transaction.atomic(durable=True):
         waiting = (
             waiting_too_long(today)
             # Another run holding some of them reminds those; this one takes the rest.
@@ -180,7 +189,8 @@ def remind_handlers(today: date) -> int:
     many tasks were reminded."""
     reminded = 0
     for pk in list(due_soon(today).values_list("pk", flat=True)):
-        with transaction.atomic():
+        # Durable: committed before the e-mails go out, never inside a caller's transaction.
+        with transaction.atomic(durable=True):
             task = (
                 due_soon(today)
                 .select_for_update(skip_locked=True, of=("self",))
@@ -229,13 +239,9 @@ def _due_reminder(task: Task, today: date) -> Message:
 
 
 def overdue(now: datetime):
-    """Open tasks past their due date that were not escalated today."""
+    """Open tasks past their deadline that were not escalated today."""
     today = timezone.localdate(now)
-    return (
-        Task.objects.open()
-        .filter(due_on__lt=today)
-        .exclude(escalations__created_at__gte=local_midnight(today))
-    )
+    return Task.objects.overdue(now).exclude(escalations__created_at__gte=local_midnight(today))
 
 
 def escalation_chain(task: Task) -> list[Department | Area]:
@@ -250,10 +256,12 @@ def _told_at(target: Department | Area):
     return User.objects.filter(area=target, role__in=AREA_ROLES, is_active=True)
 
 
-def escalate(task: Task, now: datetime) -> tuple[Message, list[User]] | None:
-    """Pass an overdue task one level up its chain, to the next level with someone to tell;
-    a level without anyone is passed over. Returns what was said to whom, or None at the top.
-    Call it inside a transaction holding the task."""
+def escalate(
+    task: Task, now: datetime, reason: str = TaskEscalation.Reason.OVERDUE
+) -> tuple[Message, list[User]] | None:
+    """Pass an overdue (or unacknowledged) task one level up its chain, to the next level with
+    someone to tell; a level without anyone is passed over. Returns what was said to whom, or
+    None at the top. Call it inside a transaction holding the task."""
     reached = task.escalations.aggregate(level=Max("level"))["level"] or 0
     for level, target in enumerate(escalation_chain(task), start=1):
         if level <= reached:
@@ -267,12 +275,18 @@ def escalate(task: Task, now: datetime) -> tuple[Message, list[User]] | None:
             level=level,
             department=target if is_department else None,
             area=None if is_department else target,
+            reason=reason,
             created_at=now,
         )
         Event.objects.create(
-            suggestion=task.suggestion, task=task, kind=Event.Kind.TASK_ESCALATED, text=target.name
+            suggestion=task.suggestion,
+            task=task,
+            kind=Event.Kind.TASK_ESCALATED,
+            text=target.name
+            if reason == TaskEscalation.Reason.OVERDUE
+            else f"{target.name} ({TaskEscalation.Reason(reason).label})",
         )
-        message = _escalation(task, target, is_department)
+        message = _escalation(task, target, is_department, reason)
         message.to_inbox(told)
         return message, told
     return None
@@ -280,17 +294,22 @@ def escalate(task: Task, now: datetime) -> tuple[Message, list[User]] | None:
 
 def escalate_overdue(now: datetime) -> int:
     """Escalate each overdue task one level; returns how many were escalated."""
+    return _escalate_each(overdue, now, TaskEscalation.Reason.OVERDUE)
+
+
+def _escalate_each(due, now: datetime, reason: str) -> int:
     escalated = 0
-    for pk in list(overdue(now).values_list("pk", flat=True)):
-        with transaction.atomic():
+    for pk in list(due(now).values_list("pk", flat=True)):
+        # Durable: committed before the e-mails go out, never inside a caller's transaction.
+        with transaction.atomic(durable=True):
             task = (
-                overdue(now)
+                due(now)
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("suggestion__area", "department")
                 .filter(pk=pk)
                 .first()
             )
-            said = escalate(task, now) if task else None
+            said = escalate(task, now, reason) if task else None
         if said:
             message, told = said
             message.by_email(told)
@@ -298,21 +317,117 @@ def escalate_overdue(now: datetime) -> int:
     return escalated
 
 
-def _escalation(task: Task, target: Department | Area, is_department: bool) -> Message:
-    title = _("Overdue task for %(code)s passed on to %(target)s") % {
+def _escalation(task: Task, target: Department | Area, is_department: bool, reason: str) -> Message:
+    names = {
         "code": task.suggestion.tracking_code,
         "target": target.name,
-    }
-    body = _(
-        "%(department)s was to finish this task by %(date)s and has not. "
-        "Instructions: %(instructions)s"
-    ) % {
         "department": task.department.name,
-        "date": task.due_on.isoformat(),
         "instructions": task.instructions,
     }
+    if reason == TaskEscalation.Reason.UNACKNOWLEDGED:
+        title = _("Task for %(code)s not acknowledged in time, passed on to %(target)s") % names
+        body = _(
+            "%(department)s was to acknowledge (签收) this task by %(date)s and has not. "
+            "Instructions: %(instructions)s"
+        ) % {**names, "date": moment_text(task.acknowledge_by)}
+    else:
+        title = _("Overdue task for %(code)s passed on to %(target)s") % names
+        body = _(
+            "%(department)s was to finish this task by %(date)s and has not. "
+            "Instructions: %(instructions)s"
+        ) % {**names, "date": moment_text(task.due_at)}
     url = _task_path(task.pk) if is_department else _suggestion_path(task.suggestion_id)
     return Message(title, body, url)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks waiting for 签收, run every 15 minutes in working hours (feedback.tasks.follow_up_desk)
+
+# Handlers are reminded this long before a task's time to acknowledge ends, and at the last hour
+# of the working day of everything whose time ends before the next one begins.
+REMIND_BEFORE = timedelta(hours=1)
+
+
+def follow_up_desk(now: datetime) -> dict[str, int]:
+    """The desk's frequent run: in working hours only, escalate tasks not acknowledged in time
+    (once reminded) and overdue ones (a 紧急 task is due within hours), then remind handlers of
+    tasks whose time to acknowledge is ending. Safe to run any number of times: a task is
+    reminded once and escalated at most once a day."""
+    if not is_working_time(now):
+        return {}
+    return {
+        "acknowledgement_escalations": _escalate_each(
+            unacknowledged, now, TaskEscalation.Reason.UNACKNOWLEDGED
+        ),
+        "escalations": escalate_overdue(now),
+        "acknowledgement_reminders": remind_to_acknowledge(now),
+    }
+
+
+def acknowledgement_ending(now: datetime):
+    """Tasks to acknowledge whose time ends within REMIND_BEFORE, or before the next working
+    day when the day's working hours end within it, and that were not reminded."""
+    until = now + REMIND_BEFORE
+    local = timezone.localtime(now)
+    opens, closes = working_hours()
+    if until >= timezone.make_aware(datetime.combine(local.date(), closes)):
+        next_day = add_working_days(local.date(), 1)
+        until = max(until, timezone.make_aware(datetime.combine(next_day, opens)))
+    return Task.objects.unacknowledged().filter(
+        acknowledge_by__lte=until, acknowledge_reminded_at__isnull=True
+    )
+
+
+def unacknowledged(now: datetime):
+    """Tasks past their time to acknowledge, reminded before, not escalated today."""
+    today = timezone.localdate(now)
+    return (
+        Task.objects.unacknowledged()
+        .filter(acknowledge_by__lt=now, acknowledge_reminded_at__lt=now)
+        .exclude(escalations__created_at__gte=local_midnight(today))
+    )
+
+
+def remind_to_acknowledge(now: datetime) -> int:
+    """Tell the department's handlers of each task whose time to acknowledge is ending; once."""
+    reminded = 0
+    for pk in list(acknowledgement_ending(now).values_list("pk", flat=True)):
+        # Durable: committed before the e-mails go out, never inside a caller's transaction.
+        with transaction.atomic(durable=True):
+            task = (
+                acknowledgement_ending(now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("suggestion", "department")
+                .filter(pk=pk)
+                .first()
+            )
+            if task is None:
+                continue
+            handlers = list(task.department.handlers.filter(is_active=True))
+            Task.objects.filter(pk=task.pk).update(acknowledge_reminded_at=now)
+            if not handlers:
+                logger.warning("task %s: its department has no handler to remind", task.pk)
+                continue
+            message = Message(
+                _("Task %(code)s waits for acknowledgement (签收) by %(date)s")
+                % {
+                    "code": task.suggestion.tracking_code,
+                    "date": moment_text(task.acknowledge_by),
+                },
+                f"{task.department.name}: {task.instructions}",
+                _task_path(task.pk),
+            )
+            message.to_inbox(handlers)
+            Event.objects.create(
+                suggestion=task.suggestion,
+                task=task,
+                kind=Event.Kind.REMINDED,
+                text=_names(handlers),
+                public=False,
+            )
+        message.by_email(handlers)
+        reminded += 1
+    return reminded
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,11 +435,14 @@ def _escalation(task: Task, target: Department | Area, is_department: bool) -> M
 
 
 def close_unrated(now: datetime) -> int:
-    """Close suggestions resolved FEEDBACK_AUTO_CLOSE_DAYS ago that nobody rated."""
+    """Close suggestions resolved FEEDBACK_AUTO_CLOSE_DAYS ago that nobody rated; a hazard whose
+    submitter is asked whether it is fixed, that long after the question (feedback.texts)."""
     cutoff = now - timedelta(days=settings.FEEDBACK_AUTO_CLOSE_DAYS)
     closed = 0
     for suggestion in list(
-        Suggestion.objects.filter(state=State.RESOLVED, resolved_at__lte=cutoff)
+        Suggestion.objects.filter(state=State.RESOLVED, resolved_at__lte=cutoff).exclude(
+            texts.waiting_for_an_answer(now)
+        )
     ):
         try:
             services.close_unrated(suggestion)

@@ -4,14 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from feedback import photos
-from feedback.models import Category, Suggestion
+from feedback.models import Category, IssueType, Suggestion
 from portal.codes import normalised_code
 from portal.forms import RiderForm
-from registry.validators import normalise_mobile, validate_mobile
+from portal.mobile import normalise_mobile, validate_mobile
 
 MAX_PHOTOS = 3
 # What the form passes to feedback.services.submit, besides the location.
-DETAILS = ["category", "text", "name", "mobile"]
+DETAILS = ["category", "issue_type", "text", "name", "mobile"]
 HONEYPOT = "website"
 
 CATEGORY_HINTS = {
@@ -67,6 +67,17 @@ class SuggestionForm(RiderForm, forms.Form):
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
         error_messages={"invalid_choice": _("Choose what it is about.")},
     )
+    # Optional big buttons below the category: only the chosen category's where the browser has
+    # CSS :has() (static/css/portal.css), all of them under their category's name without.
+    issue_type = forms.ModelChoiceField(
+        label=_("Which of these is it? (optional)"),
+        queryset=IssueType.objects.offered(),
+        required=False,
+        blank=True,  # a radio button for "none", too
+        empty_label=_("Not sure, or none of these"),
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages={"invalid_choice": _("Choose one of the kinds shown, or none.")},
+    )
     text = forms.CharField(
         label=_("What happened, or what do you need?"),
         max_length=Suggestion._meta.get_field("text").max_length,
@@ -111,6 +122,14 @@ class SuggestionForm(RiderForm, forms.Form):
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
 
+    def clean(self):
+        """A kind picked below another category than the one chosen (easy without JavaScript,
+        where every kind shows) says more than the category: its category is taken."""
+        data = super().clean()
+        if issue_type := data.get("issue_type"):
+            data["category"] = issue_type.category
+        return data
+
     def clean_mobile(self):
         mobile = normalise_mobile(self.cleaned_data["mobile"])
         if mobile:
@@ -146,6 +165,27 @@ class SuggestionForm(RiderForm, forms.Form):
     def categories(self) -> list:
         """The category radio buttons, each with a line saying what belongs there."""
         return [(radio, CATEGORY_HINTS[radio.data["value"]]) for radio in self["category"]]
+
+    def issue_types(self) -> dict:
+        """The kinds' radio buttons grouped under their category, in the categories' order,
+        and the "none of these" button; no groups when no kind is offered."""
+        return issue_type_groups(self["issue_type"])
+
+
+def issue_type_groups(field) -> dict:
+    radios = {category: [] for category in Category.values}
+    none = None
+    for radio in field:
+        if radio.data["value"] == "":
+            none = radio
+        else:
+            radios[radio.data["value"].instance.category].append(radio)
+    groups = [
+        (category, Category(category).label, radios[category])
+        for category in Category.values
+        if radios[category]
+    ]
+    return {"groups": groups, "none": none}
 
 
 class TrackingCodeForm(RiderForm, forms.Form):
@@ -188,9 +228,16 @@ class RatingForm(RiderForm, forms.Form):
 
 
 class ReopenForm(RiderForm, forms.Form):
+    """Shown below the rating form, which has a comment too: ids of its own keep each label tied
+    to its own box."""
+
     comment = forms.CharField(
         label=_("What is still wrong?"),
         max_length=Suggestion._meta.get_field("rating_comment").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say what is still wrong, so staff know what to look at.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_reopen_%s")
+        super().__init__(*args, **kwargs)

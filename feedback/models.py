@@ -1,9 +1,11 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.codes import readable_code
@@ -50,12 +52,109 @@ class State(models.TextChoices):
 OPEN_STATES = [State.SUBMITTED, State.ACCEPTED]
 # States that follow another suggestion's outcome (`original`).
 FOLLOWER_STATES = [State.DUPLICATE, State.MERGED]
+# States in which a published suggestion shows where riders scan (feedback.selectors.done_near):
+# open ones, so that riders see it is reported, and resolved or closed ones, as what was done.
+# Never a rejected one, nor a duplicate or merged one (its original shows instead).
+SHOWN_STATES = [*OPEN_STATES, State.RESOLVED, State.CLOSED]
+DONE_STATES = [State.RESOLVED, State.CLOSED]
 
 TRACKING_LENGTH = 10  # 31**10 ≈ 8·10**14 codes
+PUBLIC_SUMMARY_LENGTH = 140
 
 
 def new_tracking_code() -> str:
     return readable_code(TRACKING_LENGTH)
+
+
+class IssueTypeQuerySet(models.QuerySet):
+    def offered(self, keeping=None):
+        """The active types, in the order riders and staff see them within their category;
+        with `keeping`, also that type if it was retired (a suggestion keeps its type)."""
+        offered = models.Q(active=True)
+        if keeping is not None:
+            offered |= models.Q(pk=keeping)
+        return self.filter(offered).order_by("order", "name", "id")
+
+
+class IssueType(models.Model):
+    """A sub-type below a category (飞线充电 and 井盖破损 below the hazard snapshot): what the
+    grid members and food-safety supervisors report, kept by administrators. Each is an Open311
+    service of its own (`code`), and brings its defaults to the suggestions filed under it.
+
+    The default department is a part of a department's name, not one department: departments
+    belong to areas, and a province has a 市场监管局 in every district. "市场监管" proposes, for
+    a suggestion, the nearest department above it whose name holds those words (task_forms)."""
+
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    name = models.CharField(_("name"), max_length=30)
+    code = models.SlugField(
+        _("service code"),
+        max_length=40,
+        unique=True,
+        help_text=_(
+            "Letters, digits and hyphens, for example hazard-wire-charging: the Open311 "
+            "service_code. Clients keep it, so do not change it once in use."
+        ),
+    )
+    active = models.BooleanField(
+        _("offered"),
+        default=True,
+        help_text=_("Untick to stop offering it; suggestions filed under it keep it."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Smaller first, within its category.")
+    )
+    default_department = models.CharField(
+        _("default department"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Words of the department's name, for example 市场监管 or 街道办事处: a new task "
+            "proposes the nearest department above the suggestion whose name holds them."
+        ),
+    )
+    urgency = models.ForeignKey(
+        "UrgencyClass",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issue_types",
+        verbose_name=_("default urgency"),
+        help_text=_("What a new task for it proposes. Empty: the default class."),
+    )
+    points = models.PositiveSmallIntegerField(
+        _("points for an accepted report"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_("Hazard reports only. Empty: the usual points for an accepted hazard report."),
+    )
+
+    objects = IssueTypeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issue type")
+        verbose_name_plural = _("issue types")
+        ordering = ["category", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "name"], name="issue_type_unique_name_per_category"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(points__isnull=True) | models.Q(category="hazard"),
+                name="issue_type_points_for_hazards_only",
+                violation_error_message=_("Only hazard reports earn points."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.code in Category.values:
+            raise ValidationError(
+                {"code": _("This is the service code of a category: choose another.")}
+            )
 
 
 class SuggestionQuerySet(ScopedQuerySet):
@@ -75,6 +174,15 @@ class Suggestion(models.Model):
         _("public id"), max_length=16, unique=True, default=new_tracking_code, editable=False
     )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    # Optional: a sub-type of the category (feedback.services keeps the two in step).
+    issue_type = models.ForeignKey(
+        IssueType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("issue type"),
+    )
     text = models.TextField(_("what happened or what is needed"), max_length=4000)
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.SUBMITTED
@@ -142,6 +250,22 @@ class Suggestion(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     # The assessment reminder: the last local day assessors were told about it.
     assessment_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    # What riders read on the station's landing page and the friendly map ("what was done
+    # here"): written or approved by staff, never the rider's own words; nothing is shown
+    # without it (feedback.selectors.done_near).
+    public_summary = models.CharField(
+        _("public summary"),
+        max_length=PUBLIC_SUMMARY_LENGTH,
+        blank=True,
+        help_text=_(
+            "One or two sentences for riders at the station: what the matter is and what was "
+            "done. No names, numbers or other personal details."
+        ),
+    )
+    summary_approved_at = models.DateTimeField(_("summary approved at"), null=True, blank=True)
+    summary_approved_by = staff_reference(_("summary approved by"))
+    # The submitter stopped the text messages about it from the tracking page (feedback.texts).
+    texts_stopped_at = models.DateTimeField(_("text messages stopped at"), null=True, blank=True)
 
     objects = SuggestionQuerySet.as_manager()
 
@@ -153,6 +277,22 @@ class Suggestion(models.Model):
             models.Index(fields=["state", "queued_at"], name="suggestion_state_queued"),
             models.Index(fields=["area", "state"], name="suggestion_area_state"),
             models.Index(fields=["-submitted_at"], name="suggestion_submitted"),
+            # 差评整改台账: the low online ratings of a period (feedback.ledger)
+            models.Index(
+                fields=["rated_at"], condition=models.Q(rating__lte=3), name="suggestion_low_rating"
+            ),
+            # "what was done here": the published suggestions filed at a station …
+            models.Index(
+                fields=["station"],
+                condition=models.Q(summary_approved_at__isnull=False),
+                name="suggestion_published_station",
+            ),
+            # … and those located within a box around it (feedback.selectors.done_near)
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=models.Q(summary_approved_at__isnull=False),
+                name="suggestion_published_place",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -162,6 +302,11 @@ class Suggestion(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(state__in=FOLLOWER_STATES) | models.Q(original__isnull=False),
                 name="suggestion_follower_has_original",
+            ),
+            # Published means a summary to show: an approval of nothing would show nothing.
+            models.CheckConstraint(
+                condition=models.Q(summary_approved_at__isnull=True) | ~models.Q(public_summary=""),
+                name="suggestion_published_has_summary",
             ),
         ]
 
@@ -176,6 +321,19 @@ class Suggestion(models.Model):
     def is_anonymous(self) -> bool:
         return not (self.name or self.mobile)
 
+    @property
+    def is_published(self) -> bool:
+        """Staff approved a public summary: the suggestion may show where riders scan."""
+        return self.summary_approved_at is not None
+
+    def outcome(self) -> "Suggestion":
+        """The suggestion whose outcome this one reports: itself, or the original it follows, to
+        the end of the chain (an original may itself have been marked a duplicate later)."""
+        suggestion = self
+        while suggestion.state in FOLLOWER_STATES and suggestion.original_id:
+            suggestion = suggestion.original
+        return suggestion
+
 
 PHOTO_FOLDER = "feedback/"
 
@@ -185,34 +343,18 @@ def photo_path(photo, filename: str) -> str:
     return f"{PHOTO_FOLDER}{secrets.token_hex(16)}{filename[filename.rfind('.') :]}"
 
 
-class SuggestionPhotoQuerySet(models.QuerySet):
+class PhotoQuerySet(models.QuerySet):
     def with_file(self, name: str):
         """The photo whose display copy or thumbnail is the file `name` (in PHOTO_FOLDER)."""
         path = f"{PHOTO_FOLDER}{name}"
         return self.filter(models.Q(image=path) | models.Q(thumbnail=path))
 
 
-class SuggestionPhoto(models.Model):
-    """A photo re-encoded without EXIF: a display-size copy and a thumbnail (feedback.photos)."""
+class PhotoFiles:
+    """A photo's two files, a display copy and a thumbnail, by the names its URLs carry
+    (feedback.views.photos); no /media/ URL is ever shown: the files are sent only to those who
+    may see them."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=photo_path)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path)
-    hidden = models.BooleanField(_("hidden by a moderator"), default=False)
-    created_at = models.DateTimeField(_("added at"), db_default=Now())
-
-    objects = SuggestionPhotoQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("suggestion photo")
-        verbose_name_plural = _("suggestion photos")
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.image.name
-
-    # The files' names, which the photo URLs carry (feedback.views.photos); no /media/ URL is
-    # ever shown: the files are sent only to those who may see them.
     @property
     def image_file(self) -> str:
         return self.image.name.removeprefix(PHOTO_FOLDER)
@@ -224,6 +366,26 @@ class SuggestionPhoto(models.Model):
     def file_named(self, name: str):
         """The display copy or the thumbnail, whichever `name` is."""
         return self.thumbnail if name == self.thumbnail_file else self.image
+
+
+class SuggestionPhoto(PhotoFiles, models.Model):
+    """A photo re-encoded without EXIF: a display-size copy and a thumbnail (feedback.photos)."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path)
+    hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    created_at = models.DateTimeField(_("added at"), db_default=Now())
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suggestion photo")
+        verbose_name_plural = _("suggestion photos")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.image.name
 
 
 class Department(models.Model):
@@ -282,11 +444,116 @@ class Department(models.Model):
         return chain
 
 
+class DeadlineUnit(models.TextChoices):
+    """What a deadline is counted in (feedback.calendar.deadline)."""
+
+    WORKING_HOURS = "working_hours", _("working hours")
+    HOURS = "hours", _("hours, around the clock")
+    WORKING_DAYS = "working_days", _("working days")
+
+
+class UrgencyClassQuerySet(models.QuerySet):
+    def default(self):
+        """The class a task gets when none is chosen: the one marked default, else the first."""
+        return self.order_by("-is_default", "order", "id").first()
+
+
+class UrgencyClass(models.Model):
+    """How urgent a task is (紧急, 一般 …): how soon its department must acknowledge it (签收)
+    and finish it, each in working hours, clock hours or working days. Edited by administrators;
+    a change applies to tasks assigned afterwards."""
+
+    name = models.CharField(_("name"), max_length=20, unique=True)
+    acknowledge_within = models.PositiveSmallIntegerField(
+        _("acknowledge within"), validators=[MinValueValidator(1), MaxValueValidator(999)]
+    )
+    acknowledge_unit = models.CharField(
+        _("unit"), max_length=16, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
+    )
+    finish_within = models.PositiveSmallIntegerField(
+        _("finish within"), validators=[MinValueValidator(1), MaxValueValidator(999)]
+    )
+    finish_unit = models.CharField(
+        _("unit"), max_length=16, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
+    )
+    is_default = models.BooleanField(
+        _("default"), default=False, help_text=_("The class a task gets when none is chosen.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = UrgencyClassQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("urgency class")
+        verbose_name_plural = _("urgency classes")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="urgency_class_one_default",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(acknowledge_within__gte=1, finish_within__gte=1),
+                name="urgency_class_positive_times",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def due_at(self, start):
+        """When a task of this class assigned at `start` must be finished."""
+        from feedback.calendar import deadline
+
+        return deadline(start, self.finish_within, self.finish_unit)
+
+    def acknowledge_by(self, start):
+        """When a task of this class assigned at `start` must be acknowledged (签收): never
+        after it is due."""
+        from feedback.calendar import deadline
+
+        return min(
+            deadline(start, self.acknowledge_within, self.acknowledge_unit), self.due_at(start)
+        )
+
+    @property
+    def acknowledge_text(self) -> str:
+        return f"{self.acknowledge_within} {self.get_acknowledge_unit_display()}"
+
+    @property
+    def finish_text(self) -> str:
+        return f"{self.finish_within} {self.get_finish_unit_display()}"
+
+
 class TaskQuerySet(ScopedQuerySet):
     area_field = "suggestion__area"
 
     def open(self):
         return self.filter(state=Task.State.OPEN)
+
+    def counted(self):
+        """Tasks that count for or against their department: not those it returned as not its
+        own (退单), which went back to the staff who assigned them."""
+        return self.exclude(state=Task.State.RETURNED)
+
+    def unacknowledged(self):
+        """Open tasks still to be acknowledged (签收). Tasks assigned before acknowledgement
+        existed have no `acknowledge_by` and are not asked for one."""
+        return self.open().filter(acknowledged_at__isnull=True, acknowledge_by__isnull=False)
+
+    def overdue(self, now):
+        return self.open().filter(due_at__lt=now)
+
+    def extension_waiting(self):
+        """Open tasks whose request for more time (延期) waits for staff's decision."""
+        waiting = TaskExtension.objects.filter(task=models.OuterRef("pk"), approved__isnull=True)
+        return self.open().filter(models.Exists(waiting))
+
+    def supervised_unseen(self):
+        """Open tasks with a supervision notice (督办) no handler has marked seen."""
+        unseen = TaskSupervision.objects.unseen().filter(task=models.OuterRef("pk"))
+        return self.open().filter(models.Exists(unseen))
 
     def for_handler(self, user):
         """Tasks of the user's departments, and tasks escalated to them."""
@@ -297,46 +564,116 @@ class TaskQuerySet(ScopedQuerySet):
 
 
 class Task(models.Model):
-    """One department's part of an accepted suggestion (任务分解)."""
+    """One department's part of an accepted suggestion (任务分解), worked as a 12345 hotline's:
+    acknowledged (签收) by a deadline, returned when it is not the department's (退单), given
+    more time when staff approve (延期), supervised from above (督办), finished with a result
+    and photos (办结)."""
 
     class State(models.TextChoices):
         OPEN = "open", _("In progress")
         DONE = "done", _("Done")
+        RETURNED = "returned", _("Returned")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="tasks")
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("department")
     )
     instructions = models.TextField(_("instructions"), max_length=2000)
+    urgency = models.ForeignKey(
+        UrgencyClass,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("urgency"),
+        help_text=_("Empty for tasks assigned before urgency classes."),
+    )
+    # The deadline, to the minute; `due_on` is its local day, kept with it (Task.save and the
+    # services), for the lists and counts by day.
+    due_at = models.DateTimeField(_("due at"))
     due_on = models.DateField(_("due on"))
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+    # 签收: by when, when and by whom. Empty `acknowledge_by`: assigned before 签收 existed.
+    acknowledge_by = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = staff_reference(_("acknowledged by"))
     result = models.TextField(_("what was done"), max_length=2000, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = staff_reference(_("done by"))
+    # 退单: the department says the task is not its own, and why.
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = staff_reference(_("returned by"))
+    return_reason = models.TextField(_("why it was returned"), max_length=1000, blank=True)
     created_by = staff_reference(_("assigned by"))
     created_at = models.DateTimeField(_("assigned at"), db_default=Now())
     version = models.PositiveIntegerField(default=0, editable=False)
     # The due-tomorrow reminder: the last local day handlers were told.
     reminded_on = models.DateField(null=True, blank=True, editable=False)
+    # The acknowledgement reminder: when handlers were told it waits for 签收.
+    acknowledge_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
-        ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["state", "due_on"], name="task_state_due")]
+        ordering = ["due_at", "id"]
+        indexes = [
+            # the daily counts and reminders by due day (dashboard.figures, followup.due_soon)
+            models.Index(fields=["state", "due_on"], name="task_state_due"),
+            # overdue to the minute (followup.overdue, the task list's overdue tab)
+            models.Index(fields=["state", "due_at"], name="task_state_due_at"),
+            # still to be acknowledged (followup.unacknowledged)
+            models.Index(
+                fields=["acknowledge_by"],
+                condition=models.Q(state="open", acknowledged_at__isnull=True),
+                name="task_to_acknowledge",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="returned")
+                | (models.Q(returned_at__isnull=False) & ~models.Q(return_reason="")),
+                name="task_returned_with_reason",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.department}: {self.suggestion.tracking_code}"
 
+    def save(self, *args, **kwargs):
+        # One deadline, two columns: a task made with a day only is due at that day's end.
+        from feedback.calendar import end_of_day
+
+        if self.due_at is None and self.due_on is not None:
+            self.due_at = end_of_day(self.due_on)
+        if self.due_at is not None:
+            self.due_on = timezone.localtime(self.due_at).date()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
 
 class TaskEscalation(models.Model):
-    """An overdue task passed one level up: to a parent department, then to the staff of the
-    suggestion's higher areas. One row per level, so each level is told once."""
+    """An overdue or unacknowledged task passed one level up: to a parent department, then to
+    the staff of the suggestion's higher areas. One row per level, so each level is told once;
+    a task not acknowledged in time and later overdue climbs one ladder."""
+
+    class Reason(models.TextChoices):
+        OVERDUE = "overdue", _("Overdue")
+        UNACKNOWLEDGED = "unacknowledged", _("Not acknowledged in time")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="escalations")
     level = models.PositiveSmallIntegerField()
+    reason = models.CharField(
+        _("why"), max_length=16, choices=Reason.choices, default=Reason.OVERDUE
+    )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -354,6 +691,119 @@ class TaskEscalation(models.Model):
 
     def __str__(self):
         return f"{self.task} → {self.department or self.area}"
+
+
+class TaskExtension(models.Model):
+    """延期: a handler asks for more time, with a reason; staff of the suggestion's area or above
+    approve it with a new deadline (the one asked for, or another) or refuse it. At most one
+    request waits at a time."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("task")
+    )
+    reason = models.TextField(_("why more time is needed"), max_length=1000)
+    requested_by = staff_reference(_("asked by"))
+    requested_at = models.DateTimeField(_("asked at"), db_default=Now())
+    # The deadline when it was asked, and the one asked for.
+    previous_due_at = models.DateTimeField(_("due before"))
+    requested_due_at = models.DateTimeField(_("new deadline asked for"))
+    decided_by = staff_reference(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # None: waiting for a decision.
+    approved = models.BooleanField(_("approved"), null=True, blank=True)
+    new_due_at = models.DateTimeField(_("new deadline"), null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(approved__isnull=True),
+                name="extension_one_waiting_per_task",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved__isnull=True)
+                | models.Q(approved=False, decided_at__isnull=False)
+                | models.Q(approved=True, decided_at__isnull=False, new_due_at__isnull=False),
+                name="extension_decided_with_deadline",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id}: {self.requested_due_at:%Y-%m-%d}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.approved is None
+
+
+class TaskSupervisionQuerySet(models.QuerySet):
+    def unseen(self):
+        return self.filter(seen_at__isnull=True)
+
+
+class TaskSupervision(models.Model):
+    """督办: staff or officials whose scope holds the task's suggestion press its department with
+    a notice; the handlers see it highlighted until one of them marks it seen."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="supervisions", verbose_name=_("task")
+    )
+    by = staff_reference(_("by"))
+    text = models.TextField(_("notice"), max_length=1000)
+    created_at = models.DateTimeField(_("sent at"), db_default=Now())
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+    seen_by = staff_reference(_("seen by"))
+
+    objects = TaskSupervisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # a task's unseen notices (the task page, the handlers' task list)
+            models.Index(
+                fields=["task"], condition=models.Q(seen_at__isnull=True), name="supervision_unseen"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id}: {self.text[:30]}"
+
+
+class TaskPhoto(PhotoFiles, models.Model):
+    """A photo of the result, taken with the 办结 (the same handling as a rider's: re-encoded
+    without EXIF, feedback.photos). Staff see it; the submitter sees it on the tracking page only
+    once staff publish it, and never once hidden."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path)
+    published = models.BooleanField(_("shown to the submitter"), default=False)
+    hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    created_at = models.DateTimeField(_("added at"), db_default=Now())
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("result photo")
+        verbose_name_plural = _("result photos")
+        ordering = ["id"]
+        indexes = [
+            # the published result photos of a suggestion (the tracking page, the station page)
+            models.Index(
+                fields=["task"],
+                condition=models.Q(published=True, hidden=False),
+                name="task_photo_published",
+            ),
+        ]
+
+    def __str__(self):
+        return self.image.name
 
 
 class Event(models.Model):
@@ -381,6 +831,25 @@ class Event(models.Model):
         CLOSED = "closed", _("Closed")
         PHOTO_HIDDEN = "photo_hidden", _("Photo hidden")
         REMINDED = "reminded", _("Reminder sent")
+        # A department's work on its task, as a 12345 hotline's (feedback.services.desk).
+        ACKNOWLEDGED = "acknowledged", _("Task acknowledged (签收)")
+        TASK_RETURNED = "returned", _("Task returned (退单)")
+        EXTENSION_REQUESTED = "extension_requested", _("More time asked for (延期)")
+        EXTENSION_DECIDED = "extension_decided", _("Extension decided")
+        SUPERVISED = "supervised", _("Supervision notice (督办)")
+        PHOTO_PUBLISHED = "photo_published", _("Result photo shown to the submitter")
+        SUMMARY_PUBLISHED = "summary_published", _("Public summary approved")
+        SUMMARY_WITHDRAWN = "summary_withdrawn", _("Public summary withdrawn")
+        SUPPORTED = "supported", _("Another rider met it too")
+        # The submitter's text messages (feedback.texts) and the staff's callback (回访).
+        TEXT_SENT = "sms_sent", _("Text message sent to the submitter")
+        TEXT_FAILED = "sms_failed", _("Text message to the submitter failed")
+        TEXTS_STOPPED = "sms_stopped", _("Text messages stopped by the submitter")
+        ASKED_IF_FIXED = "asked_if_fixed", _("Submitter asked whether it is fixed")
+        CALLBACK = "callback", _("Callback (回访)")
+        ISSUE_TYPE_CHANGED = "issue_type", _("Issue type changed")
+        # 差评整改台账: what staff did about a low rating or a reopening (feedback.ledger).
+        RECTIFIED = "rectified", _("What was done about the low rating or reopening")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
     task = models.ForeignKey(
@@ -400,17 +869,142 @@ class Event(models.Model):
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["suggestion", "created_at"], name="event_suggestion"),
-            # the dashboard's recount: suggestions passed on or reopened since the last count,
-            # whose past days it counts again (portal.dashboard.refresh.touched_days)
+            # the dashboard's recount: suggestions passed on, reopened or given another
+            # sub-type, tasks returned or given a new deadline since the last count, whose past
+            # days it counts again (dashboard.refresh.touched_days)
             models.Index(
                 fields=["created_at"],
-                condition=models.Q(kind__in=["transferred", "reopened"]),
-                name="event_moved_past_days",
+                condition=models.Q(
+                    kind__in=[
+                        "transferred",
+                        "reopened",
+                        "returned",
+                        "extension_decided",
+                        "issue_type",
+                    ]
+                ),
+                name="event_changed_past_days",
             ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.suggestion_id}"
+
+
+class Support(models.Model):
+    """我也遇到了: a signed-in rider says they met the same matter, from the station's page, instead
+    of filing it again. One per rider per suggestion; staff see the count as support."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="supports", verbose_name=_("suggestion")
+    )
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="supports", verbose_name=_("worker")
+    )
+    created_at = models.DateTimeField(_("at"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("support (我也遇到了)")
+        verbose_name_plural = _("supports (我也遇到了)")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # also the index that counts a suggestion's supports (feedback.selectors)
+            models.UniqueConstraint(fields=["suggestion", "worker"], name="support_once_per_rider"),
+        ]
+
+    def __str__(self):
+        return f"{self.suggestion_id} + {self.worker_id}"
+
+
+class SuggestionText(models.Model):
+    """One text message to a suggestion's submitter about a change they would want to hear of
+    (feedback.texts). The row is written in the transaction of the change and the message is
+    sent after commit: a retry finds the row sent and sends nothing twice. Neither the number
+    nor the message is kept: the number is read from the suggestion when it is sent."""
+
+    class Kind(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Not taken up")
+        FOLLOWS = "follows", _("Joined with an earlier report")
+        RESOLVED = "resolved", _("Resolved")
+        ORIGINAL_RESOLVED = "original_resolved", _("The report it follows is resolved")
+        REOPENED = "reopened", _("Reopened")
+        CLOSED = "closed", _("Closed")
+        ASK_IF_FIXED = "ask_if_fixed", _("Is it fixed?")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        DROPPED = "dropped", _("Not sent")
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="texts")
+    kind = models.CharField(_("about"), max_length=20, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The class name of the provider's last error: never the number or the message.
+    last_error = models.CharField(_("last error"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), db_default=Now())
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("text message to a submitter")
+        verbose_name_plural = _("text messages to submitters")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # the sweep: texts still to send or to try again (feedback.texts.to_retry)
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state__in=["pending", "failed"]),
+                name="text_to_send",
+            ),
+            # has this resolution been asked whether it is fixed (feedback.texts.ask_if_fixed)
+            models.Index(fields=["suggestion", "kind"], name="text_suggestion_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.suggestion_id}"
+
+
+class Callback(models.Model):
+    """回访: staff call the submitter of a resolved suggestion who did not rate it online. A
+    reached submitter's satisfaction counts in the 满意率 apart from the online ratings."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="callbacks", verbose_name=_("suggestion")
+    )
+    by = staff_reference(_("by"))
+    reached = models.BooleanField(_("reached the submitter"))
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 to 5, only when the submitter was reached."),
+    )
+    words = models.TextField(_("what was said"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("at"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    reached=True,
+                    satisfaction__isnull=False,
+                    satisfaction__gte=1,
+                    satisfaction__lte=5,
+                )
+                | models.Q(reached=False, satisfaction__isnull=True),
+                name="callback_satisfaction_when_reached",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.suggestion_id}: {self.satisfaction or '—'}"
 
 
 class ResponseTemplateQuerySet(models.QuerySet):

@@ -24,15 +24,16 @@ from feedback.models import (
     FOLLOWER_STATES,
     OPEN_STATES,
     Category,
+    IssueType,
     State,
     Suggestion,
     Task,
 )
-from registry.validators import normalise_mobile, validate_mobile
+from portal.mobile import normalise_mobile, validate_mobile
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # Bump when a service or its definition changes: clients refresh what they cached.
-CHANGESET = "2026-11-23T00:00:00+08:00"
+CHANGESET = "2026-12-04T00:00:00+08:00"  # the issue types joined the categories
 MAX_REQUESTS = 1000  # the spec's default query limit: 90 days or 1000 requests
 MAX_DAYS = 90
 # The years a date parameter may name: room for clean()'s 90 days either side and the shift to
@@ -152,9 +153,44 @@ def service(category: Category) -> dict:
     }
 
 
-def service_definition(category: Category) -> dict:
+def sub_service(issue_type: IssueType) -> dict:
+    """An issue type is a service of its own, in its category's group: a client that knows only
+    the categories files under those, one that lists the services offers the finer kinds too."""
+    category = Category(issue_type.category)
+    _description, keywords, group = SERVICES[category]
+    return {
+        "service_code": issue_type.code,
+        "service_name": issue_type.name,
+        "description": f"{category.label}: {issue_type.name}",
+        "metadata": False,
+        "type": "realtime",
+        "keywords": f"{issue_type.name}, {keywords}",
+        "group": str(group),
+    }
+
+
+def service_list() -> list[dict]:
+    """The categories (the service codes clients have always used), then the offered issue
+    types in their categories' order."""
+    types = sorted(
+        IssueType.objects.offered(),
+        key=lambda issue_type: Category.values.index(issue_type.category),
+    )
+    return [service(category) for category in Category] + [sub_service(t) for t in types]
+
+
+def service_codes(codes) -> tuple[list[str], list[str]]:
+    """`codes` as (categories, issue type codes); a code that is neither is left out. Issue
+    types retired from the list still answer, so the requests filed under them stay findable."""
+    categories = [code for code in codes if code in Category.values]
+    others = set(codes) - set(categories)
+    types = IssueType.objects.filter(code__in=others).values_list("code", flat=True)
+    return categories, list(types) if others else []
+
+
+def service_definition(code: str) -> dict:
     """A suggestion asks nothing beyond the spec's own fields: no attributes."""
-    return {"service_code": category.value, "attributes": []}
+    return {"service_code": code, "attributes": []}
 
 
 # Service requests
@@ -183,22 +219,15 @@ def with_status(suggestions, status: str):
 def for_api(suggestions):
     """What service_request() reads, in a fixed number of queries however many rows."""
     tasks = Task.objects.select_related("department")
-    return suggestions.select_related("original").prefetch_related(
+    return suggestions.select_related("original", "issue_type").prefetch_related(
         Prefetch("tasks", queryset=tasks),
         Prefetch("original__tasks", queryset=tasks),
     )
 
 
-def outcome(suggestion: Suggestion) -> Suggestion:
-    """The suggestion whose outcome this one reports: itself, or the original it follows."""
-    while suggestion.state in FOLLOWER_STATES and suggestion.original_id:
-        suggestion = suggestion.original
-    return suggestion
-
-
 def service_request(suggestion: Suggestion) -> dict:
     """One suggestion as a service request: no name, mobile or staff member, ever."""
-    decided = outcome(suggestion)
+    decided = suggestion.outcome()
     is_open = decided.state in OPEN_STATES
     tasks = list(decided.tasks.all())
     open_due = [task.due_on for task in tasks if task.state == Task.State.OPEN]
@@ -207,8 +236,13 @@ def service_request(suggestion: Suggestion) -> dict:
         "service_request_id": suggestion.public_id,
         "status": "open" if is_open else "closed",
         "status_notes": None if is_open else decided.reply or None,
-        "service_name": suggestion.get_category_display(),
-        "service_code": suggestion.category,
+        # The finest service it was filed or classed under: its issue type, else its category.
+        "service_name": suggestion.issue_type.name
+        if suggestion.issue_type
+        else suggestion.get_category_display(),
+        "service_code": suggestion.issue_type.code
+        if suggestion.issue_type
+        else suggestion.category,
         "description": MOBILE_IN_TEXT.sub(r"\1****\2", suggestion.text),
         "agency_responsible": ", ".join(sorted({task.department.name for task in tasks})) or None,
         # The loop's finer state ("Accepted, being worked on", "Duplicate" …).
@@ -279,14 +313,16 @@ class RequestQuery(forms.Form):
         return ids
 
     def clean_service_code(self):
+        """(category codes, issue type codes): a category's code finds its issue types too."""
         codes = comma_list(self.cleaned_data["service_code"])
-        unknown = [code for code in codes if code not in Category.values]
+        categories, types = service_codes(codes)
+        unknown = [code for code in codes if code not in categories and code not in types]
         if unknown:
             raise ValidationError(
                 _("Unknown service_code %(codes)s; GET services lists the codes.")
                 % {"codes": ", ".join(unknown)}
             )
-        return codes
+        return categories, types
 
     def clean_status(self):
         statuses = comma_list(self.cleaned_data["status"])
@@ -322,8 +358,9 @@ class RequestQuery(forms.Form):
             found = published(Suggestion.objects).filter(
                 submitted_at__gte=data["start_date"], submitted_at__lte=data["end_date"]
             )
-            if data["service_code"]:
-                found = found.filter(category__in=data["service_code"])
+            categories, types = data["service_code"]
+            if categories or types:
+                found = found.filter(Q(category__in=categories) | Q(issue_type__code__in=types))
             if len(set(data["status"])) == 1:
                 found = with_status(found, data["status"][0])
         return for_api(found.order_by("-submitted_at", "-id"))[:MAX_REQUESTS]
@@ -332,7 +369,8 @@ class RequestQuery(forms.Form):
 class NewRequestForm(forms.Form):
     """POST requests: a service request filed by a client application (form-encoded)."""
 
-    service_code = forms.ChoiceField(choices=Category.choices)
+    # A category's code, or an offered issue type's (clean_service_code).
+    service_code = forms.CharField()
     lat = forms.FloatField(min_value=-90, max_value=90, required=False)
     long = forms.FloatField(min_value=-180, max_value=180, required=False)
     address_string = forms.CharField(
@@ -344,6 +382,18 @@ class NewRequestForm(forms.Form):
     last_name = forms.CharField(max_length=30, required=False)
     # Longer than the 11 stored digits: people type spaces, hyphens, +86.
     phone = forms.CharField(max_length=20, required=False)
+
+    def clean_service_code(self) -> tuple[str, IssueType | None]:
+        """(category, issue type or None)."""
+        code = self.cleaned_data["service_code"]
+        if code in Category.values:
+            return code, None
+        issue_type = IssueType.objects.offered().filter(code=code).first()
+        if issue_type is None:
+            raise ValidationError(
+                _("This service_code is not offered; GET services lists the codes.")
+            )
+        return issue_type.category, issue_type
 
     def clean_phone(self):
         mobile = normalise_mobile(self.cleaned_data["phone"])
@@ -384,8 +434,10 @@ class NewRequestForm(forms.Form):
                 "latitude": Decimal(f"{data['lat']:.6f}"),
                 "longitude": Decimal(f"{data['long']:.6f}"),
             }
+        category, issue_type = data["service_code"]
         return {
-            "category": data["service_code"],
+            "category": category,
+            "issue_type": issue_type,
             "text": data["description"],
             "address": data["address_string"],
             "name": self.name(),

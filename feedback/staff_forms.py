@@ -3,13 +3,46 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from feedback.forms import PhotosField
-from feedback.models import OFFLINE_CHANNELS, TRACKING_LENGTH, Suggestion
+from feedback.models import (
+    OFFLINE_CHANNELS,
+    PUBLIC_SUMMARY_LENGTH,
+    TRACKING_LENGTH,
+    Category,
+    IssueType,
+    Suggestion,
+)
+from portal.mobile import normalise_mobile, validate_mobile
 from portal.models import Area, AreaLevel
-from registry.validators import normalise_mobile, validate_mobile
 from stations.models import Station
+
+
+class GroupedIssueTypes(ModelChoiceIterator):
+    """The issue types as option groups under their categories, in the categories' order."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {category: [] for category in Category.values}
+        for issue_type in self.queryset:
+            groups[issue_type.category].append(self.choice(issue_type))
+        for category, choices in groups.items():
+            if choices:
+                yield (Category(category).label, choices)
+
+
+class IssueTypeChoiceField(forms.ModelChoiceField):
+    iterator = GroupedIssueTypes
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Issue type"))
+        kwargs.setdefault("queryset", IssueType.objects.offered())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", _("None (only the category)"))
+        super().__init__(**kwargs)
 
 
 class AssessmentForm(forms.Form):
@@ -31,7 +64,24 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class AcceptForm(AssessmentForm):
+class IssueTypeForm(AssessmentForm):
+    """The issue type of a suggestion: the active ones, and the one it has even if retired. The
+    type's category becomes the suggestion's."""
+
+    issue_type = IssueTypeChoiceField(
+        help_text=_("Choosing a type of another category moves the suggestion to that category.")
+    )
+
+    def __init__(self, *args, suggestion=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if suggestion is not None:
+            self.fields["issue_type"].queryset = IssueType.objects.offered(
+                keeping=suggestion.issue_type_id
+            )
+            self.initial.setdefault("issue_type", suggestion.issue_type_id)
+
+
+class AcceptForm(IssueTypeForm):
     note = forms.CharField(
         label=_("Note for the timeline"),
         required=False,
@@ -46,7 +96,10 @@ class RejectForm(AssessmentForm):
         label=_("Reply to the submitter"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Required: say why it is not taken up. The submitter reads it."),
+        help_text=_(
+            "Required: say why it is not taken up. The submitter reads it on the tracking page, "
+            "and in a text message if they left a mobile."
+        ),
         error_messages={"required": _("Write a reply to the submitter saying why.")},
     )
 
@@ -74,6 +127,20 @@ class OriginalForm(AssessmentForm):
                 code="unknown",
             )
         return original
+
+
+class PublicSummaryForm(AssessmentForm):
+    summary = forms.CharField(
+        label=_("Public summary"),
+        max_length=PUBLIC_SUMMARY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Riders read it on the station's page and the friendly map, with the category and "
+            "the date: what the matter is and what was done. No names, numbers or other "
+            "personal details."
+        ),
+        error_messages={"required": _("Write the public summary.")},
+    )
 
 
 class DuplicateForm(OriginalForm):
@@ -134,10 +201,23 @@ class EntryForm(forms.ModelForm):
     photos = PhotosField(
         label=_("Photos"), required=False, help_text=_("Up to 3: JPEG, PNG, WebP or HEIC.")
     )
+    issue_type = IssueTypeChoiceField(
+        help_text=_("Optional. A type of another category moves it to that category.")
+    )
 
     class Meta:
         model = Suggestion
-        fields = ["channel", "category", "text", "area", "station", "address", "name", "mobile"]
+        fields = [
+            "channel",
+            "category",
+            "issue_type",
+            "text",
+            "area",
+            "station",
+            "address",
+            "name",
+            "mobile",
+        ]
         widgets = {"text": forms.Textarea(attrs={"rows": 5})}
         labels = {"name": _("Full name")}
         help_texts = {"name": _("Optional: the rider may stay anonymous.")}
@@ -160,5 +240,64 @@ class EntryForm(forms.ModelForm):
 
     def details(self) -> dict:
         """What feedback.services.submit takes as `details`."""
-        fields = ["category", "text", "address", "name", "mobile"]
+        fields = ["category", "issue_type", "text", "address", "name", "mobile"]
         return {field: self.cleaned_data[field] for field in fields}
+
+
+class RectificationForm(forms.Form):
+    """差评整改: what was done about a low rating or a reopening (feedback.views.ledger)."""
+
+    text = forms.CharField(
+        label=_("What was done"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "For staff: the call, the visit, the change made. The submitter does not see it."
+        ),
+        error_messages={"required": _("Say what was done.")},
+    )
+
+
+class CallbackForm(forms.Form):
+    """回访: what the call to the submitter gave (feedback.services.record_callback)."""
+
+    reached = forms.TypedChoiceField(
+        label=_("Did you reach the submitter?"),
+        choices=[
+            ("yes", _("Yes, we spoke")),
+            ("no", _("No: no answer, wrong or switched-off number")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether you reached the submitter.")},
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied is the submitter with the outcome?"),
+        choices=[
+            (5, _("5 Very satisfied")),
+            (4, _("4 Satisfied")),
+            (3, _("3 So-so")),
+            (2, _("2 Not satisfied")),
+            (1, _("1 Not at all satisfied")),
+        ],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text=_("Only when you reached them: ask, and note what they say."),
+    )
+    words = forms.CharField(
+        label=_("What was said"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Optional. Staff see it; the submitter does not."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reached") and data.get("satisfaction") is None:
+            self.add_error("satisfaction", _("Choose how satisfied the submitter is, 1 to 5."))
+        if data.get("reached") is False:
+            data["satisfaction"] = None
+        return data

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from feedback import followup, services
+from feedback import followup, services, texts
 
 
 @shared_task
@@ -18,3 +18,26 @@ def delete_expired_photos() -> int:
     """Retention: delete the photos of suggestions closed more than FEEDBACK_PHOTO_RETENTION_DAYS
     ago, scheduled daily at 04:00 by the periodic task of migration 0005. Safe to run twice."""
     return services.delete_expired_photos(timezone.now())
+
+
+@shared_task
+def send_rider_text(text_id: int) -> str | None:
+    """A text to a suggestion's submitter, enqueued when the change that calls for it commits
+    (feedback.texts.tell_rider). Safe to run twice: a text is sent once."""
+    return texts.send(text_id)
+
+
+@shared_task
+def sweep_rider_texts() -> int:
+    """Every 10 minutes (migration 0015): send again the texts to submitters that failed or were
+    never picked up (feedback.texts.to_retry)."""
+    return texts.sweep(timezone.now())
+
+
+@shared_task
+def follow_up_desk() -> dict[str, int]:
+    """The department desk's follow-up, every 15 minutes by the periodic task of the migration
+    that added it; it acts only in working hours: tasks not acknowledged (签收) in time are
+    reminded, then escalated, and overdue tasks are escalated within hours of their deadline
+    (a 紧急 task is due in hours, not days). Safe to run twice (feedback.followup)."""
+    return followup.follow_up_desk(timezone.now())

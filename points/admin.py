@@ -4,8 +4,9 @@ from points.models import Account, Entry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """The ledger is append-only and a balance is the sum of its entries: both change only through
-    points.services (a correction is a new entry), so the admin shows them and nothing more."""
+    """The ledger is append-only and a balance is the sum of its entries: both change only
+    through points.services.ledger (a correction is a new entry), so the admin shows them and
+    nothing more."""
 
     # Millions of entries: no COUNT(*) over the whole table for "n total".
     show_full_result_count = False

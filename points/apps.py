@@ -8,11 +8,10 @@ class PointsConfig(AppConfig):
 
     def ready(self):
         from points import demo
-        from points.activities import my_activities
-        from points.leaderboard import station_board
-        from points.rewards import my_redemptions
-        from points.services import take_over_points
-        from portal import slots
+        from points.selectors import my_activities, my_redemptions, station_board
+        from points.selectors import workbench as points_work
+        from points.services.ledger import take_over_points
+        from portal import slots, workbench
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
         from registry.services import worker_merged
@@ -24,6 +23,7 @@ class PointsConfig(AppConfig):
         slots.add(slots.STATION_LANDING, "points/_station_board.html", station_board, order=10)
 
         points = _("Points")
+        workbench.add(points, "points:handover", points_work, order=40)
         add(NavItem(_("Activities"), "points:activities", group=points))
         add(NavItem(_("Volunteer teams"), "points:teams", group=points))
         add(NavItem(_("Hand over a reward"), "points:handover", group=points))

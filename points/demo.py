@@ -7,7 +7,7 @@ Every community's 积分超市 offers the same rewards, one out of stock and one
 the first two have redeemed some (waiting for pickup, handed over, cancelled and refunded) and
 staff have adjusted a balance or two.
 
-Everything goes through points.activities, points.rewards and points.services, so every balance
+Everything goes through points.services (activities, rewards and the ledger), so every balance
 is the sum of its ledger. The ledger cannot be backdated (points migration 0003): its entries are
 dated the day the demo was seeded, while activities and sign-ups are moved to their own dates.
 
@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from points import activities, rewards, services
 from points.models import (
     Account,
     Activity,
@@ -34,6 +33,7 @@ from points.models import (
     SignUp,
     VolunteerTeam,
 )
+from points.services import activities, ledger, rewards
 from portal.dates import local_midnight
 from portal.models import AreaLevel, Role, User
 from registry.models import Worker, WorkerStatus
@@ -234,7 +234,7 @@ def seed_adjustments(areas, staff) -> int:
         worker = confirmed(community)[n]
         if Entry.objects.filter(worker=worker, kind=EntryKind.ADJUSTMENT, note=reason).exists():
             continue
-        services.adjust(worker, amount, reason, by=staff.get(community.id))
+        ledger.adjust(worker, amount, reason, by=staff.get(community.id))
         created += 1
     return created
 

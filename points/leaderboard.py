@@ -63,15 +63,3 @@ def monthly_cached(area) -> list[Place]:
         places = monthly(area)
         cache.set(key, places, PUBLIC_SECONDS)
     return places
-
-
-LANDING_PLACES = 3
-
-
-def station_board(station) -> dict:
-    """The top of the month's board, on the station's landing page (portal.slots)."""
-    return {
-        "station": station,
-        "places": monthly_cached(station.area)[:LANDING_PLACES],
-        "month": month_start(),
-    }

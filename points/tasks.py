@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from points import activities
+from points.services import activities
 
 
 @shared_task

@@ -1,9 +1,43 @@
-from django.urls import path
+from django.urls import include, path
 
 from points.views import activities, card, ledger, me, rider_activities, shop
 from points.views import rewards as reward_views
 
 app_name = "points"
+
+team_urls = [
+    path("", activities.team, name="team"),
+    path("members/<int:worker_pk>/add/", activities.team_member_add, name="team_member_add"),
+    path(
+        "members/<int:worker_pk>/remove/",
+        activities.team_member_remove,
+        name="team_member_remove",
+    ),
+]
+
+activity_urls = [
+    path("", activities.activity_detail, name="activity"),
+    path("edit/", activities.activity_edit, name="activity_edit"),
+    path("attendance/", activities.activity_attendance, name="activity_attendance"),
+]
+
+# The same activity as a rider sees it.
+rider_activity_urls = [
+    path("", rider_activities.activity_public, name="activity_public"),
+    path("sign-up/", rider_activities.activity_sign_up, name="activity_sign_up"),
+    path("cancel/", rider_activities.activity_cancel_sign_up, name="activity_cancel_sign_up"),
+]
+
+worker_points_urls = [
+    path("", ledger.worker_points, name="worker"),
+    path("adjust/", ledger.adjust_points, name="adjust"),
+]
+
+# A rider's redemption, by its pickup code.
+redemption_urls = [
+    path("", shop.redeemed, name="redeemed"),
+    path("cancel/", shop.redeemed_cancel, name="redeemed_cancel"),
+]
 
 urlpatterns = [
     # Riders (signed in by registry:sign_in): their page and their work card.
@@ -14,45 +48,20 @@ urlpatterns = [
     # Volunteer teams and activities: staff pages, then the rider's.
     path("staff/teams/", activities.teams, name="teams"),
     path("staff/teams/new/", activities.team_add, name="team_add"),
-    path("staff/teams/<int:team_id>/", activities.team, name="team"),
-    path(
-        "staff/teams/<int:team_id>/members/<int:worker_id>/add/",
-        activities.team_member_add,
-        name="team_member_add",
-    ),
-    path(
-        "staff/teams/<int:team_id>/members/<int:worker_id>/remove/",
-        activities.team_member_remove,
-        name="team_member_remove",
-    ),
+    path("staff/teams/<int:pk>/", include(team_urls)),
     path("staff/activities/", activities.activity_list, name="activities"),
     path("staff/activities/new/", activities.activity_add, name="activity_add"),
-    path("staff/activities/<int:activity_id>/", activities.activity_detail, name="activity"),
-    path(
-        "staff/activities/<int:activity_id>/edit/", activities.activity_edit, name="activity_edit"
-    ),
-    path(
-        "staff/activities/<int:activity_id>/attendance/",
-        activities.activity_attendance,
-        name="activity_attendance",
-    ),
+    path("staff/activities/<int:pk>/", include(activity_urls)),
     path("activities/", rider_activities.activities_public, name="activities_public"),
-    path("activities/<int:pk>/", rider_activities.activity_public, name="activity_public"),
-    path(
-        "activities/<int:pk>/sign-up/",
-        rider_activities.activity_sign_up,
-        name="activity_sign_up",
-    ),
-    path(
-        "activities/<int:pk>/cancel/",
-        rider_activities.activity_cancel_sign_up,
-        name="activity_cancel_sign_up",
-    ),
+    path("activities/<int:pk>/", include(rider_activity_urls)),
     # The ledger: a worker's points for staff, the monthly leaderboard.
-    path("staff/points/workers/<int:pk>/", ledger.worker_points, name="worker"),
-    path("staff/points/workers/<int:pk>/adjust/", ledger.adjust_points, name="adjust"),
+    path("staff/points/workers/<int:pk>/", include(worker_points_urls)),
     path("staff/points/leaderboard/", ledger.staff_leaderboard, name="leaderboard"),
-    path("s/<str:token>/leaderboard/", ledger.station_leaderboard, name="station_leaderboard"),
+    path(
+        "s/<station_token:token>/leaderboard/",
+        ledger.station_leaderboard,
+        name="station_leaderboard",
+    ),
     # 积分超市: staff keep the rewards and hand them over; riders redeem them.
     path("staff/points/rewards/", reward_views.reward_list, name="rewards"),
     path("staff/points/rewards/new/", reward_views.reward_add, name="reward_add"),
@@ -66,6 +75,5 @@ urlpatterns = [
     ),
     path("shop/", shop.shop, name="shop"),
     path("shop/redeem/", shop.redeem, name="redeem"),
-    path("shop/redeemed/<str:code>/", shop.redeemed, name="redeemed"),
-    path("shop/redeemed/<str:code>/cancel/", shop.redeemed_cancel, name="redeemed_cancel"),
+    path("shop/redeemed/<readable_code:code>/", include(redemption_urls)),
 ]

@@ -9,9 +9,12 @@ class PortalConfig(AppConfig):
     def ready(self):
         from portal import (
             checks,  # noqa: F401  (registers the system checks)
+            converters,  # noqa: F401  (registers the URL converters)
             middleware,  # noqa: F401  (starts the idle clock at each login)
+            workbench,
         )
-        from portal.inbox import unread_count
+        from portal.inbox import unread_count, workbench_lines
         from portal.navigation import NavItem, add
 
         add(NavItem(_("Inbox"), "inbox", badge=unread_count))
+        workbench.add(_("Inbox"), "inbox", workbench_lines, order=90)

@@ -13,14 +13,14 @@ REQUIRED = forms.Field.default_error_messages["required"]
 class RiderForm:
     """A mixin for rider forms: drop-downs start at 请选择 instead of Django's "---------", a
     missing answer says which field it is (the summary lists messages, not fields), and
-    `error_summary()` lists the problems for templates/includes/error_summary.html."""
+    `error_summary()` lists the problems for templates/_error_summary.html."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             choice = isinstance(field, forms.ChoiceField)
             if isinstance(field, forms.ModelChoiceField):
-                if field.empty_label is not None:
+                if field.empty_label == DASHES:  # Django's; a label of the form's own stays
                     field.empty_label = CHOOSE
             elif choice:
                 field.choices = [

@@ -5,9 +5,12 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.models import Notification
+from portal.workbench import Line
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,11 @@ def email(user, title: str, body: str, url: str = "") -> None:
 
 def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def workbench_lines(user) -> list[Line]:
+    """The staff home's part (portal.workbench): reminders and assignments not read yet."""
+    return [Line(_("Unread messages"), unread_count(user), reverse("inbox"))]
 
 
 def mark_read(notification: Notification) -> None:

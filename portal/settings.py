@@ -6,7 +6,8 @@ eagerly, e-mail and SMS to the console, DEBUG on). `DJANGO_ENV=production` turns
 every variable; docs/DEPLOYMENT.md says how production is set up.
 """
 
-from datetime import timedelta
+import re
+from datetime import time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,6 +34,19 @@ def env_bool(name: str, default: bool) -> bool:
     if raw in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name} must be one of true/false/1/0/yes/no/on/off, not {raw!r}")
+
+
+def env_int(name: str, default: int, *, low: int, high: int) -> int:
+    """A whole-number variable from `low` to `high`; anything else (a word, a fraction, a number out
+    of range) stops start-up with one line naming the variable, as a typo in a boolean does."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"-?[0-9]+", raw) or not low <= int(raw) <= high:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number from {low} to {high}, not {raw!r}"
+        )
+    return int(raw)
 
 
 def env_required(name: str) -> str:
@@ -79,7 +93,7 @@ INSTALLED_APPS = [
     "stations",
     "points",
     "feedback",
-    "portal.dashboard",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +109,7 @@ MIDDLEWARE = [
     "portal.middleware.staff_sessions_expire_when_idle",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "stations.middleware.StationNotFoundPages",
     "portal.outage.RedisOutage",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -126,7 +141,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, low=0, high=3600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     # The dashboard's covering index (INCLUDE columns) is a PostgreSQL optimisation; SQLite builds
@@ -168,8 +183,8 @@ LOGIN_REDIRECT_URL = "staff_home"
 # Wrong passwords: after AXES_FAILURE_LIMIT failures for one username from one address, that
 # pair is locked for AXES_COOLOFF_MINUTES. Locking the pair, not the address alone, keeps staff
 # behind one carrier NAT from locking each other out.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, low=1, high=100)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, low=1, high=24 * 60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
@@ -180,7 +195,7 @@ AXES_VERBOSE = False
 # gunicorn reads too; "*": any, when gunicorn's port is reachable from the proxy alone), are
 # X-Forwarded-For and X-Forwarded-Proto believed. The client address is then the one the outermost
 # of our proxies appended (PROXY_COUNT-th from the right), so a client cannot choose its own.
-PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+PROXY_COUNT = env_int("PROXY_COUNT", 0, low=0, high=10)
 PROXY_ADDRESSES = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.known_address"
 
@@ -205,6 +220,16 @@ RATE_LIMITS = {
 rate_limits_set = env.json("RATE_LIMITS", default={})
 if unknown := set(rate_limits_set) - set(RATE_LIMITS):
     raise ImproperlyConfigured(f"RATE_LIMITS names no such limit: {', '.join(sorted(unknown))}")
+for name, limit in rate_limits_set.items():
+    if not (
+        isinstance(limit, list)
+        and len(limit) == 2
+        and all(type(number) is int and 1 <= number <= 7 * 24 * HOUR for number in limit)
+    ):
+        raise ImproperlyConfigured(
+            f"RATE_LIMITS {name} must be [attempts, seconds], two whole numbers from 1 to "
+            f"{7 * 24 * HOUR}, not {limit!r}"
+        )
 RATE_LIMITS |= {name: tuple(limit) for name, limit in rate_limits_set.items()}
 
 LANGUAGE_CODE = "zh-hans"
@@ -258,39 +283,69 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.ConsoleBackend")
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # 三必访: days from a recorded trigger to the care visit's due date.
-CARE_VISIT_DUE_DAYS = env.int("CARE_VISIT_DUE_DAYS", default=7)
+CARE_VISIT_DUE_DAYS = env_int("CARE_VISIT_DUE_DAYS", 7, low=1, high=365)
 # Retention (PIPL): a worker who left or withdrew consent is anonymised this many days after
 # leaving, by a nightly beat task (registry.services.anonymise_departed); 0 keeps them.
-REGISTRY_ANONYMISE_AFTER_DAYS = env.int("REGISTRY_ANONYMISE_AFTER_DAYS", default=365)
-if REGISTRY_ANONYMISE_AFTER_DAYS < 0:
-    raise ImproperlyConfigured("REGISTRY_ANONYMISE_AFTER_DAYS must be 0 (keep) or a number of days")
+REGISTRY_ANONYMISE_AFTER_DAYS = env_int("REGISTRY_ANONYMISE_AFTER_DAYS", 365, low=0, high=3650)
 
 # Riders sign in with a text-message code and stay signed in on that phone this many days.
-RIDER_SESSION_DAYS = env.int("RIDER_SESSION_DAYS", default=30)
+RIDER_SESSION_DAYS = env_int("RIDER_SESSION_DAYS", 30, low=1, high=365)
 # Minutes a work card's QR code stays valid after the rider opened the card (reloading renews it).
-WORK_CARD_MINUTES = env.int("WORK_CARD_MINUTES", default=10)
+WORK_CARD_MINUTES = env_int("WORK_CARD_MINUTES", 10, low=1, high=24 * 60)
 
 # The suggestion loop (feedback): points for an accepted hazard report; working days a suggestion
 # may wait for assessment before assessors are reminded; working days a new task gets by default;
 # days after which a resolved suggestion nobody rated closes itself.
-FEEDBACK_HAZARD_POINTS = env.int("FEEDBACK_HAZARD_POINTS", default=10)
-FEEDBACK_ASSESS_WITHIN_WORKING_DAYS = env.int("FEEDBACK_ASSESS_WITHIN_WORKING_DAYS", default=2)
-FEEDBACK_TASK_DUE_WORKING_DAYS = env.int("FEEDBACK_TASK_DUE_WORKING_DAYS", default=5)
-FEEDBACK_AUTO_CLOSE_DAYS = env.int("FEEDBACK_AUTO_CLOSE_DAYS", default=7)
+FEEDBACK_HAZARD_POINTS = env_int("FEEDBACK_HAZARD_POINTS", 10, low=1, high=1000)
+FEEDBACK_ASSESS_WITHIN_WORKING_DAYS = env_int(
+    "FEEDBACK_ASSESS_WITHIN_WORKING_DAYS", 2, low=1, high=60
+)
+FEEDBACK_TASK_DUE_WORKING_DAYS = env_int("FEEDBACK_TASK_DUE_WORKING_DAYS", 5, low=1, high=250)
+FEEDBACK_AUTO_CLOSE_DAYS = env_int("FEEDBACK_AUTO_CLOSE_DAYS", 7, low=1, high=365)
+# A suggestion's own limit: no task of it may be due (nor extended, 延期) later than this many
+# working days after it was accepted.
+FEEDBACK_LIMIT_WORKING_DAYS = env_int("FEEDBACK_LIMIT_WORKING_DAYS", 60, low=5, high=250)
+# Days after a hazard report is resolved when its submitter is asked by text whether it is fixed
+# (feedback.texts.ask_if_fixed). Such a hazard closes itself FEEDBACK_AUTO_CLOSE_DAYS after the
+# question, not after the resolution, so the answer "not fixed" can always still reopen it.
+FEEDBACK_ASK_IF_FIXED_DAYS = env_int("FEEDBACK_ASK_IF_FIXED_DAYS", 5, low=1, high=90)
+
+
+def env_hours(name: str, default: str) -> tuple[time, time]:
+    """A span of the day written "09:00-17:30": its beginning and end; anything else (a typo, an
+    end before the beginning) stops start-up, as other bad values do."""
+    raw = env.str(name, default="").strip() or default
+    match = re.fullmatch(
+        r"([01][0-9]|2[0-3]):([0-5][0-9])\s*-\s*([01][0-9]|2[0-3]):([0-5][0-9])", raw
+    )
+    if not match:
+        raise ImproperlyConfigured(f"{name} must be two times like 09:00-17:30, not {raw!r}")
+    begin = time(int(match[1]), int(match[2]))
+    end = time(int(match[3]), int(match[4]))
+    if end <= begin:
+        raise ImproperlyConfigured(f"{name} must end after it begins, not {raw!r}")
+    return begin, end
+
+
+# Working hours on working days (feedback.calendar): what deadlines in working hours count, and
+# when the acknowledgement follow-up runs its reminders and escalations.
+FEEDBACK_WORKING_HOURS = env_hours("FEEDBACK_WORKING_HOURS", "09:00-17:30")
 # Suggestion photos: the largest upload accepted, and the most pixels decoded (a bomb guard).
-FEEDBACK_PHOTO_MAX_BYTES = env.int("FEEDBACK_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
-FEEDBACK_PHOTO_MAX_PIXELS = env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_000)
+FEEDBACK_PHOTO_MAX_BYTES = env_int(
+    "FEEDBACK_PHOTO_MAX_BYTES", 10 * 1024 * 1024, low=100 * 1024, high=100 * 1024 * 1024
+)
+FEEDBACK_PHOTO_MAX_PIXELS = env_int(
+    "FEEDBACK_PHOTO_MAX_PIXELS", 40_000_000, low=1_000_000, high=200_000_000
+)
 # Retention (PIPL): a suggestion's photos, hidden ones too, are deleted this many days after it
 # was closed or rejected (a duplicate's with its original's), by a nightly beat task; 0 keeps them.
-FEEDBACK_PHOTO_RETENTION_DAYS = env.int("FEEDBACK_PHOTO_RETENTION_DAYS", default=180)
-if FEEDBACK_PHOTO_RETENTION_DAYS < 0:
-    raise ImproperlyConfigured("FEEDBACK_PHOTO_RETENTION_DAYS must be 0 (keep) or a number of days")
+FEEDBACK_PHOTO_RETENTION_DAYS = env_int("FEEDBACK_PHOTO_RETENTION_DAYS", 180, low=0, high=3650)
 
 # The dashboard's figures are recounted every DASHBOARD_REFRESH_MINUTES (a beat task, editable in
 # the admin; the page asks for a recount when the last one is older than twice that), and the last
 # DASHBOARD_SETTLE_DAYS days again every night.
-DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=10)
-DASHBOARD_SETTLE_DAYS = env.int("DASHBOARD_SETTLE_DAYS", default=35)
+DASHBOARD_REFRESH_MINUTES = env_int("DASHBOARD_REFRESH_MINUTES", 10, low=1, high=24 * 60)
+DASHBOARD_SETTLE_DAYS = env_int("DASHBOARD_SETTLE_DAYS", 35, low=2, high=400)
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly inside the request.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
@@ -362,8 +417,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # A staff session ends SESSION_COOKIE_AGE after signing in (a working day), or sooner after
 # STAFF_IDLE_MINUTES without a request (portal.middleware.staff_sessions_expire_when_idle).
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
-STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, low=5 * 60, high=7 * 24 * 60 * 60)
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30, low=1, high=24 * 60)
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -371,7 +426,9 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     # Load balancers probe over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)
+    SECURE_HSTS_SECONDS = env_int(
+        "SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60, low=0, high=2 * 365 * 24 * 60 * 60
+    )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     if PROXY_COUNT:

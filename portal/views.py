@@ -6,9 +6,11 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from portal import workbench
 from portal.filters import AuditLogFilter
 from portal.models import Area, AreaLevel, AuditLog, Role
 from portal.permissions import role_required
+from portal.roles import READERS
 from portal.scope import get_in_scope_or_404
 
 
@@ -26,22 +28,27 @@ class StaffLoginView(SuccessMessageMixin, LoginView):
 
 @role_required()
 def staff_home(request):
+    """The workbench: today's work for the user's role and scope, a count and a link for each
+    kind (portal.workbench: each app adds its own), and the user's area."""
     user = request.user
     counts = dict(
         Area.objects.in_scope(user).values_list("level").annotate(n=Count("id")).order_by()
     )
     area_counts = [(level.label, counts[level]) for level in AreaLevel if counts.get(level)]
+    parts = workbench.today(user)
     return render(
         request,
         "portal/staff_home.html",
         {
             "area_trail": user.area.ancestors() if user.area else [],
             "area_counts": area_counts,
+            "work": parts,
+            "urgent": sum(line.count for _part, lines in parts for line in lines if line.urgent),
         },
     )
 
 
-@role_required(Role.COMMUNITY_STAFF, Role.OFFICIAL, Role.ADMINISTRATOR)
+@role_required(*READERS)
 def area_detail(request, code=None):
     """An area in the user's scope and the areas directly under it; without a code, the
     user's own area (for an administrator with no area: the top areas)."""

@@ -7,13 +7,12 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry: workers, enterprises, party members")
 
     def ready(self):
-        from portal import slots
+        from portal import slots, workbench
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
         from registry import demo
-        from registry.views.care import due_count
-        from registry.views.review import my_registration
-        from registry.views.workers import pending_count
+        from registry.selectors import due_count, my_registration, pending_count
+        from registry.selectors import workbench as registry_work
 
         registry = _("Registry")
         add(NavItem(_("To confirm"), "registry:pending", badge=pending_count, group=registry))
@@ -21,3 +20,4 @@ class RegistryConfig(AppConfig):
         add(NavItem(_("Care visits"), "registry:care_visits", badge=due_count, group=registry))
         seed_demo.connect(demo.seed, dispatch_uid="registry.demo")
         slots.add(slots.RIDER_PAGE, "registry/_my_registration.html", my_registration, order=0)
+        workbench.add(registry, "registry:pending", registry_work, order=10)

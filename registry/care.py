@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from portal.inbox import email, notify
 from portal.models import User
-from registry.access import LEDGER_KEEPERS
+from portal.roles import KEEPERS
 from registry.models import CareTrigger, CareVisit, Worker
 from registry.services import RegistryError, require_active
 
@@ -44,7 +44,7 @@ def responsible_choices(worker: Worker):
     """Staff who keep the ledger for the worker's community: its own staff and those above it."""
     return User.objects.filter(
         Q(area__in=worker.area.ancestors()) | Q(area__isnull=True),
-        role__in=LEDGER_KEEPERS,
+        role__in=KEEPERS,
         is_active=True,
     ).order_by("name", "username")
 
@@ -112,7 +112,8 @@ def remind_due_visits(today: date) -> int:
     they have an address. Returns how many visits were reminded."""
     reminded = 0
     for pk in list(needing_reminder(today).values_list("pk", flat=True)):
-        with transaction.atomic():
+        # Durable: committed before the e-mail goes out, never inside a caller's transaction.
+        with transaction.atomic(durable=True):
             visit = (
                 needing_reminder(today)
                 # Another run holding this visit reminds it; this one moves on.

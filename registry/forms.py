@@ -1,9 +1,8 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import RevealingSelect, RiderForm
+from portal.mobile import contact_phone, normalise_mobile, validate_mobile
 from portal.models import Area, AreaLevel
 from registry.models import (
     Enterprise,
@@ -13,7 +12,7 @@ from registry.models import (
     Worker,
     WorkerRoleKind,
 )
-from registry.validators import normalise_mobile, validate_id_number, validate_mobile
+from registry.validators import validate_id_number
 
 PARTY_FIELDS = ["party_branch", "membership_held_at", "is_mobile_party_member"]
 
@@ -258,37 +257,10 @@ class EnterpriseForm(forms.ModelForm):
         return name
 
     def clean_contact_phone(self):
-        phone = normalise_mobile(self.cleaned_data["contact_phone"])
-        if phone and not re.fullmatch(r"(1[3-9]\d{9})|(0\d{2,3}\d{7,8})", phone):
-            raise forms.ValidationError(
-                _("Enter a mobile number or a landline with its area code, e.g. 0370-1234567.")
-            )
-        return phone
+        return contact_phone(self.cleaned_data["contact_phone"])
 
     def clean(self):
         data = super().clean()
         if data.get("kind") == EnterpriseKind.PLATFORM:
             data["parent"] = None
         return data
-
-
-class MobileForm(RiderForm, forms.Form):
-    mobile = forms.CharField(
-        label=_("Your mobile number"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-
-    def clean_mobile(self):
-        mobile = normalise_mobile(self.cleaned_data["mobile"])
-        validate_mobile(mobile)
-        return mobile
-
-
-class CodeForm(RiderForm, forms.Form):
-    code = forms.CharField(
-        label=_("The 6-digit code we texted you"),
-        max_length=6,
-        min_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )

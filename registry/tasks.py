@@ -2,8 +2,9 @@ from celery import shared_task
 from django.utils import timezone
 
 from portal.background import enqueue
-from registry import imports, services
+from registry import services
 from registry.care import remind_due_visits
+from registry.imports import jobs
 
 
 @shared_task
@@ -17,19 +18,19 @@ def remind_care_visits() -> int:
 @shared_task
 def read_import(job_id: int) -> None:
     """Read an uploaded survey list into rows for staff to review."""
-    imports.read(job_id)
+    jobs.read(job_id)
 
 
 @shared_task
 def commit_import(job_id: int) -> None:
     """Save the valid rows of a reviewed survey list as workers."""
-    imports.commit(job_id)
+    jobs.commit(job_id)
 
 
 @shared_task
 def purge_abandoned_imports() -> int:
     """Delete survey lists left unsaved for a week; scheduled daily by migration 0006."""
-    return imports.purge_abandoned()
+    return jobs.purge_abandoned()
 
 
 @shared_task
@@ -41,10 +42,10 @@ def anonymise_departed_workers() -> int:
 
 @shared_task
 def sweep_imports() -> int:
-    """Send again the survey lists stalled waiting to be read or saved (imports.stalled): those
+    """Send again the survey lists stalled waiting to be read or saved (jobs.stalled): those
     uploaded or saved while Redis was down. Scheduled every 10 minutes by migration 0008; returns
     how many jobs it sent."""
-    to_read, to_save = imports.stalled()
+    to_read, to_save = jobs.stalled()
     for job_id in to_read:
         enqueue(read_import, job_id)
     for job_id in to_save:

@@ -1,11 +1,29 @@
-from django.urls import path
+from django.urls import include, path
 
 from registry.views import care, consent, enterprises, imports, review, rosters, sign_in, workers
 
 app_name = "registry"
 
+# What staff do to one worker: the record, deciding a registration, the care visits due.
+worker_urls = [
+    path("", rosters.worker_detail, name="worker_detail"),
+    path("edit/", rosters.worker_edit, name="worker_edit"),
+    path("leave/", rosters.worker_leave, name="worker_leave"),
+    path("withdraw-consent/", rosters.worker_withdraw_consent, name="worker_withdraw_consent"),
+    path("anonymise/", rosters.worker_anonymise, name="worker_anonymise"),
+    path("confirm/", workers.confirm, name="confirm"),
+    path("refuse/", review.refuse, name="refuse"),
+    path("duplicate/", review.duplicate, name="duplicate"),
+    path("care/new/", care.care_new, name="care_new"),
+]
+
+import_job_urls = [
+    path("", imports.job, name="import_job"),
+    path("commit/", imports.commit, name="import_commit"),
+]
+
 urlpatterns = [
-    # The rider's one identity: their mobile proven by a texted code (registry.riders).
+    # The rider's one identity: their mobile proven by a texted code (registry.services.riders).
     path("me/sign-in/", sign_in.sign_in, name="sign_in"),
     path("me/sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
     path("me/sign-out/", sign_in.sign_out, name="sign_out"),
@@ -15,10 +33,7 @@ urlpatterns = [
     path("register/withdraw/", consent.withdraw, name="withdraw"),
     path("register/withdraw/done/", consent.withdrawn, name="withdrawn"),
     path("staff/registry/pending/", workers.pending, name="pending"),
-    path("staff/registry/pending/<int:worker_id>/", review.review, name="review"),
-    path("staff/registry/workers/<int:worker_id>/confirm/", workers.confirm, name="confirm"),
-    path("staff/registry/workers/<int:worker_id>/refuse/", review.refuse, name="refuse"),
-    path("staff/registry/workers/<int:worker_id>/duplicate/", review.duplicate, name="duplicate"),
+    path("staff/registry/pending/<int:pk>/", review.review, name="review"),
     path("staff/registry/workers/", rosters.roster, {"roster": "workers"}, name="workers"),
     path(
         "staff/registry/party-members/",
@@ -51,21 +66,7 @@ urlpatterns = [
         name="mobile_party_members_export",
     ),
     path("staff/registry/workers/new/", rosters.worker_add, name="worker_add"),
-    path("staff/registry/workers/<int:worker_id>/", rosters.worker_detail, name="worker_detail"),
-    path("staff/registry/workers/<int:worker_id>/edit/", rosters.worker_edit, name="worker_edit"),
-    path(
-        "staff/registry/workers/<int:worker_id>/leave/", rosters.worker_leave, name="worker_leave"
-    ),
-    path(
-        "staff/registry/workers/<int:worker_id>/withdraw-consent/",
-        rosters.worker_withdraw_consent,
-        name="worker_withdraw_consent",
-    ),
-    path(
-        "staff/registry/workers/<int:worker_id>/anonymise/",
-        rosters.worker_anonymise,
-        name="worker_anonymise",
-    ),
+    path("staff/registry/workers/<int:pk>/", include(worker_urls)),
     path("staff/registry/enterprises/", enterprises.enterprises, name="enterprises"),
     path(
         "staff/registry/enterprises/export.xlsx",
@@ -74,15 +75,13 @@ urlpatterns = [
     ),
     path("staff/registry/enterprises/new/", enterprises.enterprise_add, name="enterprise_add"),
     path(
-        "staff/registry/enterprises/<int:enterprise_id>/edit/",
+        "staff/registry/enterprises/<int:pk>/edit/",
         enterprises.enterprise_edit,
         name="enterprise_edit",
     ),
     path("staff/registry/care/", care.care_visits, name="care_visits"),
-    path("staff/registry/workers/<int:worker_id>/care/new/", care.care_new, name="care_new"),
-    path("staff/registry/care/<int:visit_id>/visit/", care.care_visit, name="care_visit"),
+    path("staff/registry/care/<int:pk>/visit/", care.care_visit, name="care_visit"),
     path("staff/registry/import/", imports.start, name="import_start"),
     path("staff/registry/import/template.xlsx", imports.template, name="import_template"),
-    path("staff/registry/import/<int:job_id>/", imports.job, name="import_job"),
-    path("staff/registry/import/<int:job_id>/commit/", imports.commit, name="import_commit"),
+    path("staff/registry/import/<int:pk>/", include(import_job_urls)),
 ]

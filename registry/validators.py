@@ -1,4 +1,4 @@
-"""Validation of what riders type: mainland mobile numbers, GB 11643 ID numbers, names."""
+"""Validation of resident ID numbers (GB 11643-1999) as riders and staff type them."""
 
 import re
 from datetime import date
@@ -7,25 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.codes import halfwidth
-
-# re.ASCII: \d alone also takes full-width and Arabic-Indic digits, which no SMS gateway dials.
-MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
-
-
-def normalise_mobile(value: str) -> str:
-    """Drop spaces, hyphens and a +86 / 0086 prefix, as people type them, full-width or not."""
-    digits = re.sub(r"[\s\-]", "", halfwidth(value or ""))
-    return re.sub(r"^(\+86|0086)", "", digits)
-
-
-def validate_mobile(value: str) -> None:
-    if not MOBILE.match(value):
-        raise ValidationError(
-            _("Enter an 11-digit mainland mobile number starting with 13 to 19."), code="mobile"
-        )
 
 
 def validate_id_number(value: str) -> None:

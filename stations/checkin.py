@@ -21,8 +21,8 @@ from stations.models import Station, StationVisit
 # Two taps of one phone at one station within this time are one visit.
 SAME_VISIT = timedelta(minutes=30)
 
-# The station whose 报到 a rider tapped before proving their mobile (registry.riders): once they
-# are signed in, or registered, the check-in is recorded without another tap.
+# The station whose 报到 a rider tapped before proving their mobile (registry.services.riders):
+# once they are signed in, or registered, the check-in is recorded without another tap.
 AFTER_SIGN_IN = "check_in_after_sign_in"
 
 

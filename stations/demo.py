@@ -3,7 +3,7 @@
 Each community's stations are planned from its division code, so every run plans the same ones;
 a station whose name exists in its area is skipped, so a second run adds nothing. Coordinates are
 GCJ-02 around the centre of 商丘 (34.41 N, 115.65 E), as AMap shows the city. The QR codes are
-made by the task that `save_station` enqueues (eagerly, when no broker is configured).
+made by the task enqueued for each new station (eagerly, when no broker is configured).
 """
 
 import random
@@ -12,10 +12,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from portal.background import enqueue_on_commit
 from portal.dates import local_midnight
 from portal.models import AreaLevel, Role, User
 from registry.models import Worker, WorkerStatus
-from stations import services
+from stations import services, tasks
 from stations.models import Amenity, Service, StandardItem, Station, StationKind, StationVisit
 
 CENTRE = (34.41, 115.65)
@@ -112,6 +113,7 @@ def seed(sender, areas, stdout, **kwargs):
                 continue
             by = staff.get(community.id)
             services.save_station(station, amenities, by=by)
+            enqueue_on_commit(tasks.make_qr_codes, station.pk)
             rng = random.Random(f"{community.code}-{slot}-standard")
             services.set_standard(station, rng.sample(items, rng.randint(5, len(items))), by=by)
             created += 1

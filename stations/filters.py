@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from registry.filters import ScopedFilterSet
+from portal.filters import ScopedFilterSet
 from stations.models import Station, StationKind
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from registry.forms import EnterpriseForm
+from portal.mobile import contact_phone
 from stations.models import Amenity, Service, StandardItem, Station, StationKind, StationPhoto
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -85,8 +85,8 @@ class StationForm(forms.ModelForm):
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
 
-    # The same rule as the enterprise ledger's contact phone: a mobile or a landline.
-    clean_contact_phone = EnterpriseForm.clean_contact_phone
+    def clean_contact_phone(self):
+        return contact_phone(self.cleaned_data["contact_phone"])
 
     def clean(self):
         data = super().clean()

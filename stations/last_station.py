@@ -1,8 +1,8 @@
 """The last station this phone opened: its landing page sets a cookie, and the rider header links
 back to it from every rider page (`last_station` in settings' context processors).
 
-The cookie holds the station's public QR token, nothing of the rider's; a token with anything but
-the characters of `secrets.token_urlsafe` is ignored, and a replaced one leads to the page that
+The cookie holds the station's public QR token, nothing of the rider's; a token that is no token
+(portal.converters.StationTokenConverter) is ignored, and a replaced one leads to the page that
 says so. Reading it costs no query.
 """
 
@@ -11,9 +11,11 @@ import re
 from django.conf import settings
 from django.urls import reverse
 
+from portal.converters import StationTokenConverter
+
 COOKIE = "last_station"
 MAX_AGE = 90 * 24 * 60 * 60
-TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
+TOKEN = re.compile(StationTokenConverter.regex)
 
 
 def remember(response, token: str) -> None:

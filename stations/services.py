@@ -1,13 +1,19 @@
-"""Station state changes: each is atomic; QR codes are made by a task enqueued on commit."""
+"""Station state changes, each atomic, and the making of a station's QR codes.
+
+A new station and a rotated token need their codes made: the caller enqueues
+stations.tasks.make_qr_codes on commit, and the sweep (stations.tasks.sweep_qr_codes) makes any
+that never reached a worker."""
 
 from functools import partial
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 
-from portal.background import enqueue_on_commit
+from portal import qr
 from portal.timeline import stored_value
+from stations import landing_cache
 from stations.models import (
     RetiredToken,
     StandardItem,
@@ -19,17 +25,59 @@ from stations.models import (
 )
 
 
+def landing_pages_changed() -> None:
+    """Something a later app shows on the landing pages (portal.slots) changed, such as what was
+    done near a station: this process renders them afresh. Other processes do within
+    landing_cache.SECONDS."""
+    landing_cache.pages.clear()
+
+
 def landing_url(station: Station) -> str:
     """The absolute URL a station's QR code encodes: its landing page, `stations:landing`."""
     return f"{settings.SITE_URL}/s/{station.token}/"
 
 
-def _make_qr_codes_on_commit(station: Station) -> None:
-    """With Redis down the station is saved all the same: stations.tasks.sweep_qr_codes makes
-    the codes a few minutes after it is back."""
-    from stations.tasks import make_qr_codes
+def make_qr_codes(station_id: int) -> None:
+    """Make the station's QR code images for its current token and drop the previous ones.
 
-    enqueue_on_commit(make_qr_codes, station.pk)
+    Safe to run twice: the row lock serialises two runs, and a run finding the images already
+    made for the current token does nothing.
+    """
+    # Durable: the previous images are deleted once this has committed; never inside a caller's.
+    with transaction.atomic(durable=True):
+        station = Station.objects.select_for_update().filter(pk=station_id).first()
+        if station is None or _made(station):
+            return
+        stale = [image.name for image in (station.qr_png, station.qr_svg) if image]
+        url = landing_url(station)
+        name = f"station-{station.pk}-{station.token}"
+        storage = station.qr_png.storage
+        for image, suffix in ((station.qr_png, "png"), (station.qr_svg, "svg")):
+            # A run that failed after writing a file left it behind: write over it, not beside.
+            leftover = image.field.generate_filename(station, f"{name}.{suffix}")
+            if leftover not in stale and storage.exists(leftover):
+                storage.delete(leftover)
+        station.qr_png.save(f"{name}.png", ContentFile(qr.png(url)), save=False)
+        station.qr_svg.save(f"{name}.svg", ContentFile(qr.svg(url)), save=False)
+        station.qr_token = station.token
+        station.save(update_fields=["qr_png", "qr_svg", "qr_token"])
+        transaction.on_commit(lambda: [storage.delete(stale_name) for stale_name in stale])
+
+
+def make_missing_qr_codes() -> int:
+    """Make the codes of the stations still without them for their current token: those whose
+    make_qr_codes task never reached a worker (enqueued while Redis was down) or ran out of
+    retries. Returns how many stations it made codes for; a second run finds nothing to do."""
+    missing = list(Station.objects.exclude(qr_token=F("token")).values_list("pk", flat=True))
+    for station_id in missing:
+        make_qr_codes(station_id)
+    return len(missing)
+
+
+def _made(station: Station) -> bool:
+    return station.qr_token == station.token and all(
+        image and image.storage.exists(image.name) for image in (station.qr_png, station.qr_svg)
+    )
 
 
 # The fields whose changes the station's history shows.
@@ -52,8 +100,8 @@ TRACKED = [
 
 
 def save_station(station: Station, amenities: list[str], *, by) -> Station:
-    """Add or update a station and set its amenities, with a history row; a new station gets its
-    QR codes made."""
+    """Add or update a station and set its amenities, with a history row. For a new station the
+    caller enqueues make_qr_codes on commit."""
     with transaction.atomic():
         new = station.pk is None
         if new:
@@ -73,7 +121,6 @@ def save_station(station: Station, amenities: list[str], *, by) -> Station:
         )
         if new:
             StationEvent.objects.create(station=station, kind=StationEvent.Kind.CREATED, actor=by)
-            _make_qr_codes_on_commit(station)
         else:
             after = {field: stored_value(getattr(station, field)) for field in TRACKED}
             after["amenities"] = sorted(amenities)
@@ -88,7 +135,8 @@ def save_station(station: Station, amenities: list[str], *, by) -> Station:
 def rotate_token(station: Station, by) -> Station:
     """Give the station a new token, so a lost or defaced poster's code stops working.
 
-    The old token is kept as a RetiredToken: its URL then says the code has been replaced.
+    The old token is kept as a RetiredToken: its URL then says the code has been replaced. The
+    caller enqueues make_qr_codes on commit for the new token's codes.
     """
     with transaction.atomic():
         station = Station.objects.select_for_update().get(pk=station.pk)
@@ -96,7 +144,6 @@ def rotate_token(station: Station, by) -> Station:
         station.token = new_token()
         station.save(update_fields=["token", "updated_at"])
         StationEvent.objects.create(station=station, kind=StationEvent.Kind.TOKEN_ROTATED, actor=by)
-        _make_qr_codes_on_commit(station)
     return station
 
 
@@ -126,7 +173,8 @@ def add_photo(form, *, by) -> None:
 
 
 def delete_photo(photo, *, by) -> None:
-    with transaction.atomic():
+    # Durable: the file is deleted once this has committed; never inside a caller's transaction.
+    with transaction.atomic(durable=True):
         StationEvent.objects.create(
             station=photo.station, kind=StationEvent.Kind.PHOTO_DELETED, actor=by
         )

@@ -1,6 +1,6 @@
 """A rider signed in on a test client, as the texted-code step leaves the session."""
 
-from registry.riders import SESSION_KEY
+from registry.services.riders import SESSION_KEY
 
 
 def sign_in_rider(client, worker):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from feedback import apikeys, open311
-from feedback.models import Category, Channel, Suggestion
+from feedback.models import Channel, Suggestion
 from feedback.services import submit
 from portal import ratelimit
 
@@ -76,14 +76,14 @@ def discovery(request, fmt):
 
 @api("GET")
 def services(request, fmt):
-    return open311.render([open311.service(category) for category in Category], "services", fmt)
+    return open311.render(open311.service_list(), "services", fmt)
 
 
 @api("GET")
 def service_definition(request, fmt, code):
-    if code not in Category.values:
+    if not any(open311.service_codes([code])):
         return _not_found(fmt, "service_code", code)
-    return open311.render(open311.service_definition(Category(code)), "service_definition", fmt)
+    return open311.render(open311.service_definition(code), "service_definition", fmt)
 
 
 @api("GET", "POST")
@@ -111,7 +111,7 @@ def _create(request, fmt):
         response["Retry-After"] = str(settings.RATE_LIMITS["open311:key"][1])
         return response
     code = request.POST.get("service_code", "")
-    if code and code not in Category.values:
+    if code and not any(open311.service_codes([code])):
         return _not_found(fmt, "service_code", code)
     form = open311.NewRequestForm(request.POST)
     if not form.is_valid():
@@ -128,9 +128,7 @@ def _create(request, fmt):
 
 
 def _by_id(public_id: str):
-    if "\x00" in public_id:  # in no id, and PostgreSQL refuses one in a query (a 500)
-        return None
-    return open311.for_api(Suggestion.objects.filter(public_id=public_id.upper())).first()
+    return open311.for_api(Suggestion.objects.filter(public_id=public_id)).first()
 
 
 @api("GET")

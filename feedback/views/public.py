@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from feedback import services
 from feedback.forms import HONEYPOT, RatingForm, ReopenForm, SuggestionForm, TrackingCodeForm
-from feedback.models import FOLLOWER_STATES, Category, Channel, State, Suggestion
+from feedback.models import FOLLOWER_STATES, Category, Channel, State, Suggestion, TaskPhoto
 from portal import ratelimit
-from portal.codes import normalised_code
-from registry import riders
-from registry.views.workers import choose_community, chosen_community
-from stations.views.landing import station_from_token
+from portal.community_picker import choose_community, chosen_community
+from portal.errors import flash_refusal
+from registry.services import riders
+from stations.selectors import station_for_token
 
 STATE_EXPLANATIONS = {
     State.SUBMITTED: gettext_lazy(
@@ -48,15 +48,15 @@ def suggest(request):
     return _suggest(request, area=community, channel=Channel.ONLINE)
 
 
-@station_from_token
-def station_suggest(request, station):
+def station_suggest(request, token):
     """From a station's QR code: the station and its area come with it."""
+    station = station_for_token(token)
     return _suggest(request, area=station.area, station=station, channel=Channel.QR_CODE)
 
 
 def _suggest(request, *, area, channel, station=None):
-    """A signed-in rider (registry.riders) finds their name and mobile filled in, and files it as
-    themselves: a hazard report then earns them its points."""
+    """A signed-in rider (registry.services.riders) finds their name and mobile filled in, and
+    files it as themselves: a hazard report then earns them its points."""
     rider = riders.current_worker(request)
     if request.method == "POST":
         if request.POST.get(HONEYPOT):
@@ -96,22 +96,19 @@ def _suggest(request, *, area, channel, station=None):
 
 
 def by_tracking_code(view):
-    """Resolve the code (any case, spaces and dashes ignored) into the suggestion, or answer 404;
-    unknown codes are counted per client address and, past their limit, every code is
-    refused for a while, so guessing gets nowhere."""
+    """Resolve the code (in its stored form however it was typed: portal.converters) into the
+    suggestion, or answer 404; unknown codes are counted per client address and, past their
+    limit, every code is refused for a while, so guessing gets nowhere."""
 
     @wraps(view)
     def wrapped(request, code, *args, **kwargs):
         address = ratelimit.client_address(request)
         if ratelimit.exhausted("track-miss:address", address):
             return ratelimit.too_many(request)
-        # A NUL is in no code, and PostgreSQL refuses one in a query (a 500): unknown.
         suggestion = (
-            Suggestion.objects.select_related("original__original")
-            .filter(tracking_code=normalised_code(code))
+            Suggestion.objects.select_related("original__original", "issue_type")
+            .filter(tracking_code=code)
             .first()
-            if "\x00" not in code
-            else None
         )
         if suggestion is None:
             ratelimit.allow("track-miss:address", address)
@@ -143,12 +140,14 @@ def track(request, suggestion):
 def _track_page(request, suggestion, *, rating_form=None, reopen_form=None):
     """What the submitter may see: no staff names (events without their actor), no name or
     mobile, only the public events and the photos not hidden."""
-    followed = None
-    if suggestion.state in FOLLOWER_STATES and suggestion.original_id:
-        followed = suggestion.original
-        while followed.original_id:  # its original was itself marked a duplicate later
-            followed = followed.original
+    followed = suggestion.outcome() if suggestion.state in FOLLOWER_STATES else None
     resolved = suggestion.state == State.RESOLVED
+    # Texts are sent while there is news to come: not once it is closed or not taken up. Whether
+    # the number is still good is the sender's to check (feedback.texts.mobile_of).
+    texted = bool(suggestion.mobile or suggestion.worker_id) and suggestion.state not in (
+        State.CLOSED,
+        State.REJECTED,
+    )
     return render(
         request,
         "feedback/track.html",
@@ -161,11 +160,19 @@ def _track_page(request, suggestion, *, rating_form=None, reopen_form=None):
             "explanation": explain(suggestion.state),
             "events": suggestion.events.filter(public=True),
             "photos": suggestion.photos.filter(hidden=False),
+            # The departments' result photos that staff chose to show.
+            "result_photos": TaskPhoto.objects.filter(
+                task__suggestion=suggestion, published=True, hidden=False
+            )
+            if suggestion.state in (State.RESOLVED, State.CLOSED)
+            else [],
             "followed": followed,
             "followed_explanation": explain(followed.state, follower=True) if followed else "",
             "followed_events": followed.events.filter(public=True) if followed else [],
             "rating_form": (rating_form or RatingForm()) if resolved else None,
             "reopen_form": (reopen_form or ReopenForm()) if resolved else None,
+            "hazard": suggestion.category == Category.HAZARD,
+            "texted": texted,
         },
     )
 
@@ -183,13 +190,10 @@ def rate(request, suggestion):
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _track_page(request, suggestion, rating_form=form)
-    try:
+    with flash_refusal(request):
         services.rate(
             suggestion, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
         )
-    except services.FeedbackError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, _("Thank you for rating the outcome."))
     return redirect("feedback:track", suggestion.tracking_code)
 
@@ -200,20 +204,19 @@ def reopen(request, suggestion):
     form = ReopenForm(request.POST)
     if not form.is_valid():
         return _track_page(request, suggestion, reopen_form=form)
-    try:
+    with flash_refusal(request):
         services.reopen(suggestion, comment=form.cleaned_data["comment"])
-    except services.FeedbackError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(
             request, _("We are sorry it is not solved. Community staff will look at it again.")
         )
     return redirect("feedback:track", suggestion.tracking_code)
 
 
-MY_SUGGESTIONS = 10
-
-
-def my_suggestions(worker) -> dict:
-    """On the rider's page (portal.slots.RIDER_PAGE): their latest suggestions, with links."""
-    return {"suggestions": worker.suggestions.order_by("-submitted_at", "-id")[:MY_SUGGESTIONS]}
+@require_POST
+@by_tracking_code
+def stop_texts(request, suggestion):
+    """The submitter's "no more text messages" button on the tracking page."""
+    with flash_refusal(request):
+        services.stop_texts(suggestion)
+        messages.success(request, _("No more text messages will be sent about this suggestion."))
+    return redirect("feedback:track", suggestion.tracking_code)

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Length
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Length
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,27 +19,60 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from feedback import services
-from feedback.models import Department, ResponseTemplate, State, Suggestion, Task
-from feedback.services import FeedbackError
-from feedback.task_forms import DoneForm, NoteForm, ResolveForm, TaskFilterForm, TaskForm
-from portal.models import Role, User
+from feedback.calendar import moment_text
+from feedback.exports import task_header, task_lines
+from feedback.models import (
+    Department,
+    ResponseTemplate,
+    State,
+    Suggestion,
+    Task,
+    TaskExtension,
+    TaskPhoto,
+    TaskSupervision,
+)
+from feedback.services.desk import limit_of
+from feedback.task_forms import (
+    CloseReturnedForm,
+    DecisionForm,
+    DoneForm,
+    ExtensionForm,
+    NoteForm,
+    ResolveForm,
+    ReturnForm,
+    SupervisionForm,
+    TaskFilterForm,
+    TaskForm,
+)
+from portal.errors import flash_refusal
+from portal.filters import unfiltered_export
+from portal.models import AuditLog, Role, User
 from portal.pagination import CappedPaginator
 from portal.permissions import role_required
+from portal.roles import KEEPERS, READERS, TASK_READERS, TASK_WORKERS
 from portal.scope import get_in_scope_or_404
+from portal.xlsx import xlsx_response
 
-ASSESSORS = (Role.COMMUNITY_STAFF, Role.ADMINISTRATOR)
-TASK_READERS = (Role.DEPARTMENT_HANDLER, Role.COMMUNITY_STAFF, Role.OFFICIAL, Role.ADMINISTRATOR)
-TASK_WORKERS = (Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
-DEPARTMENT_READERS = (Role.COMMUNITY_STAFF, Role.OFFICIAL, Role.ADMINISTRATOR)
 PAGE_SIZE = 50
 
-# ?state= of the task list: open and overdue ones by due date, the oldest first; done ones by
-# when they were done, the latest first.
+# ?state= of the task list: the open ones (all, to acknowledge, supervised, overdue, with an
+# extension asked) by due date, the oldest first; done and returned ones the latest first.
 STATES = {
     "open": gettext_lazy("In progress"),
+    "to_acknowledge": gettext_lazy("To acknowledge"),
+    "supervised": gettext_lazy("Supervised (督办)"),
     "overdue": gettext_lazy("Overdue"),
+    "extension": gettext_lazy("Extension asked"),
     "done": gettext_lazy("Done"),
+    "returned": gettext_lazy("Returned"),
 }
+
+
+def _count(model, field: str, **conditions):
+    """How many `model` rows point at the row (`field`), as a subquery: no join multiplies."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}, **conditions).order_by()
+    counted = rows.values(field).annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def visible_tasks(user):
@@ -63,11 +96,20 @@ def task_panel(request, suggestion) -> dict:
     """What the suggestion page's task section (templates/feedback/_tasks.html) needs. Once every
     task is done, the resolve form: its reply is what staff write, from a response template only
     once they pick one (?template=), never the departments' results."""
-    tasks = list(suggestion.tasks.select_related("department", "done_by"))
-    panel = {"suggestion_tasks": tasks}
-    if request.user.role in ASSESSORS and suggestion.state == State.ACCEPTED:
+    tasks = list(
+        suggestion.tasks.select_related("department", "done_by", "urgency").prefetch_related(
+            Prefetch("extensions", queryset=TaskExtension.objects.filter(approved__isnull=True)),
+            Prefetch("photos", queryset=TaskPhoto.objects.filter(hidden=False)),
+        )
+    )
+    returned = [task for task in tasks if task.state == Task.State.RETURNED]
+    panel = {"suggestion_tasks": tasks, "returns": len(returned)}
+    if request.user.role in KEEPERS and suggestion.state == State.ACCEPTED:
         panel["add_task_form"] = TaskForm(suggestion=suggestion)
-        if tasks and all(task.state == Task.State.DONE for task in tasks):
+        if returned and not any(task.state == Task.State.OPEN for task in tasks):
+            panel["close_form"] = CloseReturnedForm(initial={"version": suggestion.version})
+        done = [task for task in tasks if task.state == Task.State.DONE]
+        if done and all(task.state != Task.State.OPEN for task in tasks):
             templates = list(
                 ResponseTemplate.objects.for_suggestion(suggestion).filter(state=State.RESOLVED)
             )
@@ -85,7 +127,7 @@ def _suggestion(request, pk) -> Suggestion:
 
 
 @require_POST
-@role_required(*ASSESSORS)
+@role_required(*KEEPERS)
 def add_task(request, pk):
     suggestion = _suggestion(request, pk)
     form = TaskForm(request.POST, suggestion=suggestion)
@@ -93,34 +135,32 @@ def add_task(request, pk):
         messages.error(request, _form_errors(form))
         return redirect("feedback:suggestion", suggestion.pk)
     department = form.cleaned_data["department"]
-    try:
+    with flash_refusal(request):
         task = services.add_task(
             suggestion,
             department,
             instructions=form.cleaned_data["instructions"],
+            urgency=form.cleaned_data["urgency"],
             due_on=form.due_on(),
             by=request.user,
         )
-    except FeedbackError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(
             request,
             _("Task for %(department)s added, due %(date)s.")
-            % {"department": department.name, "date": task.due_on.isoformat()},
+            % {"department": department.name, "date": moment_text(task.due_at)},
         )
     return redirect("feedback:suggestion", suggestion.pk)
 
 
 @require_POST
-@role_required(*ASSESSORS)
+@role_required(*KEEPERS)
 def resolve(request, pk):
     suggestion = _suggestion(request, pk)
     form = ResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("feedback:suggestion", suggestion.pk)
-    try:
+    with flash_refusal(request):
         services.resolve(
             suggestion,
             version=form.cleaned_data["version"],
@@ -128,9 +168,6 @@ def resolve(request, pk):
             publish_results=form.cleaned_data["publish_results"],
             by=request.user,
         )
-    except FeedbackError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, _("Resolved. The submitter can read the reply and rate it."))
     return redirect("feedback:suggestion", suggestion.pk)
 
@@ -138,9 +175,8 @@ def resolve(request, pk):
 # The handlers' pages
 
 
-@role_required(*TASK_READERS)
-def task_list(request):
-    today = timezone.localdate()
+def _listed_tasks(request):
+    """The task list's state (?state=), its department filter, and its rows."""
     state = request.GET.get("state") if request.GET.get("state") in STATES else "open"
     visible = visible_tasks(request.user)
     filters = TaskFilterForm(
@@ -149,15 +185,48 @@ def task_list(request):
         .select_related("area")
         .order_by("name", "id"),
     )
-    tasks = visible.select_related("department", "suggestion__area").prefetch_related("escalations")
+    tasks = visible
     if state == "done":
         tasks = tasks.filter(state=Task.State.DONE).order_by("-done_at", "-id")
+    elif state == "returned":
+        tasks = tasks.filter(state=Task.State.RETURNED).order_by("-returned_at", "-id")
+    elif state == "to_acknowledge":
+        tasks = tasks.unacknowledged().order_by("acknowledge_by", "id")
     else:
-        tasks = tasks.open().order_by("due_on", "id")
+        tasks = tasks.open().order_by("due_at", "id")
         if state == "overdue":
-            tasks = tasks.filter(due_on__lt=today)
+            tasks = tasks.overdue(timezone.now())
+        elif state == "extension":
+            tasks = tasks.extension_waiting()
+        elif state == "supervised":
+            tasks = tasks.supervised_unseen()
     if filters.is_valid() and filters.cleaned_data["department"]:
         tasks = tasks.filter(department=filters.cleaned_data["department"])
+    return state, filters, tasks
+
+
+@role_required(*TASK_READERS)
+def task_list(request):
+    state, filters, tasks = _listed_tasks(request)
+    tasks = (
+        tasks.select_related("department", "suggestion__area", "urgency")
+        .prefetch_related("escalations")
+        .annotate(
+            unseen_supervisions=_count(TaskSupervision, "task", seen_at__isnull=True),
+            returns=Coalesce(
+                Subquery(
+                    Task.objects.filter(
+                        suggestion=OuterRef("suggestion"), state=Task.State.RETURNED
+                    )
+                    .order_by()
+                    .values("suggestion")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+            ),
+        )
+    )
     page = CappedPaginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -167,9 +236,40 @@ def task_list(request):
             "state": state,
             "states": STATES.items(),
             "filters": filters,
-            "can_read_departments": request.user.role in DEPARTMENT_READERS,
+            "can_read_departments": request.user.role in READERS,
         },
     )
+
+
+@role_required(*TASK_READERS)
+def task_export(request):
+    """The task list as it is filtered, every row, written to the access log."""
+    state, filters, tasks = _listed_tasks(request)
+    if filters.errors:
+        return unfiltered_export(request, "feedback:tasks")
+    title = _("Department tasks")
+    AuditLog.record(
+        request.user,
+        AuditLog.Action.EXPORTED,
+        f"{title} ({_described(request.user, state, filters)})",
+        rows=tasks.count(),
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(f"{title}-{stamp}.xlsx", title, task_header(), task_lines(tasks))
+
+
+def _described(user, state: str, filters) -> str:
+    """The export's scope and filters in words, for the access log."""
+    if user.role == Role.DEPARTMENT_HANDLER:
+        names = "、".join(department.name for department in user.departments.order_by("name"))
+        applied = [_("Departments: %(names)s") % {"names": names}]
+    else:
+        scope = user.area.name if user.area else _("all areas")
+        applied = [_("Scope: %(area)s") % {"area": scope}]
+    applied.append(f"{_('State')}: {STATES[state]}")
+    if department := filters.cleaned_data.get("department"):
+        applied.append(f"{_('Department')}: {department.name}")
+    return "; ".join(applied)
 
 
 def _task(request, pk) -> Task:
@@ -187,23 +287,58 @@ def _may_work(user, task) -> bool:
     return user.role == Role.DEPARTMENT_HANDLER and task.department.handlers.contains(user)
 
 
+def may_decide(user, task) -> bool:
+    """Staff who decide a task's extension requests and close its returned suggestion: keepers
+    whose scope holds the suggestion (its community's, or those above)."""
+    return user.role in KEEPERS and Task.objects.in_scope(user).filter(pk=task.pk).exists()
+
+
+def may_supervise(user, task) -> bool:
+    """督办: staff and officials whose scope holds the task's suggestion."""
+    return user.role in READERS and Task.objects.in_scope(user).filter(pk=task.pk).exists()
+
+
 @role_required(*TASK_READERS)
 def task_detail(request, pk):
     task = _task(request, pk)
-    may_work = task.state == Task.State.OPEN and _may_work(request.user, task)
-    return render(
-        request,
-        "feedback/task_detail.html",
-        {
-            "task": task,
-            "suggestion": task.suggestion,
-            "photos": task.suggestion.photos.filter(hidden=False),
-            "events": task.events.select_related("actor"),
-            "escalations": task.escalations.select_related("department", "area").order_by("level"),
-            "note_form": NoteForm() if may_work else None,
-            "done_form": DoneForm() if may_work else None,
-        },
-    )
+    works = _may_work(request.user, task)
+    is_open = task.state == Task.State.OPEN
+    version = {"version": task.version}
+    extensions = list(task.extensions.select_related("requested_by", "decided_by"))
+    waiting = next((extension for extension in extensions if extension.is_waiting), None)
+    supervisions = list(task.supervisions.select_related("by", "seen_by"))
+    decides = is_open and waiting is not None and may_decide(request.user, task)
+    context = {
+        "note_form": None,
+        "done_form": None,
+        "task": task,
+        "suggestion": task.suggestion,
+        "photos": task.suggestion.photos.filter(hidden=False),
+        "result_photos": task.photos.filter(hidden=False),
+        "events": task.events.select_related("actor"),
+        "escalations": task.escalations.select_related("department", "area").order_by("level"),
+        "extensions": extensions,
+        "waiting_extension": waiting,
+        "supervisions": supervisions,
+        "unseen": [supervision for supervision in supervisions if supervision.seen_at is None],
+        "works": works and is_open,
+        "may_publish": request.user.role in KEEPERS,
+        "limit": limit_of(task.suggestion),
+    }
+    if works and is_open:
+        context |= {
+            "note_form": NoteForm(),
+            "done_form": DoneForm(initial=version),
+            "return_form": ReturnForm(initial=version),
+            "extension_form": None if waiting else ExtensionForm(initial=version),
+        }
+    if decides:
+        context["decision_form"] = DecisionForm(
+            initial={**version, "due_on": timezone.localtime(waiting.requested_due_at).date()}
+        )
+    if is_open and may_supervise(request.user, task):
+        context["supervision_form"] = SupervisionForm()
+    return render(request, "feedback/task_detail.html", context)
 
 
 def _work(request, pk, form_class, change, done_message):
@@ -215,11 +350,8 @@ def _work(request, pk, form_class, change, done_message):
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("feedback:task", task.pk)
-    try:
+    with flash_refusal(request):
         change(task, form.cleaned_data)
-    except FeedbackError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, done_message)
     return redirect("feedback:task", task.pk)
 
@@ -239,13 +371,24 @@ def task_note(request, pk):
 @require_POST
 @role_required(*TASK_WORKERS)
 def task_done(request, pk):
-    return _work(
-        request,
-        pk,
-        DoneForm,
-        lambda task, data: services.complete_task(task, result=data["result"], by=request.user),
-        _("Marked as done. Staff will write the reply to the submitter."),
-    )
+    """办结: what was done, with photos of the result (checked and re-encoded as a rider's)."""
+    task = _task(request, pk)
+    if not _may_work(request.user, task):
+        raise PermissionDenied
+    form = DoneForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("feedback:task", task.pk)
+    with flash_refusal(request):
+        services.complete_task(
+            task,
+            result=form.cleaned_data["result"],
+            photos=form.cleaned_data["photos"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+        )
+        messages.success(request, _("Marked as done. Staff will write the reply to the submitter."))
+    return redirect("feedback:task", task.pk)
 
 
 # The department tree
@@ -276,7 +419,7 @@ def _tree(departments) -> list[Branch]:
     return roots
 
 
-@role_required(*DEPARTMENT_READERS)
+@role_required(*READERS)
 def departments(request):
     in_scope = Q(tasks__state=Task.State.OPEN)
     if request.user.area is not None:
@@ -289,18 +432,8 @@ def departments(request):
         )
         .annotate(
             open_tasks=Count("tasks", filter=in_scope),
-            overdue_tasks=Count(
-                "tasks", filter=in_scope & Q(tasks__due_on__lt=timezone.localdate())
-            ),
+            overdue_tasks=Count("tasks", filter=in_scope & Q(tasks__due_at__lt=timezone.now())),
         )
         .order_by(Length("area__path"), "name", "id")
     )
     return render(request, "feedback/task_departments.html", {"tree": _tree(rows)})
-
-
-def open_task_count(user) -> int | None:
-    """The navigation badge: a handler's open tasks. Other staff meet tasks on the suggestions
-    they assess, and their pages spend no query on it."""
-    if user.role != Role.DEPARTMENT_HANDLER:
-        return None
-    return Task.objects.for_handler(user).open().count()

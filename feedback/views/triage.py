@@ -10,46 +10,54 @@ from django.views.decorators.http import require_POST
 
 from feedback import services
 from feedback.calendar import working_days_since
+from feedback.exports import suggestion_header, suggestion_lines
 from feedback.filters import SuggestionFilter
 from feedback.followup import assessment_overdue_before
-from feedback.models import ResponseTemplate, State, Suggestion, SuggestionPhoto
+from feedback.models import (
+    PUBLIC_SUMMARY_LENGTH,
+    SHOWN_STATES,
+    ResponseTemplate,
+    State,
+    Suggestion,
+    SuggestionPhoto,
+)
+from feedback.selectors import support_of, waiting, with_supporters
 from feedback.similar import similar_open
 from feedback.staff_forms import (
     AcceptForm,
     DuplicateForm,
     EntryForm,
+    IssueTypeForm,
     MergeForm,
+    PublicSummaryForm,
     RejectForm,
     TransferForm,
 )
+from feedback.views.callbacks import callback_panel
 from feedback.views.tasks import task_panel
-from portal.models import AuditLog, Role
+from portal.errors import flash_refusal
+from portal.filters import unfiltered_export
+from portal.models import AuditLog
 from portal.pagination import CappedPaginator
 from portal.permissions import role_required
 from portal.privacy import mask_mobile
+from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
+from portal.xlsx import xlsx_response
 
 # Officials read the queue and the suggestions to report upward; community staff assess them.
-READERS = (Role.COMMUNITY_STAFF, Role.OFFICIAL, Role.ADMINISTRATOR)
-ASSESSORS = (Role.COMMUNITY_STAFF, Role.ADMINISTRATOR)
 PAGE_SIZE = 50
 # The assessment sections whose reply box a picked response template fills (the resolution's
 # is the tasks').
 REPLY_SECTIONS = {"reject": State.REJECTED, "duplicate": State.DUPLICATE}
 
 
-def waiting(user):
-    return Suggestion.objects.in_scope(user).filter(state=State.SUBMITTED)
-
-
-def waiting_count(user) -> int:
-    return waiting(user).count()
-
-
 @role_required(*READERS)
 def queue(request):
     """Suggestions waiting for assessment in the user's scope, the longest waiting first."""
-    rows = waiting(request.user).select_related("area", "station").order_by("queued_at", "id")
+    rows = with_supporters(
+        waiting(request.user).select_related("area", "station").order_by("queued_at", "id")
+    )
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     today = timezone.localdate()
@@ -65,28 +73,54 @@ def queue(request):
         {
             "page": page,
             "limit": settings.FEEDBACK_ASSESS_WITHIN_WORKING_DAYS,
-            "can_assess": request.user.role in ASSESSORS,
+            "can_assess": request.user.role in KEEPERS,
         },
     )
 
 
-@role_required(*READERS)
-def suggestion_list(request):
+def _listed(request):
+    """The filter set of the list of suggestions, and its rows in the user's scope, newest first."""
     filters = SuggestionFilter(
         request.GET, queryset=Suggestion.objects.in_scope(request.user), user=request.user
     )
-    rows = filters.qs.select_related("area", "station").order_by("-submitted_at", "-id")
+    return filters, filters.qs.order_by("-submitted_at", "-id")
+
+
+@role_required(*READERS)
+def suggestion_list(request):
+    filters, rows = _listed(request)
+    rows = with_supporters(rows.select_related("area", "station", "issue_type"))
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "feedback/suggestions.html",
-        {"filters": filters, "page": page, "can_assess": request.user.role in ASSESSORS},
+        {"filters": filters, "page": page, "can_assess": request.user.role in KEEPERS},
+    )
+
+
+@role_required(*READERS)
+def suggestion_export(request):
+    """诉求清单: the list as it is filtered, every row, with the submitters' mobiles in full as
+    the roster export has them; written to the access log with its filters and row count."""
+    filters, rows = _listed(request)
+    if filters.errors:
+        return unfiltered_export(request, "feedback:suggestions")
+    title = _("Suggestions list")
+    AuditLog.record(
+        request.user,
+        AuditLog.Action.EXPORTED,
+        f"{title} ({filters.describe()})",
+        rows=rows.count(),
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(
+        f"{title}-{stamp}.xlsx", title, suggestion_header(), suggestion_lines(rows)
     )
 
 
 def _suggestion(request, pk) -> Suggestion:
     return get_in_scope_or_404(
-        Suggestion.objects.select_related("area", "station", "original", "worker"),
+        Suggestion.objects.select_related("area", "station", "original", "worker", "issue_type"),
         request.user,
         pk=pk,
     )
@@ -98,7 +132,10 @@ def suggestion_detail(request, pk):
 
 
 def _page(request, suggestion: Suggestion, bound: dict | None = None):
-    """The suggestion's page; `bound` holds an assessment form sent back with its errors."""
+    """The suggestion's page; `bound` holds an assessment form (or the public summary's) sent
+    back with its errors."""
+    bound = dict(bound or {})
+    summary_form = bound.pop("summary_form", None)
     show_mobile = request.GET.get("mobile") == "full" and bool(suggestion.mobile)
     if show_mobile:
         AuditLog.record(
@@ -107,7 +144,7 @@ def _page(request, suggestion: Suggestion, bound: dict | None = None):
             f"{suggestion.tracking_code} mobile",
             subject=suggestion,
         )
-    can_assess = request.user.role in ASSESSORS
+    can_assess = request.user.role in KEEPERS
     context = {
         "suggestion": suggestion,
         "mobile": suggestion.mobile if show_mobile else mask_mobile(suggestion.mobile),
@@ -116,13 +153,25 @@ def _page(request, suggestion: Suggestion, bound: dict | None = None):
         "followers": suggestion.followers.select_related("area").order_by("submitted_at", "id"),
         "events": suggestion.events.select_related("actor"),
         "can_assess": can_assess,
+        "support": support_of(suggestion),
     }
+    if can_assess:
+        context["issue_type_form"] = IssueTypeForm(
+            initial={"version": suggestion.version}, suggestion=suggestion
+        )
+    if can_assess and suggestion.state in SHOWN_STATES:
+        # Approving what the reply says is one click: staff take out anything personal first.
+        draft = suggestion.public_summary or suggestion.reply[:PUBLIC_SUMMARY_LENGTH]
+        context["summary_form"] = summary_form or PublicSummaryForm(
+            initial={"version": suggestion.version, "summary": draft}
+        )
     if can_assess and (suggestion.state == State.SUBMITTED or bound):
         context.update(_assessment(request, suggestion))
         for name, form in (bound or {}).items():
             context[name] = form
             context["opened"].add(name.removesuffix("_form"))
     context.update(task_panel(request, suggestion))
+    context.update(callback_panel(request, suggestion))
     return render(request, "feedback/suggestion.html", context)
 
 
@@ -146,7 +195,7 @@ def _assessment(request, suggestion: Suggestion) -> dict:
         opened |= {"duplicate", "merge"}
     return {
         "opened": opened,
-        "accept_form": AcceptForm(initial=version),
+        "accept_form": AcceptForm(initial=version, suggestion=suggestion),
         "reject_form": RejectForm(initial={**version, "reply": replies[State.REJECTED]}),
         "duplicate_form": DuplicateForm(
             initial={**version, **original, "reply": replies[State.DUPLICATE]}, user=user
@@ -176,28 +225,29 @@ def _assess(request, suggestion: Suggestion, name: str, form, change, done: str,
     its tasks."""
     if not form.is_valid():
         return _page(request, suggestion, {name: form})
-    try:
+    with flash_refusal(request, messages.WARNING):
         change(form.cleaned_data)
-    except services.FeedbackError as error:
-        messages.warning(request, str(error))
-        return redirect("feedback:suggestion", suggestion.pk)
-    messages.success(request, done % {"code": suggestion.tracking_code})
-    return (
-        redirect("feedback:queue") if finished else redirect("feedback:suggestion", suggestion.pk)
-    )
+        messages.success(request, done % {"code": suggestion.tracking_code})
+        if finished:
+            return redirect("feedback:queue")
+    return redirect("feedback:suggestion", suggestion.pk)
 
 
 @require_POST
-@role_required(*ASSESSORS)
+@role_required(*KEEPERS)
 def accept(request, pk):
     suggestion = _suggestion(request, pk)
     return _assess(
         request,
         suggestion,
         "accept_form",
-        AcceptForm(request.POST),
+        AcceptForm(request.POST, suggestion=suggestion),
         lambda data: services.accept(
-            suggestion, version=data["version"], note=data["note"], by=request.user
+            suggestion,
+            version=data["version"],
+            note=data["note"],
+            issue_type=data["issue_type"],
+            by=request.user,
         ),
         _("Accepted %(code)s. Now split it into tasks for the departments."),
         finished=False,
@@ -205,7 +255,7 @@ def accept(request, pk):
 
 
 @require_POST
-@role_required(*ASSESSORS)
+@role_required(*KEEPERS)
 def reject(request, pk):
     suggestion = _suggestion(request, pk)
     return _assess(
@@ -221,7 +271,7 @@ def reject(request, pk):
 
 
 @require_POST
-@role_required(*ASSESSORS)
+@role_required(*KEEPERS)
 def duplicate(request, pk):
     suggestion = _suggestion(request, pk)
     return _assess(
@@ -241,7 +291,7 @@ def duplicate(request, pk):
 
 
 @require_POST
-@role_required(*ASSESSORS)
+@role_required(*KEEPERS)
 def merge(request, pk):
     suggestion = _suggestion(request, pk)
     return _assess(
@@ -257,7 +307,7 @@ def merge(request, pk):
 
 
 @require_POST
-@role_required(*ASSESSORS)
+@role_required(*KEEPERS)
 def transfer(request, pk):
     suggestion = _suggestion(request, pk)
     return _assess(
@@ -273,7 +323,65 @@ def transfer(request, pk):
 
 
 @require_POST
-@role_required(*ASSESSORS)
+@role_required(*KEEPERS)
+def issue_type(request, pk):
+    """Staff give the suggestion another issue type (or none), in any state."""
+    suggestion = _suggestion(request, pk)
+    form = IssueTypeForm(request.POST, suggestion=suggestion)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("feedback:suggestion", suggestion.pk)
+    with flash_refusal(request, messages.WARNING):
+        data = form.cleaned_data
+        services.set_issue_type(
+            suggestion, data["issue_type"], version=data["version"], by=request.user
+        )
+        messages.success(
+            request, _("Saved the issue type of %(code)s.") % {"code": suggestion.tracking_code}
+        )
+    return redirect("feedback:suggestion", suggestion.pk)
+
+
+@require_POST
+@role_required(*KEEPERS)
+def publish_summary(request, pk):
+    """Write or approve the public summary: the suggestion then shows where riders scan."""
+    suggestion = _suggestion(request, pk)
+    form = PublicSummaryForm(request.POST)
+    if not form.is_valid():
+        return _page(request, suggestion, {"summary_form": form})
+    with flash_refusal(request, messages.WARNING):
+        services.publish_summary(
+            suggestion,
+            form.cleaned_data["summary"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("%(code)s shows on the station's page and the friendly map with this summary.")
+            % {"code": suggestion.tracking_code},
+        )
+    return redirect("feedback:suggestion", suggestion.pk)
+
+
+@require_POST
+@role_required(*KEEPERS)
+def withdraw_summary(request, pk):
+    suggestion = _suggestion(request, pk)
+    with flash_refusal(request, messages.WARNING):
+        services.withdraw_summary(suggestion, version=None, by=request.user)
+        messages.success(
+            request,
+            _("%(code)s no longer shows on the station's page or the map.")
+            % {"code": suggestion.tracking_code},
+        )
+    return redirect("feedback:suggestion", suggestion.pk)
+
+
+@require_POST
+@role_required(*KEEPERS)
 def hide_photo(request, pk):
     photo = get_in_scope_or_404(
         SuggestionPhoto.objects.select_related("suggestion"),
@@ -281,16 +389,13 @@ def hide_photo(request, pk):
         "suggestion__area",
         pk=pk,
     )
-    try:
+    with flash_refusal(request, messages.WARNING):
         services.hide_photo(photo, by=request.user)
-    except services.FeedbackError as error:
-        messages.warning(request, str(error))
-    else:
         messages.success(request, _("The photo is hidden from the public tracking page."))
     return redirect("feedback:suggestion", photo.suggestion_id)
 
 
-@role_required(*ASSESSORS)
+@role_required(*KEEPERS)
 def enter(request):
     """The offline channel: a suggestion heard at a forum, on the phone or on a visit."""
     form = EntryForm(

@@ -11,36 +11,37 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from points import activities
-from points.activities import ActivityError
 from points.activity_forms import ActivityForm, AttendanceForm, TeamForm
 from points.models import Activity, VolunteerTeam
+from points.services import activities
+from points.services.activities import ActivityError
+from portal.errors import flash_refusal
+from portal.filters import name_search
 from portal.models import Area
 from portal.permissions import role_required
+from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
-from registry.access import LEDGER_KEEPERS, LEDGER_READERS
-from registry.filters import name_search
 from registry.models import Worker, WorkerStatus
 from stations.models import Station
 
 MEMBER_MATCHES = 20
 
 
-def _team(request, team_id) -> VolunteerTeam:
+def _team(request, pk) -> VolunteerTeam:
     return get_in_scope_or_404(
-        VolunteerTeam.objects.select_related("area", "created_by"), request.user, id=team_id
+        VolunteerTeam.objects.select_related("area", "created_by"), request.user, id=pk
     )
 
 
-def _activity(request, activity_id) -> Activity:
+def _activity(request, pk) -> Activity:
     return get_in_scope_or_404(
         Activity.objects.select_related("area", "station", "team", "created_by"),
         request.user,
-        id=activity_id,
+        id=pk,
     )
 
 
-@role_required(*LEDGER_READERS)
+@role_required(*READERS)
 def teams(request):
     rows = (
         VolunteerTeam.objects.in_scope(request.user)
@@ -52,11 +53,11 @@ def teams(request):
     return render(
         request,
         "points/teams.html",
-        {"page": page, "can_keep": request.user.role in LEDGER_KEEPERS},
+        {"page": page, "can_keep": request.user.role in KEEPERS},
     )
 
 
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def team_add(request):
     form = TeamForm(request.POST or None, areas=Area.objects.in_scope(request.user))
     if request.method == "POST" and form.is_valid():
@@ -78,10 +79,10 @@ def _candidates(request, team):
     )
 
 
-@role_required(*LEDGER_READERS)
-def team(request, team_id):
-    team = _team(request, team_id)
-    can_keep = request.user.role in LEDGER_KEEPERS
+@role_required(*READERS)
+def team(request, pk):
+    team = _team(request, pk)
+    can_keep = request.user.role in KEEPERS
     query = request.GET.get("q", "").strip()
     matches = []
     if can_keep and query:
@@ -108,25 +109,25 @@ def team(request, team_id):
     )
 
 
-def _member(request, team, worker_id) -> Worker:
-    return get_in_scope_or_404(_candidates(request, team), request.user, id=worker_id)
+def _member(request, team, worker_pk) -> Worker:
+    return get_in_scope_or_404(_candidates(request, team), request.user, id=worker_pk)
 
 
 @require_POST
-@role_required(*LEDGER_KEEPERS)
-def team_member_add(request, team_id, worker_id):
-    team = _team(request, team_id)
-    worker = _member(request, team, worker_id)
+@role_required(*KEEPERS)
+def team_member_add(request, pk, worker_pk):
+    team = _team(request, pk)
+    worker = _member(request, team, worker_pk)
     if activities.add_member(team, worker, by=request.user):
         messages.success(request, _("%(name)s joined the team.") % {"name": worker})
     return redirect(reverse("points:team", args=[team.id]) + "#members")
 
 
 @require_POST
-@role_required(*LEDGER_KEEPERS)
-def team_member_remove(request, team_id, worker_id):
-    team = _team(request, team_id)
-    worker = get_in_scope_or_404(Worker.objects.all(), request.user, id=worker_id)
+@role_required(*KEEPERS)
+def team_member_remove(request, pk, worker_pk):
+    team = _team(request, pk)
+    worker = get_in_scope_or_404(Worker.objects.all(), request.user, id=worker_pk)
     activities.remove_member(team, worker)
     messages.success(request, _("%(name)s left the team.") % {"name": worker})
     return redirect(reverse("points:team", args=[team.id]) + "#members")
@@ -139,7 +140,7 @@ WHEN = {
 }
 
 
-@role_required(*LEDGER_READERS)
+@role_required(*READERS)
 def activity_list(request):
     when = request.GET.get("when") if request.GET.get("when") in WHEN else "upcoming"
     _label, lookup, order = WHEN[when]
@@ -157,7 +158,7 @@ def activity_list(request):
             "page": page,
             "when": when,
             "whens": [(key, label) for key, (label, _lookup, _order) in WHEN.items()],
-            "can_keep": request.user.role in LEDGER_KEEPERS,
+            "can_keep": request.user.role in KEEPERS,
         },
     )
 
@@ -181,7 +182,7 @@ def _save_activity(request, form) -> Activity | None:
         return None
 
 
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def activity_add(request):
     form = _activity_form(request)
     if request.method == "POST" and form.is_valid():
@@ -192,9 +193,9 @@ def activity_add(request):
     return render(request, "points/activity_form.html", {"form": form, "activity": None})
 
 
-@role_required(*LEDGER_KEEPERS)
-def activity_edit(request, activity_id):
-    activity = _activity(request, activity_id)
+@role_required(*KEEPERS)
+def activity_edit(request, pk):
+    activity = _activity(request, pk)
     form = _activity_form(request, activity)
     if request.method == "POST" and form.is_valid() and _save_activity(request, form):
         messages.success(request, _("Saved the changes."))
@@ -202,9 +203,9 @@ def activity_edit(request, activity_id):
     return render(request, "points/activity_form.html", {"form": form, "activity": activity})
 
 
-@role_required(*LEDGER_READERS)
-def activity_detail(request, activity_id):
-    activity = _activity(request, activity_id)
+@role_required(*READERS)
+def activity_detail(request, pk):
+    activity = _activity(request, pk)
     sign_ups = activity.sign_ups.active().select_related("worker__area", "marked_by").order_by("id")
     return render(
         request,
@@ -213,7 +214,7 @@ def activity_detail(request, activity_id):
             "activity": activity,
             "sign_ups": sign_ups,
             "started": activity.starts_at <= timezone.now(),
-            "can_keep": request.user.role in LEDGER_KEEPERS,
+            "can_keep": request.user.role in KEEPERS,
             "public_url": request.build_absolute_uri(
                 reverse("points:activity_public", args=[activity.id])
             ),
@@ -222,21 +223,18 @@ def activity_detail(request, activity_id):
 
 
 @require_POST
-@role_required(*LEDGER_KEEPERS)
-def activity_attendance(request, activity_id):
+@role_required(*KEEPERS)
+def activity_attendance(request, pk):
     """Tick the riders who came: each earns the activity's points once."""
-    activity = _activity(request, activity_id)
+    activity = _activity(request, pk)
     form = AttendanceForm(request.POST, activity=activity)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["sign_ups"]))
         return redirect("points:activity", activity.id)
     marked = 0
-    try:
+    with flash_refusal(request):
         for signup in form.cleaned_data["sign_ups"]:
             marked += activities.mark_attendance(signup, by=request.user)
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
         if not marked:
             messages.info(request, _("Their attendance was recorded already."))
     if marked:

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from points import card as work_card
-from registry.riders import rider_required
-from stations import qr
+from portal import qr
+from registry.services.riders import rider_required
 
 
 @never_cache

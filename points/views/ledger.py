@@ -10,13 +10,13 @@ from django.views.decorators.http import require_POST
 from points import leaderboard as board
 from points.ledger_forms import AdjustmentForm
 from points.models import Entry
-from points.services import PointsError, adjust, balance
+from points.services.ledger import PointsError, adjust, balance
 from portal.models import Area, AreaLevel
 from portal.permissions import role_required
+from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
-from registry.access import LEDGER_KEEPERS, LEDGER_READERS
 from registry.models import Worker
-from stations.views.landing import station_from_token
+from stations.selectors import station_for_token
 
 
 def _worker(request, pk) -> Worker:
@@ -26,7 +26,7 @@ def _worker(request, pk) -> Worker:
 def _worker_page(request, worker, form=None, status=200):
     entries = Entry.objects.filter(worker=worker).select_related("recorded_by")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    can_adjust = request.user.role in LEDGER_KEEPERS
+    can_adjust = request.user.role in KEEPERS
     return render(
         request,
         "points/worker.html",
@@ -40,13 +40,13 @@ def _worker_page(request, worker, form=None, status=200):
     )
 
 
-@role_required(*LEDGER_READERS)
+@role_required(*READERS)
 def worker_points(request, pk):
     return _worker_page(request, _worker(request, pk))
 
 
 @require_POST
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def adjust_points(request, pk):
     worker = _worker(request, pk)
     form = AdjustmentForm(request.POST)
@@ -67,7 +67,7 @@ def adjust_points(request, pk):
     return _worker_page(request, worker, form, status=400)
 
 
-@role_required(*LEDGER_READERS)
+@role_required(*READERS)
 def staff_leaderboard(request):
     """Down the user's areas to a community (plain links, as registration's chooser), whose
     board it then shows."""
@@ -97,9 +97,9 @@ def staff_leaderboard(request):
     )
 
 
-@station_from_token
-def station_leaderboard(request, station):
+def station_leaderboard(request, token):
     """Public, from a station's QR code: the board of the station's community."""
+    station = station_for_token(token)
     return render(
         request,
         "points/station_leaderboard.html",

@@ -3,10 +3,10 @@
 
 from django.shortcuts import render
 
-from points.services import balance
+from points.services.ledger import balance
 from portal import slots
 from portal.pagination import CappedPaginator
-from registry.riders import rider_required
+from registry.services.riders import rider_required
 
 HISTORY_PER_PAGE = 20
 

@@ -7,17 +7,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from points import rewards
 from points.models import Redemption, RedemptionState, Reward
 from points.reward_forms import PickupCodeForm, RewardForm
+from points.services import rewards
+from portal.errors import flash_refusal
 from portal.models import Area
 from portal.pagination import CappedPaginator
 from portal.permissions import role_required
+from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
-from registry.access import LEDGER_KEEPERS, LEDGER_READERS
 
 
-@role_required(*LEDGER_READERS)
+@role_required(*READERS)
 def reward_list(request):
     rows = (
         Reward.objects.in_scope(request.user)
@@ -28,7 +29,7 @@ def reward_list(request):
     return render(
         request,
         "points/rewards.html",
-        {"page": page, "can_keep": request.user.role in LEDGER_KEEPERS},
+        {"page": page, "can_keep": request.user.role in KEEPERS},
     )
 
 
@@ -41,7 +42,7 @@ def _reward_form(request, reward=None):
     )
 
 
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def reward_add(request):
     form = _reward_form(request)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +52,7 @@ def reward_add(request):
     return render(request, "points/reward_form.html", {"form": form, "reward": None})
 
 
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def reward_edit(request, pk):
     reward = get_in_scope_or_404(Reward.objects.select_related("area"), request.user, id=pk)
     form = _reward_form(request, reward)
@@ -68,7 +69,7 @@ def reward_edit(request, pk):
     return render(request, "points/reward_form.html", {"form": form, "reward": reward})
 
 
-@role_required(*LEDGER_READERS)
+@role_required(*READERS)
 def redemption_list(request):
     state = request.GET.get("state") if request.GET.get("state") in RedemptionState else ""
     rows = Redemption.objects.in_scope(request.user).select_related("reward__area", "worker")
@@ -84,7 +85,7 @@ def redemption_list(request):
             "page": page,
             "state": state,
             "states": [("", _("All")), *RedemptionState.choices],
-            "can_keep": request.user.role in LEDGER_KEEPERS,
+            "can_keep": request.user.role in KEEPERS,
             "requested": RedemptionState.REQUESTED,
         },
     )
@@ -94,7 +95,7 @@ def _in_scope(request):
     return Redemption.objects.in_scope(request.user).select_related("reward__area", "worker")
 
 
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def handover(request):
     """Type the code the rider shows, check the reward, hand it over. A code of another
     community is refused like an unknown one: nothing tells staff it exists elsewhere."""
@@ -104,11 +105,8 @@ def handover(request):
             redemption = get_object_or_404(
                 _in_scope(request), pickup_code=form.cleaned_data["code"]
             )
-            try:
+            with flash_refusal(request):
                 rewards.fulfil(redemption, by=request.user)
-            except rewards.RewardError as refused:
-                messages.error(request, str(refused))
-            else:
                 messages.success(
                     request,
                     _("Handed over %(reward)s to %(name)s.")
@@ -130,14 +128,11 @@ def handover(request):
 
 
 @require_POST
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def redemption_cancel(request, pk):
     redemption = get_object_or_404(_in_scope(request), id=pk)
-    try:
+    with flash_refusal(request):
         rewards.cancel(redemption, by=request.user)
-    except rewards.RewardError as refused:
-        messages.error(request, str(refused))
-    else:
         messages.success(
             request,
             _("Cancelled: %(points)s points went back to %(name)s.")

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from points import activities
-from points.activities import ActivityError
 from points.models import Activity, SignUp
-from registry.riders import current_worker, sign_in_redirect
-from registry.views.workers import choose_community, chosen_community
+from points.services import activities
+from portal.community_picker import choose_community, chosen_community
+from portal.errors import flash_refusal
+from registry.services.riders import current_worker, sign_in_redirect
 
 
 def activities_public(request):
@@ -75,11 +75,8 @@ def rider_on_activity(view):
 @rider_on_activity
 def activity_sign_up(request, pk):
     activity = get_object_or_404(Activity, pk=pk)
-    try:
+    with flash_refusal(request):
         activities.sign_up(activity, request.worker)
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(
             request, _("You are signed up. We will text you a reminder the day before.")
         )
@@ -98,10 +95,7 @@ def activity_cancel_sign_up(request, pk):
         return redirect("points:activity_public", pk)
     if request.method == "GET":
         return render(request, "points/activity_cancel.html", {"activity": activity})
-    try:
+    with flash_refusal(request):
         activities.cancel_sign_up(signup)
-    except ActivityError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, _("You gave your place back."))
     return redirect("points:activity_public", pk)

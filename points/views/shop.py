@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from points import rewards
 from points.models import Redemption, RedemptionState, Reward
 from points.reward_forms import ConfirmRedeemForm, RedeemForm
-from points.services import balance
-from registry.riders import current_worker, rider_required
-from registry.views.workers import choose_community, chosen_community
+from points.services import rewards
+from points.services.ledger import balance
+from portal.community_picker import choose_community, chosen_community
+from portal.errors import flash_refusal
+from registry.services.riders import current_worker, rider_required
 
 
 def shop(request):
@@ -53,23 +54,19 @@ def redeem(request):
         messages.error(request, form.refusal())
         return redirect("points:shop")
     reward = form.cleaned_data["reward"]
-    try:
+    with flash_refusal(request):
         if confirmed:
             nonce = form.cleaned_data["nonce"]
             redemption = rewards.redeem(reward, request.worker, nonce=nonce)
-        else:
-            rewards.check_can_redeem(reward, request.worker)
-    except rewards.RewardError as refused:
-        messages.error(request, str(refused))
-        return redirect("points:shop")
-    if confirmed:
-        return redirect("points:redeemed", redemption.pickup_code)
-    points = balance(request.worker)
-    return render(
-        request,
-        "points/redeem_confirm.html",
-        {"reward": reward, "balance": points, "after": points - reward.price, "nonce": uuid4()},
-    )
+            return redirect("points:redeemed", redemption.pickup_code)
+        rewards.check_can_redeem(reward, request.worker)
+        points = balance(request.worker)
+        return render(
+            request,
+            "points/redeem_confirm.html",
+            {"reward": reward, "balance": points, "after": points - reward.price, "nonce": uuid4()},
+        )
+    return redirect("points:shop")
 
 
 def _mine(request):
@@ -96,24 +93,20 @@ def redeemed_cancel(request, code):
     """The rider takes back their own redemption until it is handed over: GET asks, POST does
     it; either way a refusal (handed over, cancelled already) goes back to the pickup page."""
     redemption = get_object_or_404(_mine(request), pickup_code=code)
-    try:
+    with flash_refusal(request):
         if request.method == "POST":
             rewards.cancel(redemption)
-        else:
-            rewards.check_can_cancel(redemption)
-    except rewards.RewardError as refused:
-        messages.error(request, str(refused))
-        return redirect("points:redeemed", code)
-    points = balance(request.worker)
-    if request.method == "POST":
-        messages.success(
+            messages.success(
+                request,
+                _("Cancelled: %(points)s points went back to you, you now have %(balance)s.")
+                % {"points": redemption.points, "balance": balance(request.worker)},
+            )
+            return redirect("points:redeemed", code)
+        rewards.check_can_cancel(redemption)
+        points = balance(request.worker)
+        return render(
             request,
-            _("Cancelled: %(points)s points went back to you, you now have %(balance)s.")
-            % {"points": redemption.points, "balance": points},
+            "points/redeemed_cancel.html",
+            {"redemption": redemption, "after": points + redemption.points},
         )
-        return redirect("points:redeemed", code)
-    return render(
-        request,
-        "points/redeemed_cancel.html",
-        {"redemption": redemption, "after": points + redemption.points},
-    )
+    return redirect("points:redeemed", code)

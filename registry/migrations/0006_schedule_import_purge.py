@@ -1,4 +1,4 @@
-"""Delete survey lists left unsaved for a week, daily at 03:45 (registry.imports.purge_abandoned)."""
+"""Delete survey lists left unsaved for a week, daily at 03:45 (registry.imports.jobs.purge_abandoned)."""
 
 from django.db import migrations
 

@@ -4,14 +4,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.permissions import role_required
+from portal.roles import KEEPERS
 from portal.scope import get_in_scope_or_404
 from registry import care
-from registry.access import LEDGER_KEEPERS
 from registry.care_forms import CareTriggerForm, CareVisitForm
 from registry.models import CareVisit, Worker
 from registry.services import RegistryError
@@ -24,7 +23,7 @@ STATES = {
 }
 
 
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def care_visits(request):
     state = request.GET.get("state") if request.GET.get("state") in STATES else "open"
     _label, lookup, order = STATES[state]
@@ -41,10 +40,10 @@ def care_visits(request):
     )
 
 
-@role_required(*LEDGER_KEEPERS)
-def care_new(request, worker_id):
+@role_required(*KEEPERS)
+def care_new(request, pk):
     """Record why a party member must be visited (三必访); it makes a visit due."""
-    worker = get_in_scope_or_404(Worker.objects.select_related("area"), request.user, id=worker_id)
+    worker = get_in_scope_or_404(Worker.objects.select_related("area"), request.user, id=pk)
     try:
         care.check_can_have_visits(worker)
     except RegistryError as error:
@@ -75,14 +74,14 @@ def care_new(request, worker_id):
     return render(request, "registry/care_new.html", {"worker": worker, "form": form})
 
 
-@role_required(*LEDGER_KEEPERS)
-def care_visit(request, visit_id):
+@role_required(*KEEPERS)
+def care_visit(request, pk):
     """A care visit's reason and, until it is recorded, the form to record the visit."""
     visit = get_in_scope_or_404(
         CareVisit.objects.select_related("worker", "responsible", "recorded_by", "closed_by"),
         request.user,
         "worker__area",
-        id=visit_id,
+        id=pk,
     )
     form = CareVisitForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -104,8 +103,3 @@ def care_visit(request, visit_id):
             )
             return redirect("registry:care_visits")
     return render(request, "registry/care_visit.html", {"visit": visit, "form": form})
-
-
-def due_count(user) -> int:
-    """The navigation badge: open visits in scope that are overdue or due by tomorrow."""
-    return CareVisit.objects.in_scope(user).due_by_tomorrow(timezone.localdate()).count()

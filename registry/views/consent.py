@@ -1,12 +1,13 @@
-"""A rider withdraws their consent themselves: signed in (registry.riders), so the texted code
-of the sign-in has proven the mobile is theirs; one question, then it is done."""
+"""A rider withdraws their consent themselves: signed in (registry.services.riders), so the texted
+code of the sign-in has proven the mobile is theirs; one question, then it is done."""
 
 from contextlib import suppress
 
 from django.shortcuts import redirect, render
 
 from portal.privacy import mask_mobile
-from registry import riders, services
+from registry import services
+from registry.services import riders
 
 
 @riders.rider_required

@@ -6,12 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.filters import unfiltered_export
 from portal.models import Area, AuditLog
 from portal.permissions import role_required
+from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
 from portal.xlsx import xlsx_response
-from registry.access import LEDGER_KEEPERS, LEDGER_READERS
-from registry.filters import EnterpriseFilter, unfiltered_export
+from registry.exports import enterprise_header, enterprise_lines
+from registry.filters import EnterpriseFilter
 from registry.forms import EnterpriseForm
 from registry.models import Enterprise
 
@@ -22,18 +24,18 @@ def _ledger(request):
     return filters, filters.qs.select_related("area", "parent").order_by("name", "id")
 
 
-@role_required(*LEDGER_READERS)
+@role_required(*READERS)
 def enterprises(request):
     filters, rows = _ledger(request)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/enterprises.html",
-        {"filters": filters, "page": page, "can_keep": request.user.role in LEDGER_KEEPERS},
+        {"filters": filters, "page": page, "can_keep": request.user.role in KEEPERS},
     )
 
 
-@role_required(*LEDGER_READERS)
+@role_required(*READERS)
 def enterprises_export(request):
     filters, rows = _ledger(request)
     if filters.errors:
@@ -45,37 +47,10 @@ def enterprises_export(request):
         f"{title} ({filters.describe()})",
         rows=rows.count(),
     )
-    header = [
-        _("Name"),
-        _("Kind"),
-        _("Platform"),
-        _("Belongs to"),
-        _("Area"),
-        _("Address"),
-        _("Workforce size"),
-        _("Party organisation"),
-        _("Party-building instructor"),
-        _("Contact person"),
-        _("Contact phone"),
-    ]
-    lines = (
-        [
-            enterprise.name,
-            enterprise.get_kind_display(),
-            enterprise.get_platform_display(),
-            enterprise.parent.name if enterprise.parent else "",
-            enterprise.area.name,
-            enterprise.address,
-            enterprise.workforce,
-            enterprise.get_party_organisation_display(),
-            enterprise.party_instructor,
-            enterprise.contact_name,
-            enterprise.contact_phone,
-        ]
-        for enterprise in rows.iterator(chunk_size=2000)
-    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(f"{title}-{stamp}.xlsx", title, header, lines)
+    return xlsx_response(
+        f"{title}-{stamp}.xlsx", title, enterprise_header(), enterprise_lines(rows)
+    )
 
 
 def _form(request, enterprise=None):
@@ -87,7 +62,7 @@ def _form(request, enterprise=None):
     )
 
 
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def enterprise_add(request):
     form = _form(request)
     if request.method == "POST" and form.is_valid():
@@ -97,9 +72,9 @@ def enterprise_add(request):
     return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": None})
 
 
-@role_required(*LEDGER_KEEPERS)
-def enterprise_edit(request, enterprise_id):
-    enterprise = get_in_scope_or_404(Enterprise.objects, request.user, id=enterprise_id)
+@role_required(*KEEPERS)
+def enterprise_edit(request, pk):
+    enterprise = get_in_scope_or_404(Enterprise.objects, request.user, id=pk)
     form = _form(request, enterprise)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -6,11 +6,16 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from portal.background import enqueue_on_commit
+from portal.errors import flash_refusal
 from portal.models import Area, AreaLevel
 from portal.permissions import role_required
+from portal.roles import KEEPERS
 from portal.scope import get_in_scope_or_404
-from registry import imports, services, tasks
-from registry.access import LEDGER_KEEPERS
+from registry import services, tasks
+from registry.imports.jobs import RUNNING, create_job, start_commit
+from registry.imports.review import outcome_counts, preview
+from registry.imports.template import build_template
+from registry.imports.upload import ImportUploadForm
 from registry.models import ImportJob, ImportRow
 
 PREVIEW_PAGE_SIZE = 100
@@ -18,15 +23,15 @@ PREVIEW_PAGE_SIZE = 100
 REFRESH_SECONDS = 2
 
 
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def start(request):
     """Upload a survey list; below the form, the recent imports in the user's area."""
-    form = imports.ImportUploadForm(
+    form = ImportUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
     )
     if request.method == "POST" and form.is_valid():
-        job = imports.create_job(
+        job = create_job(
             form.cleaned_data["file"],
             by=request.user,
             sensitive_consent=form.cleaned_data["sensitive_consent"],
@@ -41,50 +46,43 @@ def start(request):
     )
 
 
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def template(request):
     communities = list(
         Area.objects.in_scope(request.user).filter(level=AreaLevel.COMMUNITY).order_by("code")[:1]
     )
     return HttpResponse(
-        imports.build_template(communities),
+        build_template(communities),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": content_disposition_header(True, "数据摸排清单模板.xlsx")},
     )
 
 
-@role_required(*LEDGER_KEEPERS)
-def job(request, job_id):
+@role_required(*KEEPERS)
+def job(request, pk):
     """A job's progress while its task runs; then the review of every row, or the result."""
-    job = get_in_scope_or_404(
-        ImportJob.objects.select_related("uploaded_by"), request.user, id=job_id
-    )
+    job = get_in_scope_or_404(ImportJob.objects.select_related("uploaded_by"), request.user, id=pk)
     context = {"job": job}
     if job.status in (ImportJob.Status.READ, ImportJob.Status.DONE):
-        context["counts"] = imports.outcome_counts(job)
+        context["counts"] = outcome_counts(job)
     if job.status == ImportJob.Status.READ:
         rejected_only = request.GET.get("show") == "rejected"
         rows = job.rows.order_by("number")
         if rejected_only:
             rows = rows.filter(outcome=ImportRow.Outcome.REJECTED)
         page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(
-            page=page, rows=imports.preview(page.object_list), rejected_only=rejected_only
-        )
+        context.update(page=page, rows=preview(page.object_list), rejected_only=rejected_only)
     response = render(request, "registry/import_job.html", context)
-    if job.status in imports.RUNNING:
+    if job.status in RUNNING:
         response["Refresh"] = str(REFRESH_SECONDS)
     return response
 
 
 @require_POST
-@role_required(*LEDGER_KEEPERS)
-def commit(request, job_id):
-    job = get_in_scope_or_404(ImportJob.objects, request.user, id=job_id)
-    try:
-        imports.start_commit(job)
-    except services.RegistryError as error:
-        messages.warning(request, str(error))
-    else:
+@role_required(*KEEPERS)
+def commit(request, pk):
+    job = get_in_scope_or_404(ImportJob.objects, request.user, id=pk)
+    with flash_refusal(request, messages.WARNING):
+        start_commit(job)
         enqueue_on_commit(tasks.commit_import, job.pk)
     return redirect("registry:import_job", job.pk)

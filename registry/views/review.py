@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from portal.models import AuditLog
 from portal.permissions import role_required
+from portal.roles import KEEPERS
 from portal.scope import get_in_scope_or_404
 from registry import services
-from registry.access import LEDGER_KEEPERS
 from registry.forms import DuplicateForm, RefusalForm
 from registry.models import Worker, WorkerStatus
 
@@ -32,9 +32,9 @@ def decision_context(user, worker: Worker) -> dict:
     }
 
 
-@role_required(*LEDGER_KEEPERS)
-def review(request, worker_id):
-    worker = get_in_scope_or_404(Worker.objects.select_related("area"), request.user, id=worker_id)
+@role_required(*KEEPERS)
+def review(request, pk):
+    worker = get_in_scope_or_404(Worker.objects.select_related("area"), request.user, id=pk)
     if worker.status != WorkerStatus.PENDING:
         messages.info(request, _("This registration no longer waits for a decision."))
         return redirect("registry:worker_detail", worker.id)
@@ -72,9 +72,9 @@ def _first_error(form) -> str:
 
 
 @require_POST
-@role_required(*LEDGER_KEEPERS)
-def refuse(request, worker_id):
-    worker = get_in_scope_or_404(Worker.objects, request.user, id=worker_id)
+@role_required(*KEEPERS)
+def refuse(request, pk):
+    worker = get_in_scope_or_404(Worker.objects, request.user, id=pk)
     form = RefusalForm(request.POST)
     if not form.is_valid():
         return _not_decided(request, worker, _first_error(form))
@@ -91,9 +91,9 @@ def refuse(request, worker_id):
 
 
 @require_POST
-@role_required(*LEDGER_KEEPERS)
-def duplicate(request, worker_id):
-    worker = get_in_scope_or_404(Worker.objects, request.user, id=worker_id)
+@role_required(*KEEPERS)
+def duplicate(request, pk):
+    worker = get_in_scope_or_404(Worker.objects, request.user, id=pk)
     form = DuplicateForm(request.POST, duplicate=worker, user=request.user)
     if not form.is_valid():
         return _not_decided(request, worker, _first_error(form))
@@ -108,9 +108,3 @@ def duplicate(request, worker_id):
         % {"duplicate": worker, "kept": kept},
     )
     return decided(request, worker)
-
-
-def my_registration(worker: Worker) -> dict:
-    """The rider's page (portal.slots.RIDER_PAGE): whether the community has decided, and if it
-    refused, why."""
-    return {"worker": worker}

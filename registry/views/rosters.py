@@ -13,23 +13,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.errors import flash_refusal
+from portal.filters import unfiltered_export
 from portal.models import Area, AreaLevel, AuditLog, Role
 from portal.pagination import CappedPaginator
 from portal.permissions import role_required
+from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
 from portal.xlsx import xlsx_response
 from registry import services
-from registry.access import LEDGER_KEEPERS, LEDGER_READERS
-from registry.filters import WorkerFilter, unfiltered_export
+from registry.exports import roster_header, roster_lines
+from registry.filters import WorkerFilter
 from registry.forms import LeaveForm, StaffWorkerForm
 from registry.models import (
     CheckIn,
-    Occupation,
-    Platform,
     PoliticalStatus,
     Worker,
     WorkerRole,
-    WorkerRoleKind,
     WorkerStatus,
 )
 from registry.views.review import decision_context
@@ -73,7 +73,7 @@ def roster_rows(request, roster: Roster):
     return filters, rows
 
 
-@role_required(*LEDGER_READERS)
+@role_required(*READERS)
 def roster(request, roster):
     filters, rows = roster_rows(request, ROSTERS[roster])
     rows = rows.prefetch_related(Prefetch("roles", queryset=WorkerRole.objects.order_by("role")))
@@ -86,12 +86,12 @@ def roster(request, roster):
             "export_url": reverse(f"registry:{roster}_export"),
             "filters": filters,
             "page": page,
-            "can_keep": request.user.role in LEDGER_KEEPERS,
+            "can_keep": request.user.role in KEEPERS,
         },
     )
 
 
-@role_required(*LEDGER_READERS)
+@role_required(*READERS)
 def roster_export(request, roster):
     filters, rows = roster_rows(request, ROSTERS[roster])
     if filters.errors:
@@ -104,78 +104,24 @@ def roster_export(request, roster):
         f"{title} ({filters.describe()})",
         rows=count,
     )
-    header = [
-        _("Full name"),
-        _("Mobile"),
-        _("Occupation"),
-        _("Platform or employer"),
-        _("Community"),
-        _("Political status"),
-        _("Party branch"),
-        _("Where the membership is held"),
-        _("Mobile party member"),
-        _("Roles"),
-        _("Status"),
-        _("Registered at"),
-    ]
-    if ROSTERS[roster].party:
-        header += [_("Last reported to"), _("Last reported at")]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    party = ROSTERS[roster].party
     return xlsx_response(
-        f"{title}-{stamp}.xlsx", title, header, _export_rows(rows, ROSTERS[roster].party)
+        f"{title}-{stamp}.xlsx", title, roster_header(party), roster_lines(rows, party)
     )
 
 
-def _labels(choices) -> dict:
-    """{code: label} translated once per export: get_FOO_display() per row costs 8 s per
-    100,000 rows (docs/BENCHMARKS.md)."""
-    return {code: str(label) for code, label in choices}
+def _scoped_worker(request, pk) -> Worker:
+    return get_in_scope_or_404(Worker.objects.select_related("area"), request.user, id=pk)
 
 
-def _export_rows(rows, party: bool):
-    yes, no = _("Yes"), _("No")
-    occupations, platforms = _labels(Occupation.choices), _labels(Platform.choices)
-    statuses, roles = _labels(WorkerStatus.choices), _labels(WorkerRoleKind.choices)
-    political = _labels(PoliticalStatus.choices)
-    rows = rows.prefetch_related("roles")
-    for worker in rows.iterator(chunk_size=2000):
-        line = [
-            worker.name,
-            worker.mobile,
-            occupations[worker.occupation],
-            worker.platform_other
-            if worker.platform == Platform.OTHER
-            else platforms[worker.platform],
-            worker.area.name,
-            political[worker.political_status],
-            worker.party_branch,
-            worker.membership_held_at,
-            yes if worker.is_mobile_party_member else no,
-            "、".join(roles[role.role] for role in worker.roles.all()),
-            statuses[worker.status],
-            timezone.localtime(worker.created_at).strftime("%Y-%m-%d %H:%M"),
-        ]
-        if party:
-            line += [
-                worker.reported_to or "",
-                timezone.localtime(worker.reported_at).strftime("%Y-%m-%d %H:%M")
-                if worker.reported_at
-                else "",
-            ]
-        yield line
-
-
-def _scoped_worker(request, worker_id) -> Worker:
-    return get_in_scope_or_404(Worker.objects.select_related("area"), request.user, id=worker_id)
-
-
-@role_required(*LEDGER_READERS)
-def worker_detail(request, worker_id):
+@role_required(*READERS)
+def worker_detail(request, pk):
     """The full record: personal data unmasked, so every view is written to the access log."""
-    worker = _scoped_worker(request, worker_id)
+    worker = _scoped_worker(request, pk)
     # The entry points at the worker instead of copying the name: anonymising erases it here too.
     AuditLog.record(request.user, AuditLog.Action.VIEWED, "", subject=worker)
-    can_keep = request.user.role in LEDGER_KEEPERS
+    can_keep = request.user.role in KEEPERS
     pending_decision = can_keep and worker.status == WorkerStatus.PENDING
     return render(
         request,
@@ -199,7 +145,7 @@ def _communities(user):
     return Area.objects.in_scope(user).filter(level=AreaLevel.COMMUNITY)
 
 
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def worker_add(request):
     """The offline channel: staff enter a worker who registered on paper or at the desk."""
     form = StaffWorkerForm(request.POST or None, communities=_communities(request.user))
@@ -223,9 +169,9 @@ def worker_add(request):
     )
 
 
-@role_required(*LEDGER_KEEPERS)
-def worker_edit(request, worker_id):
-    worker = _scoped_worker(request, worker_id)
+@role_required(*KEEPERS)
+def worker_edit(request, pk):
+    worker = _scoped_worker(request, pk)
     if worker.anonymised_at:
         messages.warning(request, _("This record has been anonymised."))
         return redirect("registry:worker_detail", worker.id)
@@ -249,34 +195,31 @@ def worker_edit(request, worker_id):
     return render(request, "registry/worker_form.html", {"form": form, "worker": worker})
 
 
-def _change(request, worker_id, change, done_message, **kwargs):
+def _change(request, pk, change, done_message, **kwargs):
     """Run one registry state change on a worker in scope and say how it went."""
-    worker = _scoped_worker(request, worker_id)
-    try:
+    worker = _scoped_worker(request, pk)
+    with flash_refusal(request, messages.WARNING):
         change(worker, by=request.user, **kwargs)
-    except services.RegistryError as error:
-        messages.warning(request, str(error))
-    else:
         messages.success(request, done_message)
     return redirect("registry:worker_detail", worker.id)
 
 
 @require_POST
-@role_required(*LEDGER_KEEPERS)
-def worker_leave(request, worker_id):
+@role_required(*KEEPERS)
+def worker_leave(request, pk):
     form = LeaveForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _change(
-        request, worker_id, services.leave, _("Marked as left; the record is kept."), reason=reason
+        request, pk, services.leave, _("Marked as left; the record is kept."), reason=reason
     )
 
 
 @require_POST
-@role_required(*LEDGER_KEEPERS)
-def worker_withdraw_consent(request, worker_id):
+@role_required(*KEEPERS)
+def worker_withdraw_consent(request, pk):
     return _change(
         request,
-        worker_id,
+        pk,
         services.withdraw_consent,
         _("Consent withdrawn. An administrator will erase the personal details."),
     )
@@ -284,10 +227,10 @@ def worker_withdraw_consent(request, worker_id):
 
 @require_POST
 @role_required(Role.ADMINISTRATOR)
-def worker_anonymise(request, worker_id):
+def worker_anonymise(request, pk):
     return _change(
         request,
-        worker_id,
+        pk,
         services.anonymise,
         _("Personal details erased; the record still counts in the statistics."),
     )

@@ -1,7 +1,8 @@
 """Riders sign in with their mobile and a texted code, the one way a phone becomes a rider's
-(registry.riders). A code goes to any number, within otp's limits, so the pages tell no one who
-is registered: once the code proves the number, a registered rider is signed in, and anyone else
-goes on to registration with the number proven (and `next`, the station's community, kept)."""
+(registry.services.riders). A code goes to any number, within otp's limits, so the pages tell no
+one who is registered: once the code proves the number, a registered rider is signed in, and
+anyone else goes on to registration with the number proven (and `next`, the station's
+community, kept)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -10,10 +11,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.otp_forms import CodeForm, MobileForm
 from portal.privacy import mask_mobile
-from registry import riders
-from registry.forms import CodeForm, MobileForm
-from registry.models import Worker
+from registry.selectors import consenting_worker
+from registry.services import riders
 
 # What the sign-in pages pass on: where to go afterwards, and the community a registration
 # would start at (a station's).
@@ -47,7 +48,7 @@ def sign_in_code(request):
     if request.method == "POST" and form.is_valid():
         refusal = riders.check_code(request, mobile, form.cleaned_data["code"])
         if not refusal:
-            worker = Worker.objects.consenting().filter(mobile=mobile).first()
+            worker = consenting_worker(mobile)
             if worker is None:
                 riders.keep_proven(request, mobile)
                 messages.info(

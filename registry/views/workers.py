@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -8,14 +6,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import ratelimit
-from portal.models import Area, AreaLevel
+from portal.community_picker import choose_community, chosen_community
+from portal.errors import flash_refusal
+from portal.otp_forms import CodeForm
 from portal.permissions import role_required
 from portal.privacy import mask_mobile
+from portal.roles import KEEPERS
 from portal.scope import get_in_scope_or_404
-from registry import riders, services
-from registry.access import LEDGER_KEEPERS
-from registry.forms import CodeForm, RegistrationForm
+from registry import services
+from registry.forms import RegistrationForm
 from registry.models import Channel, Worker
+from registry.services import riders
 from registry.views import review
 
 REGISTRATION = "registration"  # the session's form data waiting for its texted code
@@ -23,14 +24,14 @@ REGISTRATION = "registration"  # the session's form data waiting for its texted 
 
 def register(request):
     """The public registration page. A station's QR link carries `?community=<division code>`;
-    without one the rider first picks their community step by step (choose_community).
+    without one the rider first picks their community step by step (portal.community_picker).
 
     Only the mobile's owner changes its record: the details wait in the session while a code is
     texted to the mobile, unless this phone proved the number already (its signed-in rider's,
     or one proven by the sign-in code). `?next=` is where the rider goes once registered."""
     community = chosen_community(request)
     if community is None and request.method == "GET":
-        return choose_community(request)
+        return choose_community(request, title=_("Register with your community"))
     # The community's own street, not a province's thousands of communities in one drop-down.
     communities = community.parent.children.all() if community else None
     own = _own_details(request)
@@ -129,50 +130,11 @@ def _register_url(waiting: dict) -> str:
     return reverse("registry:register") + (f"?{query}" if query else "")
 
 
-def chosen_community(request):
-    """The community of `?community=<division code>` (a station's QR link, or the last step of
-    choose_community) with its street; None for no such community. A NUL is in no code, and
-    PostgreSQL refuses one in a query (a 500): it is dropped."""
-    code = request.GET.get("community", "").replace("\x00", "")
-    return (
-        Area.objects.filter(level=AreaLevel.COMMUNITY, code=code).select_related("parent").first()
-    )
-
-
-def choose_community(request, title=None):
-    """District → street → community as plain links: no JavaScript, a short list on each step.
-    Each step links to `?area=`, the last to `?community=` of the page that called it (the
-    registration form, the suggestion form), which shows its form once it has the community."""
-    area = (
-        Area.objects.exclude(level=AreaLevel.COMMUNITY)
-        .filter(code=request.GET.get("area", "").replace("\x00", ""))  # see chosen_community
-        .first()
-    )
-    choices = list((area.children if area else Area.objects.filter(parent=None)).order_by("code"))
-    while len(choices) == 1 and choices[0].level != AreaLevel.COMMUNITY:
-        area = choices[0]  # one city or one street: nothing to choose, go one level down
-        choices = list(area.children.order_by("code"))
-    return render(
-        request,
-        "registry/choose_community.html",
-        {
-            "title": title or _("Register with your community"),
-            "area": area,
-            "trail": area.ancestors() if area else [],
-            "choices": choices,
-            # Where the rider was headed (a check-in waiting for the registration) goes along.
-            "keep": "&" + urlencode({"next": request.GET["next"]})
-            if request.GET.get("next")
-            else "",
-        },
-    )
-
-
 def registered(request):
     return render(request, "registry/registered.html")
 
 
-@role_required(*LEDGER_KEEPERS)
+@role_required(*KEEPERS)
 def pending(request):
     """The confirmation queue: self-registrations in the user's scope, oldest first."""
     workers = Worker.objects.in_scope(request.user).pending().select_related("area")
@@ -181,17 +143,10 @@ def pending(request):
 
 
 @require_POST
-@role_required(*LEDGER_KEEPERS)
-def confirm(request, worker_id):
-    worker = get_in_scope_or_404(Worker.objects, request.user, id=worker_id)
-    try:
+@role_required(*KEEPERS)
+def confirm(request, pk):
+    worker = get_in_scope_or_404(Worker.objects, request.user, id=pk)
+    with flash_refusal(request, messages.WARNING):
         services.confirm(worker, by=request.user)
-    except services.RegistryError as error:
-        messages.warning(request, str(error))
-    else:
         messages.success(request, _("Confirmed the registration of %(name)s.") % {"name": worker})
     return review.decided(request, worker)
-
-
-def pending_count(user) -> int:
-    return Worker.objects.in_scope(user).pending().count()

@@ -1,12 +1,12 @@
 """The rider's side of a station's QR code: its landing page and 报到.
 
 Built for a cheap phone inside WeChat's browser: no JavaScript, its own small stylesheet instead
-of Bootstrap, two queries (the station with its area, its amenities), and for a few seconds none.
-A signed-in rider (registry.riders) gets the page of their own, never cached: its 报到 button
-records the check-in with one tap, and the page then says 已报到.
+of Bootstrap, three queries (the station with its area and amenities, then one for each part later
+apps add through portal.slots: points' leaderboard, feedback's "what was done here"), and for a
+few seconds none.
+A signed-in rider (registry.services.riders) gets the page of their own, never cached: its 报到
+button records the check-in with one tap, and the page then says 已报到.
 """
-
-from functools import wraps
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -17,34 +17,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal import ratelimit, slots
-from registry import riders
-from registry.forms import MobileForm
+from portal.otp_forms import MobileForm
+from registry.services import riders
 from stations import checkin, landing_cache, last_station
 from stations.icons import AMENITY_ICONS
-from stations.models import Amenity, RetiredToken, Service, Station, StationVisit
+from stations.models import Amenity, Service, Station, StationVisit
+from stations.selectors import station_for_token
 
 AMENITY_ORDER = {code: position for position, code in enumerate(Amenity.values)}
-
-
-def station_from_token(view):
-    """Resolve the QR code's token into the station (with its area), or answer for a code that
-    was replaced (410, a page that says so) or never existed (404)."""
-
-    @wraps(view)
-    def wrapped(request, token, *args, **kwargs):
-        if "\x00" in token:  # in no token, and PostgreSQL refuses one in a query (a 500)
-            return render(request, "stations/unknown.html", status=404)
-        station = Station.objects.select_related("area").filter(token=token).first()
-        if station is not None:
-            return view(request, station, *args, **kwargs)
-        retired = RetiredToken.objects.select_related("station").filter(token=token).first()
-        if retired is not None:
-            return render(
-                request, "stations/replaced.html", {"station": retired.station}, status=410
-            )
-        return render(request, "stations/unknown.html", status=404)
-
-    return wrapped
 
 
 def landing(request, token):
@@ -68,10 +48,10 @@ def landing(request, token):
     return response
 
 
-@station_from_token
-def _landing(request, station):
+def _landing(request, token):
+    station = station_for_token(token, with_amenities=True)
     now = timezone.localtime()
-    codes = sorted(station.amenities.values_list("amenity", flat=True), key=AMENITY_ORDER.get)
+    codes = sorted(station.amenity_codes, key=AMENITY_ORDER.get)
     rider = riders.current_worker(request)
     visit = checkin.recent_visit(station, rider) if rider else None
     return render(
@@ -103,12 +83,12 @@ def hours_on(station: Station, weekday: int) -> list[str]:
     return [f"{start}–{end}" for start, end in station.hours.get(str(weekday), [])]
 
 
-@station_from_token
-def check_in(request, station):
+def check_in(request, token):
     """报到. A signed-in rider's tap (a POST) records it, and they land back on the station's
     page. Anyone else gives their mobile once: a texted code proves it and signs them in, or
     takes them to registration with the number proven and the station's community chosen;
     either way they come back here and the check-in is recorded without another tap."""
+    station = station_for_token(token)
     worker = riders.current_worker(request)
     if worker is not None:
         if request.method == "POST" or request.session.get(checkin.AFTER_SIGN_IN) == station.token:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import slots
 from portal.models import Area, AreaLevel
 from stations.models import Amenity, Station, StationAmenity, StationKind
 
@@ -129,6 +130,8 @@ def station_map(request):
             "form": form,
             "page": page,
             "markers_url": f"{reverse('stations:map_data')}?{query.urlencode()}",
+            # What later apps show about these stations (feedback: what was done near them).
+            "more": slots.render(slots.FRIENDLY_MAP, request, page.object_list),
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
             "tile_subdomains": settings.MAP_TILE_SUBDOMAINS,

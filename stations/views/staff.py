@@ -9,23 +9,22 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.models import Area, Role
+from portal.background import enqueue_on_commit
+from portal.models import Area
 from portal.permissions import role_required
+from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
-from stations import services
+from stations import services, tasks
 from stations.filters import StationFilter
 from stations.forms import PhotoForm, RotateForm, StandardForm, StationForm
 from stations.models import Station, StationAmenity, StationPhoto
 
-STATION_READERS = (Role.COMMUNITY_STAFF, Role.OFFICIAL, Role.ADMINISTRATOR)
-STATION_KEEPERS = (Role.COMMUNITY_STAFF, Role.ADMINISTRATOR)
+
+def _station(request, pk) -> Station:
+    return get_in_scope_or_404(Station.objects.select_related("area"), request.user, id=pk)
 
 
-def _station(request, station_id) -> Station:
-    return get_in_scope_or_404(Station.objects.select_related("area"), request.user, id=station_id)
-
-
-@role_required(*STATION_READERS)
+@role_required(*READERS)
 def station_list(request):
     filters = StationFilter(
         request.GET, queryset=Station.objects.in_scope(request.user), user=request.user
@@ -39,7 +38,7 @@ def station_list(request):
         {
             "filters": filters,
             "page": page,
-            "can_keep": request.user.role in STATION_KEEPERS,
+            "can_keep": request.user.role in KEEPERS,
             "poster_area": area or request.user.area,
         },
     )
@@ -58,19 +57,20 @@ def _save(request, form):
     return services.save_station(station, form.cleaned_data["amenities"], by=request.user)
 
 
-@role_required(*STATION_KEEPERS)
+@role_required(*KEEPERS)
 def station_add(request):
     form = _form(request)
     if request.method == "POST" and form.is_valid():
         station = _save(request, form)
+        enqueue_on_commit(tasks.make_qr_codes, station.pk)  # or the sweep makes them (Redis down)
         messages.success(request, _("Added %(name)s.") % {"name": station})
         return redirect("stations:detail", station.id)
     return render(request, "stations/form.html", {"form": form, "station": None})
 
 
-@role_required(*STATION_KEEPERS)
-def station_edit(request, station_id):
-    station = _station(request, station_id)
+@role_required(*KEEPERS)
+def station_edit(request, pk):
+    station = _station(request, pk)
     form = _form(request, station)
     if request.method == "POST" and form.is_valid():
         _save(request, form)
@@ -79,9 +79,9 @@ def station_edit(request, station_id):
     return render(request, "stations/form.html", {"form": form, "station": station})
 
 
-@role_required(*STATION_READERS)
-def station_detail(request, station_id):
-    station = _station(request, station_id)
+@role_required(*READERS)
+def station_detail(request, pk):
+    station = _station(request, pk)
     held = station.standard.values_list("item_id", flat=True)
     return render(
         request,
@@ -92,7 +92,7 @@ def station_detail(request, station_id):
             "amenities": station.amenities.all(),
             "photos": station.photos.all(),
             "events": station.events.select_related("actor")[:30],
-            "can_keep": request.user.role in STATION_KEEPERS,
+            "can_keep": request.user.role in KEEPERS,
             "standard_form": StandardForm(initial={"items": list(held)}),
             "rotate_form": RotateForm(),
             "photo_form": PhotoForm(),
@@ -101,8 +101,8 @@ def station_detail(request, station_id):
     )
 
 
-def _qr(request, station_id, field):
-    station = _station(request, station_id)
+def _qr(request, pk, field):
+    station = _station(request, pk)
     image = getattr(station, field)
     if not image or station.qr_token != station.token:
         raise Http404("The QR code is being made.")
@@ -114,23 +114,24 @@ def _qr(request, station_id, field):
     )
 
 
-@role_required(*STATION_READERS)
-def qr_png(request, station_id):
-    return _qr(request, station_id, "qr_png")
+@role_required(*READERS)
+def qr_png(request, pk):
+    return _qr(request, pk, "qr_png")
 
 
-@role_required(*STATION_READERS)
-def qr_svg(request, station_id):
-    return _qr(request, station_id, "qr_svg")
+@role_required(*READERS)
+def qr_svg(request, pk):
+    return _qr(request, pk, "qr_svg")
 
 
 @require_POST
-@role_required(*STATION_KEEPERS)
-def rotate(request, station_id):
-    station = _station(request, station_id)
+@role_required(*KEEPERS)
+def rotate(request, pk):
+    station = _station(request, pk)
     form = RotateForm(request.POST)
     if form.is_valid():
         services.rotate_token(station, by=request.user)
+        enqueue_on_commit(tasks.make_qr_codes, station.pk)
         messages.success(
             request, _("The station has a new QR code. Print its new poster and replace the old.")
         )
@@ -140,9 +141,9 @@ def rotate(request, station_id):
 
 
 @require_POST
-@role_required(*STATION_KEEPERS)
-def standard(request, station_id):
-    station = _station(request, station_id)
+@role_required(*KEEPERS)
+def standard(request, pk):
+    station = _station(request, pk)
     form = StandardForm(request.POST)
     if form.is_valid():
         services.set_standard(station, form.cleaned_data["items"], by=request.user)
@@ -153,9 +154,9 @@ def standard(request, station_id):
 
 
 @require_POST
-@role_required(*STATION_KEEPERS)
-def photo_add(request, station_id):
-    station = _station(request, station_id)
+@role_required(*KEEPERS)
+def photo_add(request, pk):
+    station = _station(request, pk)
     form = PhotoForm(request.POST, request.FILES, instance=StationPhoto(station=station))
     if form.is_valid():
         services.add_photo(form, by=request.user)
@@ -168,10 +169,10 @@ def photo_add(request, station_id):
 
 
 @require_POST
-@role_required(*STATION_KEEPERS)
-def photo_delete(request, photo_id):
+@role_required(*KEEPERS)
+def photo_delete(request, pk):
     photo = get_in_scope_or_404(
-        StationPhoto.objects.all(), request.user, area_field="station__area", id=photo_id
+        StationPhoto.objects.all(), request.user, area_field="station__area", id=pk
     )
     services.delete_photo(photo, by=request.user)
     messages.success(request, _("Deleted the photo."))
@@ -184,13 +185,13 @@ def _with_amenities(stations):
     )
 
 
-@role_required(*STATION_READERS)
-def poster(request, station_id):
-    station = get_in_scope_or_404(_with_amenities(Station.objects), request.user, id=station_id)
+@role_required(*READERS)
+def poster(request, pk):
+    station = get_in_scope_or_404(_with_amenities(Station.objects), request.user, id=pk)
     return render(request, "stations/poster.html", {"stations": [station], "area": None})
 
 
-@role_required(*STATION_READERS)
+@role_required(*READERS)
 def posters(request, code):
     area = get_in_scope_or_404(Area.objects.all(), request.user, area_field=None, code=code)
     stations = _with_amenities(Station.objects.within(area))

@@ -24,10 +24,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from dashboard import refresh
+from dashboard.summary import Period
 from feedback.models import State
 from points.models import Entry, EntryKind, SignUp, TeamMember, VolunteerTeam
-from portal.dashboard import refresh
-from portal.dashboard.summary import Period
 from registry.models import CheckIn
 from stations.models import StandardItem, StationStandard, StationVisit
 from tests.factories import (

@@ -3,19 +3,29 @@ of the tree and several periods; and a refresh run twice, or twice at once, stor
 
 import random
 import statistics
-import threading
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from feedback.models import State, Suggestion, Task
+from dashboard import rates, refresh
+from dashboard.models import Figure
+from dashboard.ranking import department_figures
+from dashboard.summary import Period, Summary
+from feedback.models import (
+    Callback,
+    Category,
+    Event,
+    IssueType,
+    State,
+    Suggestion,
+    Task,
+    TaskExtension,
+    TaskSupervision,
+)
 from points.models import Entry, EntryKind
-from portal.dashboard import refresh
-from portal.dashboard.models import Figure
-from portal.dashboard.summary import Period, Summary
 from portal.dates import local_midnight
 from registry.models import Enterprise, Worker, WorkerStatus
 from stations.models import Station, StationVisit
@@ -27,8 +37,11 @@ from tests.factories import (
     TaskFactory,
     WorkerFactory,
 )
+from tests.races import race
 
 pytestmark = pytest.mark.django_db
+
+RATE_NAMES = rates.NAMES
 
 
 @pytest.fixture
@@ -93,8 +106,187 @@ def random_data(tree):
             Entry.objects.create(
                 worker=worker, amount=-1, kind=EntryKind.REDEMPTION, created_at=moment()
             )
+    add_the_loops_rates(tree, random.Random(20261204), now)
     refresh.rebuild()
     return tree
+
+
+def add_the_loops_rates(tree, rng, now):
+    """Tasks of departments at every level, due and done around now; closed suggestions, some
+    reopened first, rated online or called back."""
+    departments = [
+        DepartmentFactory(area=area)
+        for area in [tree.city, tree.district, tree.street, tree.other_district, tree.community_b]
+    ]
+    communities = [tree.community_a, tree.community_b, tree.community_c]
+    for _ in range(70):
+        state = rng.choice([State.ACCEPTED, State.RESOLVED, State.CLOSED, State.CLOSED])
+        submitted = now - timedelta(days=rng.uniform(20, 400))
+        category = rng.choice(list(Category))
+        types = list(IssueType.objects.filter(category=category)) + [None]
+        suggestion = SuggestionFactory(
+            area=rng.choice(communities),
+            state=state,
+            category=category,
+            issue_type=rng.choice(types),
+        )
+        closed_at = submitted + timedelta(days=rng.uniform(5, 19))
+        rated = state == State.CLOSED and rng.random() < 0.5
+        Suggestion.objects.filter(pk=suggestion.pk).update(
+            submitted_at=submitted,
+            # a tenth of the closed ones staff closed with a reply: no department took them
+            resolved_at=closed_at - timedelta(days=1)
+            if state != State.ACCEPTED and rng.random() < 0.9
+            else None,
+            closed_at=closed_at if state == State.CLOSED else None,
+            rating=rng.randint(1, 5) if rated else None,
+            rated_at=closed_at if rated else None,
+        )
+        if state == State.CLOSED and rng.random() < 0.3:
+            Event.objects.create(suggestion=suggestion, kind=Event.Kind.REOPENED)
+        if state == State.CLOSED and not rated and rng.random() < 0.7:
+            reached = rng.random() < 0.8
+            Callback.objects.create(
+                suggestion=suggestion,
+                reached=reached,
+                satisfaction=rng.randint(1, 5) if reached else None,
+                created_at=closed_at + timedelta(hours=rng.uniform(1, 48)),
+            )
+        for _task in range(rng.choice([1, 1, 2, 3])):
+            assigned = submitted + timedelta(hours=rng.uniform(1, 48))
+            due_at = assigned + timedelta(hours=rng.uniform(2, 24 * 12))
+            if rng.random() < 0.1:
+                # around now, but not so near that it passes while the test runs
+                due_at = now + timedelta(minutes=rng.choice([-1, 1]) * rng.uniform(20, 600))
+            done = state != State.ACCEPTED or rng.random() < 0.5
+            done_at = assigned + timedelta(days=rng.uniform(0.1, 14)) if done else None
+            acknowledge_by = assigned + timedelta(hours=rng.choice([2, 24, 30]))
+            acknowledged_at = assigned + timedelta(hours=rng.uniform(0.1, 40))
+            task = TaskFactory(suggestion=suggestion, department=rng.choice(departments))
+            Task.objects.filter(pk=task.pk).update(
+                state=Task.State.DONE if done else Task.State.OPEN,
+                done_at=min(done_at, now) if done_at else None,
+                created_at=assigned,
+                due_at=due_at,
+                due_on=timezone.localdate(due_at),
+                acknowledge_by=acknowledge_by if rng.random() < 0.9 else None,
+                acknowledged_at=acknowledged_at if acknowledged_at < now else None,
+            )
+            if rng.random() < 0.1:  # returned by a department that was not the right one
+                returned = TaskFactory(suggestion=suggestion, department=rng.choice(departments))
+                Task.objects.filter(pk=returned.pk).update(
+                    state=Task.State.RETURNED,
+                    created_at=assigned - timedelta(hours=5),
+                    due_at=due_at,
+                    due_on=timezone.localdate(due_at),
+                    acknowledge_by=assigned,
+                    returned_at=assigned - timedelta(hours=rng.uniform(0.5, 4)),
+                    return_reason="不归我们管",
+                )
+            if rng.random() < 0.2:
+                asked_at = assigned + (due_at - assigned) / 2
+                TaskExtension.objects.create(
+                    task=task,
+                    reason="要协调",
+                    requested_at=asked_at,
+                    previous_due_at=due_at - timedelta(days=3),
+                    requested_due_at=due_at,
+                    decided_at=asked_at + timedelta(hours=3),
+                    approved=rng.random() < 0.7,
+                    new_due_at=due_at,
+                )
+            if rng.random() < 0.15:
+                TaskSupervision.objects.create(
+                    task=task,
+                    text="抓紧",
+                    created_at=assigned + timedelta(hours=rng.uniform(1, 90)),
+                )
+
+
+def direct_rates(area, period):
+    """The rates' counts of an area, or of each department in it, from every row, in Python."""
+    start, end = local_midnight(period.start), local_midnight(period.end + timedelta(days=1))
+
+    def in_area(suggestion):
+        return suggestion.area.path.startswith(area.path)
+
+    now = timezone.now()
+
+    def count(names, department, suggestion, good=None):
+        counters = (
+            [by_department[department.pk]] if department.area.path.startswith(area.path) else []
+        )
+        counters += [area_counts] if in_area(suggestion) else []
+        for counter in counters:
+            counter[names[1]] += 1
+            counter[names[0]] += bool(good)
+
+    area_counts, by_department = Counter(), defaultdict(Counter)
+    for task in Task.objects.select_related("suggestion__area", "department__area"):
+        if task.state == Task.State.RETURNED:
+            if start <= task.returned_at < end:
+                count(("", "returned"), task.department, task.suggestion)
+            continue
+        if start <= task.due_at < end and (task.due_at <= now or task.done_at):
+            on_time = task.done_at is not None and task.done_at <= task.due_at
+            count(("on_time", "due"), task.department, task.suggestion, on_time)
+        by = task.acknowledge_by
+        if by and start <= by < end and (by <= now or task.acknowledged_at):
+            in_time = task.acknowledged_at is not None and task.acknowledged_at <= by
+            count(("ack_in_time", "ack_due"), task.department, task.suggestion, in_time)
+    for extension in TaskExtension.objects.select_related(
+        "task__suggestion__area", "task__department__area"
+    ):
+        task = extension.task
+        if start <= extension.requested_at < end:
+            count(("", "ext_asked"), task.department, task.suggestion)
+        if extension.approved and start <= extension.decided_at < end:
+            count(("", "ext_approved"), task.department, task.suggestion)
+    for supervision in TaskSupervision.objects.select_related(
+        "task__suggestion__area", "task__department__area"
+    ):
+        if start <= supervision.created_at < end:
+            count(("", "supervised"), supervision.task.department, supervision.task.suggestion)
+    reopened = set(
+        Event.objects.filter(kind=Event.Kind.REOPENED).values_list("suggestion", flat=True)
+    )
+    for suggestion in Suggestion.objects.select_related("area").prefetch_related(
+        "tasks__department__area", "callbacks"
+    ):
+        departments = {
+            task.department_id
+            for task in suggestion.tasks.all()
+            if task.state == Task.State.DONE and task.department.area.path.startswith(area.path)
+        }
+        counters = [by_department[pk] for pk in departments]
+        counters += [area_counts] if in_area(suggestion) else []
+        opinions = []
+        if suggestion.state == State.CLOSED and start <= (suggestion.closed_at or end) < end:
+            solved = suggestion.resolved_at is not None and suggestion.pk not in reopened
+            opinions.append(("closed", solved))
+        if suggestion.rating and start <= suggestion.rated_at < end:
+            opinions.append(("rated", suggestion.rating >= 4))
+        for callback in suggestion.callbacks.all():
+            if callback.satisfaction and start <= callback.created_at < end:
+                opinions.append(("callbacks", callback.satisfaction >= 4))
+        for counter in counters:
+            for whole, good in opinions:
+                counter[whole] += 1
+                counter[{"closed": "closed_first"}.get(whole, f"{whole}_good")] += good
+    area_counts.pop("", None)
+    for counts in by_department.values():
+        counts.pop("", None)
+    return +area_counts, {pk: +counts for pk, counts in by_department.items() if +counts}
+
+
+def stored_rates(area, period):
+    def counts(figures):
+        return +Counter({name: figures.total(figures.period, name) for name in RATE_NAMES})
+
+    departments = department_figures(area, period)
+    return counts(Summary(area, period).total), {
+        pk: counts(figures) for pk, figures in departments.items() if counts(figures)
+    }
 
 
 def direct(area, period):
@@ -135,12 +327,18 @@ def direct(area, period):
         "satisfaction": ratings.aggregate(Sum("rating"))["rating__sum"] / ratings.count()
         if ratings.exists()
         else None,
-        "overdue_tasks": Task.objects.within(area)
-        .open()
-        .filter(due_on__lt=timezone.localdate())
-        .count(),
+        "overdue_tasks": Task.objects.within(area).overdue(timezone.now()).count(),
         "earned": entries.filter(amount__gt=0).aggregate(n=Sum("amount"))["n"] or 0,
         "spent": -(entries.filter(kind=EntryKind.REDEMPTION).aggregate(n=Sum("amount"))["n"] or 0),
+        "categories": {
+            rates.type_key(category, issue_type): n
+            for category, issue_type, n in suggestions.filter(
+                submitted_at__gte=start, submitted_at__lt=end
+            )
+            .values_list("category", "issue_type")
+            .annotate(n=Count("id"))
+            .order_by()
+        },
     }
 
 
@@ -164,6 +362,7 @@ def stored(area, period):
         "overdue_tasks": figures.total(figures.now, "overdue_tasks"),
         "earned": figures.total(figures.period, "points_earned"),
         "spent": figures.total(figures.period, "points_spent"),
+        "categories": +figures.period[rates.BY_TYPE],
     }
 
 
@@ -176,6 +375,22 @@ def test_stored_figures_agree_with_a_direct_count(random_data, level, days_back)
     expected = direct(area, period)
     assert stored(area, period) == expected
     assert expected["registered"] > 0
+    assert stored_rates(area, period) == direct_rates(area, period)
+
+
+def test_the_rates_are_counted_from_enough_data_to_mean_something(random_data):
+    year = Period(timezone.localdate() - timedelta(days=364), timezone.localdate())
+    in_the_city, departments = direct_rates(random_data.city, year)
+    assert len(departments) == 6  # the five above and the existing one of the city
+    for name in [*rates.ON_TIME, *rates.RESPONSE, *rates.RESOLUTION, *rates.SATISFACTION_ONLINE]:
+        assert in_the_city[name] > 3, name
+    for name in [rates.RETURNS, rates.EXTENSIONS, rates.EXTENSIONS_APPROVED, rates.SUPERVISIONS]:
+        assert in_the_city[name] > 1, name
+    assert 0 < in_the_city["ack_in_time"] < in_the_city["ack_due"]
+    for name in rates.SATISFACTION_CALLBACK:
+        assert in_the_city[name] > 1, name
+    assert 0 < in_the_city["on_time"] < in_the_city["due"]
+    assert 0 < in_the_city["closed_first"] < in_the_city["closed"]
 
 
 def all_figures():
@@ -194,22 +409,7 @@ def test_refreshing_again_stores_the_same_rows_once(random_data):
 @pytest.mark.django_db(transaction=True)
 def test_two_refreshes_at_once_store_each_figure_once(random_data):
     before = Figure.objects.count()
-    errors = []
-
-    def run():
-        try:
-            refresh.refresh_recent(400)
-        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    race([lambda: refresh.refresh_recent(400)] * 3)
     assert Figure.objects.count() == before
     duplicates = (
         Figure.objects.values("area_id", "span", "day", "name", "key")

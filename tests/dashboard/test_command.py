@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from portal.dashboard.models import Figure, Refresh
-from portal.dashboard.summary import Period, Summary
+from dashboard.models import Figure, Refresh
+from dashboard.summary import Period, Summary
 
 pytestmark = pytest.mark.django_db
 

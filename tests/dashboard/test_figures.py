@@ -5,13 +5,14 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
-from portal.dashboard import refresh
-from portal.dashboard.models import Span
-from portal.dashboard.sections import HEADLINE_NOW, HEADLINE_PERIOD, headline, tables
-from portal.dashboard.spans import next_month, spans
-from portal.dashboard.summary import Period, Summary, median_of_histogram
-from tests.factories import EnterpriseFactory
+from dashboard import refresh
+from dashboard.models import Span
+from dashboard.sections import HEADLINE_NOW, HEADLINE_PERIOD, headline, tables
+from dashboard.spans import next_month, spans
+from dashboard.summary import Period, Summary, median_of_histogram
+from tests.factories import EnterpriseFactory, SuggestionFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +266,14 @@ def test_a_year_reads_two_dozen_rows_per_figure_not_365():
     assert covered[Span.MONTH] == [date(2026, month, 1) for month in range(1, 12)]
     assert covered[Span.WEEK] == [date(2025, 12, 8), date(2025, 12, 15), date(2025, 12, 22)]
     assert len(covered[Span.DAY]) == 10  # 3–7 and 29–31 December 2025, 1–2 December 2026
+
+
+def test_a_task_counts_as_overdue_from_the_minute_its_deadline_passes(tree, department_x, english):
+    """An urgent task is due within hours: past that moment it is overdue, the same day."""
+    now = timezone.now()
+    accepted = SuggestionFactory(area=tree.community_a, state="accepted")
+    TaskFactory(suggestion=accepted, department=department_x, due_at=now - timedelta(minutes=5))
+    TaskFactory(suggestion=accepted, department=department_x, due_at=now + timedelta(minutes=5))
+    refresh.refresh_recent(1)
+    summary = Summary(tree.street, Period(timezone.localdate(), timezone.localdate()))
+    assert figures_of(summary, "states")["Total"]["Overdue tasks"] == 1

@@ -13,12 +13,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from dashboard import refresh, tasks
+from dashboard.summary import Period, Summary
 from feedback import services as feedback
 from feedback.models import Event, State, Suggestion
 from points.models import EntryKind
-from points.services import award
-from portal.dashboard import refresh, tasks
-from portal.dashboard.summary import Period, Summary
+from points.services.ledger import award
 from registry import services
 from registry.models import Worker, WorkerEvent
 from stations.checkin import check_in

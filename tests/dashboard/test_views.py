@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from portal.dashboard import refresh
-from portal.dashboard.models import Refresh
+from dashboard import refresh
+from dashboard.models import Refresh
 from portal.models import Role
 from tests.factories import UserFactory, WorkerFactory
 
@@ -50,6 +50,7 @@ def test_an_area_outside_the_scope_is_not_found(english, counted, tree, official
     assert english.get(URL, {"area": tree.city.code}).status_code == 404
     assert english.get(EXPORT, {"area": tree.other_district.code}).status_code == 404
     assert english.get(URL, {"area": "no such code"}).status_code == 404
+    assert english.get(URL, {"area": "411402\x00"}).status_code == 404  # never reaches the database
     english.force_login(staff_a)
     assert english.get(URL, {"area": tree.community_b.code}).status_code == 404
     assert english.get(URL, {"area": tree.street.code}).status_code == 404
@@ -179,6 +180,8 @@ def test_the_export_has_a_sheet_per_section_with_the_pages_figures(
         "Station kinds",
         "Check-ins by kind",
         "Suggestion loop",
+        "Rates",
+        "Categories",
         "Suggestion states",
         "Points",
         "Trends",

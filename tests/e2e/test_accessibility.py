@@ -43,7 +43,11 @@ LINK_HEIGHT = 24  # every other link
 # other URL must answer with an HTML page (open_page checks it), so a new one is not missed.
 NOT_PAGES = {
     "dashboard:export",
+    "feedback:done_photo",
+    "feedback:ledger_export",
     "feedback:photo",
+    "feedback:suggestions_export",
+    "feedback:tasks_export",
     "feedback:track_photo",
     "healthz",
     "registry:enterprises_export",

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone, translation
+from playwright.sync_api import expect
 
 from registry import care
 from registry.models import CareVisit
@@ -45,21 +46,21 @@ def test_staff_see_due_visits_and_record_one(new_page, tree, staff_a, visits, vi
     page = log_in_english(new_page, viewport, "alice")
     page.goto("/staff/registry/care/")
     rows = page.locator("tbody tr")
-    assert rows.first.get_by_text("Overdue by 2 days").is_visible()
-    assert rows.nth(1).get_by_text("Due tomorrow").is_visible()
+    expect(rows.first.get_by_text("Overdue by 2 days")).to_be_visible()
+    expect(rows.nth(1).get_by_text("Due tomorrow")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     # The table fits too: nothing hides behind a sideways scroll.
     assert page.locator(".table-responsive").evaluate("e => e.scrollWidth <= e.clientWidth")
     screenshot(page, f"care-visits-{viewport['width']}")
 
     rows.first.get_by_role("link", name="Record visit").click()
-    assert page.get_by_text("最近接单明显减少").is_visible()
+    expect(page.get_by_text("最近接单明显减少")).to_be_visible()
     page.get_by_label("Notes").fill("上门看望，送去慰问品，约定下周再电话联系。")
     page.get_by_label("Follow-up needed").check()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     screenshot(page, f"care-visit-{viewport['width']}")
     page.get_by_role("button", name="Record the visit").click()
-    assert page.get_by_text("The visit to 王芳 is recorded.").is_visible()
+    expect(page.get_by_text("The visit to 王芳 is recorded.")).to_be_visible()
     assert page.locator("tbody tr").count() == 2
     visit = CareVisit.objects.get(worker__name="王芳")
     assert visit.closed_by == staff_a
@@ -74,7 +75,7 @@ def test_staff_record_a_reason_for_a_visit(new_page, tree, staff_a):
     page.get_by_label("What happened").fill("从美团转到顺丰，搬到了新的住处。")
     screenshot(page, "care-new-1280")
     page.get_by_role("button", name="Record the reason").click()
-    assert page.get_by_text("A care visit to 王芳 is due by").is_visible()
+    expect(page.get_by_text("A care visit to 王芳 is due by")).to_be_visible()
     assert CareVisit.objects.get().trigger == "job_change"
 
 
@@ -89,7 +90,7 @@ def test_a_reminder_in_the_inbox_leads_to_the_visit(new_page, tree, staff_a, vis
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     screenshot(page, f"inbox-{viewport['width']}")
     reminder.click()
-    assert page.get_by_role("heading", name="Care visit: 王芳").is_visible()
+    expect(page.get_by_role("heading", name="Care visit: 王芳")).to_be_visible()
     page.goto("/staff/inbox/")
     assert (
         page.get_by_role("button", name="Care visit overdue by 2 days: 王芳")

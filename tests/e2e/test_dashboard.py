@@ -7,8 +7,9 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
-from portal.dashboard import refresh
+from dashboard import refresh
 from tests.dashboard.conftest import (
     counted,  # noqa: F401  (the hand-counted data set)
     make_worker,
@@ -38,7 +39,7 @@ def headline(page, label):
 def test_an_official_reads_drills_down_and_comes_back(new_page, counted, official, viewport):  # noqa: F811
     page = log_in(new_page, viewport)
     page.goto("/staff/dashboard/")
-    assert page.get_by_role("heading", name="梁园区数据概览").is_visible()
+    expect(page.get_by_role("heading", name="梁园区数据概览")).to_be_visible()
     assert headline(page, "登记人数") == "6"
     assert headline(page, "新增登记") == "6"  # this month; 张二 registered 40 days ago
     assert headline(page, "企业党组织覆盖率") == "50.0%"
@@ -48,7 +49,7 @@ def test_an_official_reads_drills_down_and_comes_back(new_page, counted, officia
 
     # One level down: the street, by community.
     page.locator("#workers").get_by_role("link", name="平原街道").click()
-    assert page.get_by_role("heading", name="平原街道数据概览").is_visible()
+    expect(page.get_by_role("heading", name="平原街道数据概览")).to_be_visible()
     workers = page.locator("#workers tbody tr")
     assert workers.count() == 2
     assert re.sub(r"\s+", " ", workers.first.inner_text()).startswith("建设路社区 5 5 1 1")
@@ -62,7 +63,7 @@ def test_an_official_reads_drills_down_and_comes_back(new_page, counted, officia
 
     # And back up by the trail.
     page.get_by_role("navigation", name="逐级查看").get_by_role("link", name="梁园区").click()
-    assert page.get_by_role("heading", name="梁园区数据概览").is_visible()
+    expect(page.get_by_role("heading", name="梁园区数据概览")).to_be_visible()
 
 
 def test_last_month_shows_last_months_figures(new_page, counted, tree, official):  # noqa: F811
@@ -81,7 +82,7 @@ def test_last_month_shows_last_months_figures(new_page, counted, tree, official)
     expected = "2" if old_day.month == last_month_end.month else "1"
     assert headline(page, "新增登记") == expected
     assert headline(page, "登记人数") == "7"  # now, whatever the period
-    assert page.get_by_text("不随统计期变化").is_visible()
+    expect(page.get_by_text("不随统计期变化")).to_be_visible()
     chart = page.locator(".dashboard-chart").first
     chart.get_by_text("数据表", exact=True).click()
     assert chart.locator("tbody tr").count() == last_month_end.day
@@ -96,7 +97,7 @@ def test_the_period_picker_and_the_export_agree(new_page, counted, official):  #
     page.get_by_label("起").fill(old.start.isoformat())
     page.get_by_label("止").fill(old.end.isoformat())
     page.get_by_role("button", name="显示").click()
-    assert page.get_by_text(f"统计期 {old.start:%Y-%m-%d} 至 {old.end:%Y-%m-%d}").is_visible()
+    expect(page.get_by_text(f"统计期 {old.start:%Y-%m-%d} 至 {old.end:%Y-%m-%d}")).to_be_visible()
     resolved = page.locator("#funnel tfoot td").nth(4).inner_text()
     median = page.locator("#funnel tfoot td").nth(5).inner_text()
     assert (resolved, median) == ("1", "5.0")
@@ -123,7 +124,7 @@ def test_the_dashboard_prints_as_a_clean_a4_report(new_page, counted, official):
     page.emulate_media(media="print")
     assert not page.locator(".portal-navbar").is_visible()
     assert not page.locator("form.dashboard-period").is_visible()
-    assert page.get_by_role("heading", name="平原街道数据概览").is_visible()
+    expect(page.get_by_role("heading", name="平原街道数据概览")).to_be_visible()
     screenshot(page, "dashboard-print")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pdf = page.pdf(format="A4", path=str(SCREENSHOTS / "dashboard.pdf"))

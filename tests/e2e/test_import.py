@@ -1,7 +1,9 @@
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
-from registry import imports, tasks
+from registry import tasks
+from registry.imports import jobs
 from registry.models import ImportJob, Worker, WorkerStatus
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_staff_login import log_in
@@ -48,29 +50,29 @@ def test_staff_upload_a_survey_list_watch_it_read_fix_nothing_and_save_it(
     )
     page.get_by_label("Everyone on this list has agreed").check()
     page.get_by_role("button", name="Upload and check").click()
-    assert page.get_by_text("Waiting for the file to be read…").is_visible()
-    assert page.locator("progress.import-progress").is_visible()
+    expect(page.get_by_text("Waiting for the file to be read…")).to_be_visible()
+    expect(page.locator("progress.import-progress")).to_be_visible()
     look_at(page, "import-progress")
 
     job = ImportJob.objects.get()
     assert held_tasks == [job.pk]
-    imports.read(held_tasks.pop())  # the worker gets to it; the page reloads by itself
+    jobs.read(held_tasks.pop())  # the worker gets to it; the page reloads by itself
     page.get_by_role("link", name="Rejected only (1)").wait_for()
-    assert page.get_by_role("cell", name="139****0012").is_visible()
-    assert page.get_by_text("Enter an 11-digit mainland mobile number").is_visible()
+    expect(page.get_by_role("cell", name="139****0012")).to_be_visible()
+    expect(page.get_by_text("Enter an 11-digit mainland mobile number")).to_be_visible()
     look_at(page, "import-preview")
 
     page.get_by_role("link", name="Rejected only (1)").click()
     assert page.get_by_role("row").count() == 2  # the heading and row 4
-    assert page.get_by_role("rowheader", name="4").is_visible()
+    expect(page.get_by_role("rowheader", name="4")).to_be_visible()
 
     page.get_by_role("button", name="Save the valid rows").click()
-    assert page.get_by_text("Saving the workers: 0 of 2 rows.").is_visible()
-    imports.commit(held_tasks.pop())
+    expect(page.get_by_text("Saving the workers: 0 of 2 rows.")).to_be_visible()
+    jobs.commit(held_tasks.pop())
     page.get_by_text("Saved: 2 workers added and 0 updated.").wait_for()
     look_at(page, "import-done")
     page.get_by_role("link", name="Import another list").click()
-    assert page.get_by_role("cell", name="2 added, 0 updated").is_visible()
+    expect(page.get_by_role("cell", name="2 added, 0 updated")).to_be_visible()
     look_at(page, "import-list")
     assert sorted(Worker.objects.values_list("name", "status")) == [
         ("李红", WorkerStatus.CONFIRMED),

@@ -2,6 +2,7 @@
 see the change in its history, add someone who registered on paper."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_staff_login import log_in
@@ -20,26 +21,26 @@ def test_staff_find_a_worker_by_pinyin_edit_the_record_and_see_the_history(
     log_in(page, "alice", PASSWORD)
     page.wait_for_url("**/staff/")
     page.goto("/staff/registry/workers/")
-    assert page.get_by_text("共 2 人").is_visible()
-    assert page.get_by_text("138****1234").is_visible()
+    expect(page.get_by_text("共 2 人")).to_be_visible()
+    expect(page.get_by_text("138****1234")).to_be_visible()
     screenshot(page, f"roster-{viewport['width']}")
 
     # The search box is in view without opening the filter panel (issue 15, point 10).
     page.get_by_label("搜索").fill("zs")
     page.get_by_role("button", name="搜索", exact=True).click()
-    assert page.get_by_text("共 1 人").is_visible()
+    expect(page.get_by_text("共 1 人")).to_be_visible()
     screenshot(page, f"roster-search-{viewport['width']}")
     page.get_by_role("link", name="张三").click()
 
-    assert page.get_by_text("13800001234").is_visible()  # the full record shows it in full
+    expect(page.get_by_text("13800001234")).to_be_visible()  # the full record shows it in full
     page.get_by_role("link", name="修改").click()
     page.get_by_label("职业").select_option(label="快递员")
     page.get_by_label("志愿者").check()
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("已保存修改。").is_visible()
+    expect(page.get_by_text("已保存修改。")).to_be_visible()
     history = page.locator(".worker-history")
-    assert history.get_by_text("外卖骑手").is_visible()
-    assert history.get_by_text("张敏").is_visible()
+    expect(history.get_by_text("外卖骑手")).to_be_visible()
+    expect(history.get_by_text("张敏")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     screenshot(page, f"worker-record-{viewport['width']}")
 
@@ -60,5 +61,5 @@ def test_staff_add_a_worker_who_registered_on_paper(new_page, tree, staff_a):
     screenshot(page, "worker-add-1280")
     page.get_by_label("本人已同意上述告知内容").check()
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("已将 王小明 加入名册。").is_visible()
-    assert page.get_by_text("13903708888").is_visible()
+    expect(page.get_by_text("已将 王小明 加入名册。")).to_be_visible()
+    expect(page.get_by_text("13903708888")).to_be_visible()

@@ -68,9 +68,9 @@ def test_without_tiles_the_page_says_the_map_is_unavailable_and_lists_the_statio
     page = new_page(viewport, locale="en-GB")
     errors = watch_errors(page)
     page.goto("/map/")
-    assert page.get_by_text("The map is unavailable; the list below still works.").is_visible()
+    expect(page.get_by_text("The map is unavailable; the list below still works.")).to_be_visible()
     assert page.locator(".station-list > li").count() == 3
-    assert page.get_by_text("小哥套餐 7折，免费热水").is_visible()
+    expect(page.get_by_text("小哥套餐 7折，免费热水")).to_be_visible()
     page.get_by_text("Filter", exact=True).click()
     page.get_by_label("Kind").select_option("merchant")
     page.get_by_role("button", name="Apply").click()
@@ -105,7 +105,7 @@ def test_with_tiles_the_map_shows_a_marker_per_station_and_a_merchants_offer(
     page.locator('.leaflet-marker-icon[title="老王面馆"]').click()
     popup = page.locator(".leaflet-popup-content")
     popup.get_by_text("小哥套餐 7折，免费热水").wait_for()
-    assert popup.get_by_text("Open now").is_visible()
+    expect(popup.get_by_text("Open now")).to_be_visible()
     assert popup.get_by_role("link", name="老王面馆").get_attribute("href").startswith("/s/")
     # the popup has faded in and the map has panned to show it
     expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
@@ -126,5 +126,5 @@ def test_sort_by_distance_asks_for_the_location_and_lists_the_nearest_first(
     page.wait_for_url("**lat=34.3801&lng=115.6401")
     names = page.locator(".station-list h2 a").all_inner_texts()
     assert names == ["文化路户外劳动者驿站", "老王面馆", "建设路暖新驿站"]
-    assert page.get_by_text("14 m").is_visible()
+    expect(page.get_by_text("14 m")).to_be_visible()
     screenshot(page, "map-by-distance-360")

@@ -3,9 +3,10 @@ it repeats; refuse another with a reason, which its rider reads on 我的 at 360
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from points.models import EntryKind
-from points.services import award
+from points.services.ledger import award
 from registry.models import WorkerStatus
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.riders import sign_in_rider_on
@@ -43,9 +44,9 @@ def test_staff_open_a_registration_and_merge_it_into_the_worker_it_repeats(new_p
     page.locator(f"#id_kept_{kept.id}").check()
     page.get_by_role("button", name="合并到该人员").click()
     page.wait_for_url("**/staff/registry/pending/")
-    assert page.get_by_text("历史记录随之转入").is_visible()
+    expect(page.get_by_text("历史记录随之转入")).to_be_visible()
     page.goto(f"/staff/registry/workers/{kept.id}/")
-    assert page.get_by_text("重复登记已合并").first.is_visible()
+    expect(page.get_by_text("重复登记已合并").first).to_be_visible()
     screenshot(page, "registry-merged-kept-1280")
 
 
@@ -58,10 +59,10 @@ def test_a_refusal_reaches_the_rider_with_its_reason(new_page, live_server, tree
     assert page.url.endswith(f"/staff/registry/workers/{worker.id}/")
     page.get_by_label("不予确认的原因").fill("手机号与本人不符，请用本人手机号重新登记")
     page.get_by_role("button", name="不予确认").click()
-    assert page.get_by_text("本人可在“我的”页面看到原因").is_visible()
+    expect(page.get_by_text("本人可在“我的”页面看到原因")).to_be_visible()
     screenshot(page, "registry-worker-refused-1280")
 
     rider = sign_in_rider_on(new_page(PHONE), live_server, worker)
     rider.goto("/me/")
-    assert rider.get_by_text("手机号与本人不符，请用本人手机号重新登记").is_visible()
+    expect(rider.get_by_text("手机号与本人不符，请用本人手机号重新登记")).to_be_visible()
     screenshot(rider, "registry-me-refused-360")

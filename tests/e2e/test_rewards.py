@@ -9,11 +9,12 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image
+from playwright.sync_api import expect
 
-from points.activities import sign_up
 from points.models import EntryKind, Redemption, Reward, SignUp
-from points.rewards import redeem
-from points.services import award, balance
+from points.services.activities import sign_up
+from points.services.ledger import award, balance
+from points.services.rewards import redeem
 from tests import sms
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.riders import sign_in_rider_on
@@ -65,7 +66,7 @@ def test_a_rider_redeems_a_reward_and_staff_hand_it_over(new_page, tree, staff_a
     screenshot(page, "rewards-shop-360")
 
     page.get_by_role("button", name=_("Redeem")).click()
-    assert page.get_by_role("heading", name=_("Redeem this reward?")).is_visible()
+    expect(page.get_by_role("heading", name=_("Redeem this reward?"))).to_be_visible()
     assert page.get_by_test_id("balance-after").inner_text() == "30 积分"
     assert not Redemption.objects.exists()
     assert fits_the_phone(page)
@@ -80,7 +81,8 @@ def test_a_rider_redeems_a_reward_and_staff_hand_it_over(new_page, tree, staff_a
 
     station = StationFactory(name="建设路暖心驿站", area=tree.community_a)
     page.goto(f"/s/{station.token}/leaderboard/")
-    assert page.get_by_text("孙*").is_visible() and page.get_by_text("孙丽").count() == 0
+    expect(page.get_by_text("孙*")).to_be_visible()
+    assert page.get_by_text("孙丽").count() == 0
     assert fits_the_phone(page)
     screenshot(page, "rewards-station-leaderboard-360")
 
@@ -93,12 +95,14 @@ def test_a_rider_redeems_a_reward_and_staff_hand_it_over(new_page, tree, staff_a
     desk.goto("/staff/points/handover/")
     desk.get_by_label(_("Pickup code")).fill(code.lower())
     desk.get_by_role("button", name=_("Look up")).click()
-    assert desk.get_by_role("heading", name="晴雨伞").is_visible()
+    expect(desk.get_by_role("heading", name="晴雨伞")).to_be_visible()
     screenshot(desk, "rewards-handover-1280")
     desk.get_by_role("button", name=_("Hand it over")).click()
-    assert desk.get_by_text(
-        _("Handed over %(reward)s to %(name)s.") % {"reward": "晴雨伞", "name": "孙丽"}
-    ).is_visible()
+    expect(
+        desk.get_by_text(
+            _("Handed over %(reward)s to %(name)s.") % {"reward": "晴雨伞", "name": "孙丽"}
+        )
+    ).to_be_visible()
     redemption.refresh_from_db()
     assert redemption.state == "fulfilled" and redemption.fulfilled_by == staff_a
     umbrella.refresh_from_db()
@@ -116,14 +120,14 @@ def test_a_rider_cancels_a_redemption_and_gets_the_points_back(new_page, live_se
     page.get_by_role("link", name=redemption.pickup_code).click()
     page.get_by_role("link", name=_("Changed your mind? Cancel and get the points back")).click()
     heading = _("Cancel your %(reward)s?") % {"reward": "晴雨伞"}
-    assert page.get_by_role("heading", name=heading).is_visible()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
     assert page.get_by_test_id("balance-after").inner_text() == "80 积分"
     assert fits_the_phone(page)
     screenshot(page, "rewards-cancel-confirm-360")
 
     page.get_by_role("button", name=_("Yes, cancel it")).click()
     message = _("Cancelled: %(points)s points went back to you, you now have %(balance)s.")
-    assert page.get_by_text(message % {"points": 50, "balance": 80}).is_visible()
+    expect(page.get_by_text(message % {"points": 50, "balance": 80})).to_be_visible()
     assert fits_the_phone(page)
     screenshot(page, "rewards-cancelled-360")
     umbrella.refresh_from_db()
@@ -138,9 +142,9 @@ def test_a_rider_gives_an_activity_place_back_after_a_question(new_page, live_se
     page = sign_in_rider_on(new_page(PHONE), live_server, rider)
     page.goto(f"/activities/{activity.pk}/")
     page.get_by_role("link", name=_("I cannot come: give my place back")).click()
-    assert page.get_by_role("heading", name=_("Give your place back?")).is_visible()
+    expect(page.get_by_role("heading", name=_("Give your place back?"))).to_be_visible()
     assert fits_the_phone(page)
     screenshot(page, "activity-cancel-confirm-360")
     page.get_by_role("button", name=_("Yes, give my place back")).click()
-    assert page.get_by_text(_("You gave your place back.")).is_visible()
+    expect(page.get_by_text(_("You gave your place back."))).to_be_visible()
     assert not SignUp.objects.active().exists()

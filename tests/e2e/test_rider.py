@@ -3,10 +3,11 @@ the merchant who scans it sees that it is valid and whose it is."""
 
 import pytest
 from django.utils.translation import gettext as _
+from playwright.sync_api import expect
 
 from points.models import EntryKind
-from points.services import award
-from stations import qr
+from points.services.ledger import award
+from portal import qr
 from tests import sms
 from tests.e2e.conftest import PHONE, screenshot
 from tests.factories import SuggestionFactory, WorkerFactory
@@ -51,7 +52,7 @@ def test_a_rider_signs_in_with_the_code_and_a_merchant_verifies_the_work_card(
 
     page.get_by_label(_("The 6-digit code we texted you")).fill("000000")
     page.get_by_role("button", name=_("Continue"), exact=True).click()
-    assert page.locator(".invalid-feedback").is_visible()
+    expect(page.locator(".invalid-feedback")).to_be_visible()
     assert fits_the_phone(page)
     screenshot(page, "rider-sign-in-code-360")
     page.get_by_label(_("The 6-digit code we texted you")).fill(sms.last_code(rider.mobile))
@@ -59,20 +60,22 @@ def test_a_rider_signs_in_with_the_code_and_a_merchant_verifies_the_work_card(
 
     page.wait_for_url("**/me/")
     assert page.locator(".stat-figure").inner_text() == "40"
-    assert page.get_by_text("夏送清凉志愿服务").is_visible()
-    assert page.get_by_role("link", name=suggestion.tracking_code).is_visible()
+    expect(page.get_by_text("夏送清凉志愿服务")).to_be_visible()
+    expect(page.get_by_role("link", name=suggestion.tracking_code)).to_be_visible()
     assert fits_the_phone(page)
     screenshot(page, "rider-me-360")
 
     page.get_by_role("link", name=_("My work card")).click()
-    assert page.get_by_role("heading", name="孙丽").is_visible()
-    assert page.get_by_role("img", name=_("QR code for a station or merchant to scan")).is_visible()
+    expect(page.get_by_role("heading", name="孙丽")).to_be_visible()
+    expect(
+        page.get_by_role("img", name=_("QR code for a station or merchant to scan"))
+    ).to_be_visible()
     assert fits_the_phone(page)
     screenshot(page, "rider-work-card-360")
 
     merchant = new_page(PHONE)
     merchant.goto(qr_urls[-1])
-    assert merchant.get_by_role("heading", name=_("Valid work card")).is_visible()
-    assert merchant.get_by_text("138****0009").is_visible()
+    expect(merchant.get_by_role("heading", name=_("Valid work card"))).to_be_visible()
+    expect(merchant.get_by_text("138****0009")).to_be_visible()
     assert fits_the_phone(merchant)
     screenshot(merchant, "work-card-verified-360")

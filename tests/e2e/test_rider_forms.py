@@ -2,6 +2,7 @@
 field; the party members' block shows only for a party status, without JavaScript."""
 
 import pytest
+from playwright.sync_api import expect
 
 from registry.models import Worker
 from tests.e2e.conftest import PHONE, screenshot
@@ -23,7 +24,7 @@ def test_the_party_block_shows_only_for_a_party_status(browser, live_server, tre
     page.get_by_label("政治面貌").select_option(label="群众")
     assert block.is_hidden()
     page.get_by_label("政治面貌").select_option(label="中共预备党员")
-    assert block.is_visible()
+    expect(block).to_be_visible()
     for field in ["party_branch", "membership_held_at", "id_number", "sensitive_consent"]:
         assert page.locator(f"#id_{field}").is_visible(), field
     page.get_by_label("政治面貌").select_option(label="共青团员")
@@ -31,7 +32,7 @@ def test_the_party_block_shows_only_for_a_party_status(browser, live_server, tre
     # Other platform: its name only when 其他 is chosen.
     assert page.locator("#id_platform_other").is_hidden()
     page.locator("#id_platform").select_option(value="other")
-    assert page.locator("#id_platform_other").is_visible()
+    expect(page.locator("#id_platform_other")).to_be_visible()
     context.close()
 
 
@@ -49,8 +50,8 @@ def test_a_refused_registration_opens_at_its_problems(new_page, tree):
     screenshot(page, "register-refused-360")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # The party member's block stays open, its problems listed with the others.
-    assert page.locator('[data-revealed-by="party"]').is_visible()
+    expect(page.locator('[data-revealed-by="party"]')).to_be_visible()
     summary.get_by_role("link", name="党员请填写所在党支部。").click()
     assert page.evaluate("location.hash") == "#id_party_branch"
-    assert page.locator("#id_party_branch").is_visible()
+    expect(page.locator("#id_party_branch")).to_be_visible()
     assert not Worker.objects.exists()

@@ -3,6 +3,7 @@ returning rider signed in on their phone, and a returning rider on a new phone."
 
 import pytest
 from django.utils.translation import gettext as _
+from playwright.sync_api import expect
 
 from registry.models import Worker, WorkerStatus
 from stations.models import StationVisit
@@ -46,8 +47,8 @@ def test_a_brand_new_rider_goes_from_scan_to_checked_in_typing_the_mobile_once(
     rider.tap(page.get_by_role("button", name="继续"))
 
     # Registration, the number proven and the station's community chosen.
-    assert page.get_by_text("手机号已验证。完成登记即自动登录。").is_visible()
-    assert page.get_by_text("您正在向建设路社区报到").is_visible()
+    expect(page.get_by_text("手机号已验证。完成登记即自动登录。")).to_be_visible()
+    expect(page.get_by_text("您正在向建设路社区报到")).to_be_visible()
     assert page.get_by_label("手机号").input_value() == MOBILE
     rider.type(page.get_by_label("姓名"), "张三")
     rider.choose(page.get_by_label("职业"), "外卖骑手")
@@ -58,8 +59,8 @@ def test_a_brand_new_rider_goes_from_scan_to_checked_in_typing_the_mobile_once(
     rider.tap(page.get_by_role("button", name="提交登记"))
 
     # Back on the station's page, checked in, with the way to 我的.
-    assert checked_in(page).is_visible()
-    assert page.get_by_role("heading", name="建设路暖心驿站").is_visible()
+    expect(checked_in(page)).to_be_visible()
+    expect(page.get_by_role("heading", name="建设路暖心驿站")).to_be_visible()
     assert fits_the_phone(page)
     screenshot(page, "journey-new-checked-in-360")
     worker = Worker.objects.get(mobile=MOBILE)
@@ -69,7 +70,7 @@ def test_a_brand_new_rider_goes_from_scan_to_checked_in_typing_the_mobile_once(
     assert rider.taps == 14, rider.taps
 
     page.get_by_role("link", name="查看“我的”").click()
-    assert page.get_by_text("待社区确认").is_visible()
+    expect(page.get_by_text("待社区确认")).to_be_visible()
     screenshot(page, "journey-new-me-360")
     # Updating later: their details are there, and no code is asked for their own number.
     page.get_by_role("link", name="修改我的信息").click()
@@ -78,7 +79,7 @@ def test_a_brand_new_rider_goes_from_scan_to_checked_in_typing_the_mobile_once(
     page.get_by_label("我已阅读上述说明").check()
     screenshot(page, "journey-update-details-360")
     page.get_by_role("button", name="提交登记").click()
-    assert page.get_by_role("heading", name="谢谢，登记已提交").is_visible()
+    expect(page.get_by_role("heading", name="谢谢，登记已提交")).to_be_visible()
     worker.refresh_from_db()
     assert worker.name == "张三丰" and len(texts) == 1
 
@@ -90,8 +91,8 @@ def test_a_returning_signed_in_rider_checks_in_with_one_tap(new_page, live_serve
     rider.scan(f"/s/{station.token}/")
     screenshot(page, "journey-signed-in-landing-360")
     rider.tap(page.get_by_role("button", name=_("Check in")))
-    assert checked_in(page).is_visible()
-    assert page.get_by_text("以 孙丽 的身份报到").is_visible()
+    expect(checked_in(page)).to_be_visible()
+    expect(page.get_by_text("以 孙丽 的身份报到")).to_be_visible()
     assert fits_the_phone(page)
     screenshot(page, "journey-signed-in-checked-in-360")
     assert rider.taps == 1 and rider.typed == []
@@ -112,7 +113,7 @@ def test_a_returning_rider_on_a_new_phone_proves_the_number_and_is_checked_in(
     rider.tap(page.get_by_role("button", name="发送验证码"))
     rider.type(page.get_by_label("短信收到的6位验证码"), last_code(MOBILE))
     rider.tap(page.get_by_role("button", name="继续"))
-    assert checked_in(page).is_visible()
+    expect(checked_in(page)).to_be_visible()
     screenshot(page, "journey-new-phone-checked-in-360")
     assert StationVisit.objects.get().worker == worker
     assert rider.taps == 5, rider.taps

@@ -2,6 +2,7 @@
 full mobile number typed full-width; an area outside the user's scope says so."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, screenshot
 from tests.factories import PASSWORD, WorkerFactory
@@ -22,7 +23,7 @@ def test_the_roster_finds_a_full_width_mobile_and_refuses_an_area_outside_scope(
     page.wait_for_url("**/staff/")
     page.goto("/staff/registry/workers/")
     search = page.get_by_label("搜索")
-    assert search.is_visible()
+    expect(search).to_be_visible()
     assert "手机号" in search.get_attribute("placeholder")
     assert not page.locator("#id_occupation").is_visible()  # the other filters stay folded
     screenshot(page, "registry-roster-1280")
@@ -30,8 +31,8 @@ def test_the_roster_finds_a_full_width_mobile_and_refuses_an_area_outside_scope(
     page.get_by_role("button", name="搜索").click()
     page.wait_for_url("**/staff/registry/workers/?q=*")
     assert page.locator("tbody tr").count() == 1
-    assert page.get_by_role("link", name="张三").is_visible()
+    expect(page.get_by_role("link", name="张三")).to_be_visible()
     screenshot(page, "registry-roster-search-1280")
     page.goto(f"/staff/registry/workers/?area={tree.community_c.id}")
-    assert page.get_by_role("alert").get_by_text("该区域不在你的辖区内").is_visible()
+    expect(page.get_by_role("alert").get_by_text("该区域不在你的辖区内")).to_be_visible()
     screenshot(page, "registry-roster-out-of-scope-1280")

@@ -1,5 +1,6 @@
 import pytest
 from django.utils.translation import gettext as _
+from playwright.sync_api import expect
 
 from stations.models import Amenity, RetiredToken, StationAmenity
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
@@ -25,10 +26,10 @@ def station(tree):
 def test_a_rider_scans_the_code_on_a_phone(new_page, station):
     page = new_page(PHONE)
     page.goto(f"/s/{station.token}/")
-    assert page.get_by_role("heading", name="建设路暖心驿站").is_visible()
-    assert page.get_by_text(_("Open now")).is_visible()
-    assert page.get_by_text("小哥套餐 7折，热水免费").is_visible()
-    assert page.get_by_role("link", name=_("Make a suggestion")).is_visible()
+    expect(page.get_by_role("heading", name="建设路暖心驿站")).to_be_visible()
+    expect(page.get_by_text(_("Open now"))).to_be_visible()
+    expect(page.get_by_text("小哥套餐 7折，热水免费")).to_be_visible()
+    expect(page.get_by_role("link", name=_("Make a suggestion"))).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # Every button is a comfortable touch target.
     for box in page.locator(".act").evaluate_all("els => els.map(e => e.offsetHeight)"):
@@ -48,8 +49,8 @@ def test_old_and_unknown_codes_say_what_to_do(new_page, station):
     RetiredToken.objects.create(token="old-token", station=station)
     page = new_page(PHONE)
     page.goto("/s/old-token/")
-    assert page.get_by_role("heading", name=_("This code has been replaced")).is_visible()
+    expect(page.get_by_role("heading", name=_("This code has been replaced"))).to_be_visible()
     screenshot(page, "station-replaced-360")
     page.goto("/s/no-such-code/")
-    assert page.get_by_role("heading", name=_("Code not recognised")).is_visible()
+    expect(page.get_by_role("heading", name=_("Code not recognised"))).to_be_visible()
     screenshot(page, "station-unknown-360")

@@ -5,6 +5,7 @@ import re
 from importlib import import_module
 
 import pytest
+from playwright.sync_api import expect
 
 from stations.models import StandardItem, Station
 from stations.tasks import make_qr_codes
@@ -32,7 +33,7 @@ def test_staff_add_a_station_check_its_standard_and_print_its_poster(
     log_in(page, "alice", PASSWORD)
     page.wait_for_url("**/staff/")
     page.goto("/staff/stations/")
-    assert page.get_by_role("link", name="建设路党群服务中心").is_visible()
+    expect(page.get_by_role("link", name="建设路党群服务中心")).to_be_visible()
     screenshot(page, f"stations-list-{width}")
 
     page.goto("/staff/stations/new/")
@@ -48,7 +49,7 @@ def test_staff_add_a_station_check_its_standard_and_print_its_poster(
     form.locator("[name=amenities][value=microwave]").check()
     form.locator("button[type=submit]").click()
     # A merchant without its offer comes back with the message beside the field.
-    assert form.locator("[name=offer].is-invalid").is_visible()
+    expect(form.locator("[name=offer].is-invalid")).to_be_visible()
     screenshot(page, f"station-form-{width}")
     form.locator("[name=offer]").fill("小哥套餐 7折")
     form.locator("button[type=submit]").click()
@@ -61,11 +62,11 @@ def test_staff_add_a_station_check_its_standard_and_print_its_poster(
     for item in items:
         page.locator(f".station-standard [name=items][value='{item.id}']").check()
     page.locator(".station-standard button[type=submit]").click()
-    assert page.get_by_text("66%").first.is_visible()
+    expect(page.get_by_text("66%").first).to_be_visible()
     screenshot(page, f"station-detail-{width}")
 
     page.goto(f"/staff/stations/{station.id}/poster/")
-    assert page.get_by_role("heading", name="老商丘烩面馆").is_visible()
+    expect(page.get_by_role("heading", name="老商丘烩面馆")).to_be_visible()
     assert page.locator(".poster-qr img").evaluate("img => img.naturalWidth") > 0
     screenshot(page, f"station-poster-{width}")
     page.goto(f"/staff/stations/posters/{tree.community_a.code}/")

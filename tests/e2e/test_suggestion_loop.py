@@ -7,9 +7,10 @@ from io import BytesIO
 import pytest
 from django.utils.translation import gettext as _
 from PIL import Image
+from playwright.sync_api import expect
 
 from feedback.models import State, Suggestion
-from points.services import balance
+from points.services.ledger import balance
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.riders import sign_in_rider_on
 from tests.factories import PASSWORD
@@ -59,7 +60,7 @@ def test_a_hazard_goes_round_the_loop(
     screenshot(rider, "loop-1-rider-reports-360")
     rider.get_by_role("button", name=_("Send")).click()
     suggestion = Suggestion.objects.get()
-    assert rider.get_by_text(suggestion.tracking_code).first.is_visible()
+    expect(rider.get_by_text(suggestion.tracking_code).first).to_be_visible()
     assert suggestion.category == "hazard" and suggestion.station == station_a
     with Image.open(suggestion.photos.get().image.path) as stored:
         assert not stored.getexif()
@@ -71,13 +72,13 @@ def test_a_hazard_goes_round_the_loop(
     log_in(staff, "alice")
     staff.goto("/staff/feedback/")
     staff.get_by_role("link", name=suggestion.tracking_code).click()
-    assert staff.get_by_text("<script>alert(1)</script>", exact=False).first.is_visible()
+    expect(staff.get_by_text("<script>alert(1)</script>", exact=False).first).to_be_visible()
     assert photo_loaded(staff)
     staff.get_by_role("button", name=_("Accept and split into tasks")).click()
     staff.locator("select[name=department]").select_option(value=str(department_x.pk))
     staff.get_by_label(_("Instructions")).fill("请现场核实并补装井盖")
     staff.get_by_role("button", name=_("Add the task")).click()
-    assert staff.get_by_text("请现场核实并补装井盖").first.is_visible()
+    expect(staff.get_by_text("请现场核实并补装井盖").first).to_be_visible()
     screenshot(staff, "loop-3-staff-split-1280")
 
     # The bureau's handler finishes the task.
@@ -88,8 +89,8 @@ def test_a_hazard_goes_round_the_loop(
     assert photo_loaded(desk)
     desk.locator("textarea[name=result]").fill("已补装井盖并设置警示牌")
     screenshot(desk, "loop-4-handler-task-1280")
-    desk.get_by_role("button", name=_("Mark as done")).click()
-    assert desk.get_by_text("已补装井盖并设置警示牌").first.is_visible()
+    desk.get_by_role("button", name=_("Mark as done (办结)")).click()
+    expect(desk.get_by_text("已补装井盖并设置警示牌").first).to_be_visible()
 
     # Staff write the reply in their own words and resolve it; the result stays internal.
     staff.reload()
@@ -107,9 +108,9 @@ def test_a_hazard_goes_round_the_loop(
 
     # The rider reads the reply and rates it.
     rider.goto(f"/track/{suggestion.tracking_code}/")
-    assert (
-        rider.locator(".track-reply").get_by_text("井盖已补装，感谢您当好隐患哨兵！").is_visible()
-    )
+    expect(
+        rider.locator(".track-reply").get_by_text("井盖已补装，感谢您当好隐患哨兵！")
+    ).to_be_visible()
     assert rider.get_by_text("张敏").count() == 0 and rider.get_by_text("王强").count() == 0
     assert rider.get_by_text("已补装井盖并设置警示牌").count() == 0  # not published
     rider.get_by_text(_("★★★★★ Very satisfied")).click()

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from feedback.models import ResponseTemplate, State
 from tests.e2e.conftest import DESKTOP, screenshot
@@ -31,12 +32,12 @@ def test_staff_reject_the_overdue_suggestion_with_a_reply_template(new_page, tre
 
     page.goto("/staff/feedback/")
     row = page.get_by_role("row").filter(has_text="没有路灯")
-    assert row.locator("td").last.get_by_text("Overdue").is_visible()
+    expect(row.locator("td").last.get_by_text("Overdue")).to_be_visible()
     screenshot(page, "triage-queue-1280")
     row.get_by_role("link", name=old.tracking_code).click()
-    assert page.get_by_text("建设路口路灯坏了").is_visible()  # a similar one nearby
+    expect(page.get_by_text("建设路口路灯坏了")).to_be_visible()  # a similar one nearby
     # 受理 is the open, primary action; 不予受理 stays folded, its reply empty, until chosen.
-    assert page.get_by_role("button", name="Accept and split into tasks").is_visible()
+    expect(page.get_by_role("button", name="Accept and split into tasks")).to_be_visible()
     assert not page.locator("#reject textarea").is_visible()
     screenshot(page, "suggestion-assess-1280")
     page.locator("#reject summary").click()
@@ -45,6 +46,6 @@ def test_staff_reject_the_overdue_suggestion_with_a_reply_template(new_page, tre
     assert page.locator("#reject textarea").input_value() == template.text
     screenshot(page, "suggestion-reject-template-1280")
     page.get_by_role("button", name="Not take up and reply").click()
-    assert page.get_by_text(f"{old.tracking_code} is not taken up").is_visible()
+    expect(page.get_by_text(f"{old.tracking_code} is not taken up")).to_be_visible()
     old.refresh_from_db()
     assert (old.state, old.reply) == (State.REJECTED, template.text)

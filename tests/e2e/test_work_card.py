@@ -2,6 +2,7 @@
 who scans it sees: 工作证有效 only once the community confirmed the rider."""
 
 import pytest
+from playwright.sync_api import expect
 
 from points import card
 from registry.models import Worker
@@ -36,14 +37,14 @@ def test_the_card_and_its_check_say_the_registrations_state(
     page = sign_in_rider_on(new_page(PHONE), live_server, rider)
     page.goto("/me/card/")
     assert page.get_by_test_id("card-standing").inner_text() == says
-    assert page.get_by_role("heading", name="孙丽").is_visible()
+    expect(page.get_by_role("heading", name="孙丽")).to_be_visible()
     assert page.locator(QR_CODE).count() == (1 if has_code else 0)
     assert fits_the_phone(page)
     screenshot(page, f"work-card-{status}-360")
 
     merchant = new_page(PHONE)
     merchant.goto(f"/card/{token}/")
-    assert merchant.get_by_role("heading", name=verify_says).is_visible()
+    expect(merchant.get_by_role("heading", name=verify_says)).to_be_visible()
     assert (merchant.get_by_text("孙丽").count() == 1) is name_shown
     assert merchant.get_by_text("13800000009").count() == 0
     assert fits_the_phone(merchant)

@@ -17,16 +17,17 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from feedback import followup
 from feedback.models import Event, State, Suggestion
 from feedback.tasks import follow_up
-from points import activities
 from points.models import Entry, EntryKind
-from points.services import award, balance
+from points.services import activities
+from points.services.ledger import award, balance
 from points.tasks import remind_activities
+from portal import qr
 from portal.celery import app as celery_app
 from portal.models import Notification
-from registry import care, imports
+from registry import care
+from registry.imports import checking, jobs, saving
 from registry.models import ImportJob, ImportRow, Worker
 from registry.tasks import commit_import, read_import, remind_care_visits
-from stations import tasks as station_tasks
 from stations.tasks import make_qr_codes
 from tests import sms
 from tests.factories import (
@@ -175,8 +176,8 @@ def test_the_follow_up_retried_part_way_closes_each_unrated_suggestion_once(
 
 def test_qr_codes_retried_after_a_failed_write_are_made_once(tree, media, monkeypatch, figure):
     station = StationFactory(area=tree.community_a)
-    svg = failing_once(figure, station_tasks.qr.svg, OSError("No space left on device"))
-    monkeypatch.setattr(station_tasks.qr, "svg", svg)
+    svg = failing_once(figure, qr.svg, OSError("No space left on device"))
+    monkeypatch.setattr(qr, "svg", svg)
     make_qr_codes.apply(args=[station.pk]).get()
     station.refresh_from_db()
     assert station.qr_token == station.token
@@ -200,7 +201,7 @@ def survey_job(staff_a, tree, rows: int) -> ImportJob:
 
 @pytest.fixture
 def small_chunks(monkeypatch, media):
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    monkeypatch.setattr(jobs, "CHUNK", 2)
 
 
 def test_reading_retried_after_a_lost_connection_reads_each_row_once(
@@ -221,17 +222,17 @@ def test_reading_retried_after_a_lost_connection_reads_each_row_once(
 
 def test_two_reads_of_one_list_at_once_read_each_row_once(tree, staff_a, small_chunks, monkeypatch):
     job = survey_job(staff_a, tree, 5)
-    check = imports.RowChecker.check
+    check = checking.RowChecker.check
     second_run = []
 
     def check_and_meanwhile_run_again(self, chunk):
         if not second_run:  # a redelivery, or the sweep, runs the same job in between
             second_run.append(True)
-            imports.read(job.pk)
+            jobs.read(job.pk)
         return check(self, chunk)
 
-    monkeypatch.setattr(imports.RowChecker, "check", check_and_meanwhile_run_again)
-    imports.read(job.pk)
+    monkeypatch.setattr(checking.RowChecker, "check", check_and_meanwhile_run_again)
+    jobs.read(job.pk)
     job.refresh_from_db()
     assert (job.status, job.total_rows, job.processed_rows) == (ImportJob.Status.READ, 5, 5)
     assert job.rows.count() == 5
@@ -239,8 +240,8 @@ def test_two_reads_of_one_list_at_once_read_each_row_once(tree, staff_a, small_c
 
 def read_and_start_saving(staff_a, tree, rows: int) -> ImportJob:
     job = survey_job(staff_a, tree, rows)
-    imports.read(job.pk)
-    imports.start_commit(job)
+    jobs.read(job.pk)
+    jobs.start_commit(job)
     return job
 
 
@@ -248,8 +249,8 @@ def test_saving_retried_after_a_lost_connection_saves_each_worker_once(
     tree, staff_a, small_chunks, monkeypatch, figure
 ):
     job = read_and_start_saving(staff_a, tree, 5)
-    save = failing_once(figure, imports._save_workers, OperationalError("gone"), on_call=2)
-    monkeypatch.setattr(imports, "_save_workers", save)
+    save = failing_once(figure, saving.save_workers, OperationalError("gone"), on_call=2)
+    monkeypatch.setattr(saving, "save_workers", save)
     commit_import.apply(args=[job.pk]).get()
     commit_import.apply(args=[job.pk]).get()
     job.refresh_from_db()
@@ -261,23 +262,23 @@ def test_two_saves_of_one_list_at_once_save_each_worker_once(
     tree, staff_a, small_chunks, monkeypatch
 ):
     job = read_and_start_saving(staff_a, tree, 5)
-    next_chunk = imports._commit_next_chunk
+    next_chunk = jobs._commit_next_chunk
     second_run = []
 
     def chunk_and_meanwhile_run_again(job):
         more = next_chunk(job)
         if not second_run:  # between two chunks of the first run, a second run does it all
             second_run.append(True)
-            imports.commit(job.pk)
+            jobs.commit(job.pk)
         return more
 
-    monkeypatch.setattr(imports, "_commit_next_chunk", chunk_and_meanwhile_run_again)
-    imports.commit(job.pk)
+    monkeypatch.setattr(jobs, "_commit_next_chunk", chunk_and_meanwhile_run_again)
+    jobs.commit(job.pk)
     job.refresh_from_db()
     finished = job.finished_at
     assert (job.status, job.created_count, job.error) == (ImportJob.Status.DONE, 5, "")
     assert Worker.objects.count() == 5
-    imports.commit(job.pk)
+    jobs.commit(job.pk)
     job.refresh_from_db()
     assert job.finished_at == finished  # finished once
 

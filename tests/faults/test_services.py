@@ -33,8 +33,8 @@ from django.urls import reverse
 
 from feedback.models import Suggestion
 from portal.privacy import mask_mobile
-from registry import riders
 from registry.models import Worker
+from registry.services import riders
 from stations.models import Station, StationVisit
 from stations.tasks import make_qr_codes, sweep_qr_codes
 from tests.factories import StationFactory, WorkerFactory

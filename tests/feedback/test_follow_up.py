@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
@@ -16,7 +17,7 @@ from feedback import followup, services
 from feedback.models import CalendarDay, Event, State, Task, TaskEscalation
 from feedback.tasks import follow_up
 from points.models import Entry
-from points.services import balance
+from points.services.ledger import balance
 from portal.celery import app as celery_app
 from portal.models import Notification, Role
 from tests.factories import DepartmentFactory, SuggestionFactory, TaskFactory, UserFactory
@@ -114,6 +115,16 @@ def test_a_second_run_on_the_same_day_reminds_nobody_again(tree, staff_a):
     assert run(THURSDAY)["assessment_reminders"] == 0
     assert len(inbox(staff_a)) == 1
     assert suggestion.events.count() == 1
+
+
+def test_the_reminders_refuse_to_run_inside_a_callers_transaction(tree, staff_a):
+    """Durable: a caller's transaction that rolled back after the e-mails went out would leave
+    the suggestion unreminded, and the next run would e-mail it again."""
+    suggestion = waiting(tree.community_a, MONDAY_BEFORE)
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        followup.remind_assessors(THURSDAY)
+    assert inbox(staff_a) == [] and not mail.outbox
+    assert suggestion.events.count() == 0
 
 
 def test_a_suggestion_still_waiting_is_reminded_again_the_next_working_day(tree, staff_a):
@@ -390,7 +401,7 @@ def test_the_days_before_closing_come_from_the_setting(settings, tree):
 
 def test_unrated_suggestions_close_at_the_weekend_too(tree):
     suggestion = resolved(tree.community_a, 7, today=SATURDAY)
-    assert run(SATURDAY) == {"closed": 1}
+    assert run(SATURDAY) == {"asked_if_fixed": 0, "closed": 1}
     suggestion.refresh_from_db()
     assert suggestion.state == State.CLOSED
 
@@ -429,7 +440,9 @@ def test_a_hazard_accepted_twice_and_closed_by_the_follow_up_earns_its_points_on
         if reply == "已盖好":
             services.reopen(hazard, comment="井盖又丢了")
     type(hazard).objects.filter(pk=hazard.pk).update(resolved_at=at(THURSDAY) - timedelta(days=8))
-    run(THURSDAY)
+    # Its submitter is asked whether it is fixed, and it closes a week after the question.
+    assert run(THURSDAY)["asked_if_fixed"] == 1
+    run(THURSDAY + timedelta(days=8))
     hazard.refresh_from_db()
     assert hazard.state == State.CLOSED
     assert Entry.objects.filter(worker=worker_a).count() == 1

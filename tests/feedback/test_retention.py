@@ -5,6 +5,7 @@ import logging
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -190,6 +191,14 @@ def test_the_period_follows_the_setting(tree, settings, django_capture_on_commit
     SuggestionPhotoFactory(suggestion=finished(tree.community_a, 31))
     SuggestionPhotoFactory(suggestion=finished(tree.community_a, 29))
     assert run(django_capture_on_commit_callbacks) == 1
+
+
+def test_it_refuses_to_run_inside_a_callers_transaction(tree):
+    """Durable: each batch's files are deleted once its rows are, so a batch commits on its own."""
+    SuggestionPhotoFactory(suggestion=finished(tree.community_a, 181))
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        services.delete_expired_photos(NOW)
+    assert SuggestionPhoto.objects.count() == 1
 
 
 # The scheduled task

@@ -1,17 +1,17 @@
 """The loop's state changes: what each allows, what it refuses, and what it records."""
 
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from feedback import services
 from feedback.models import Event, State, Suggestion, Task
 from feedback.services import FeedbackError
 from points.models import Entry
-from points.services import balance
+from points.services.ledger import balance
 from portal.models import Notification
 from tests.factories import SuggestionFactory, TaskFactory, WorkerFactory
+from tests.races import race
 
 
 def kinds(suggestion):
@@ -167,43 +167,24 @@ def test_an_accepted_suggestion_that_is_not_a_hazard_awards_nothing(tree, staff_
     assert balance(worker) == 0
 
 
-def race(actions, suggestion_id):
-    """Run the actions at the same moment in threads; what each ended with, and any crash."""
-    barrier = threading.Barrier(len(actions))
-    outcomes, errors = [], []
-
-    def act(action):
-        try:
-            barrier.wait()
-            action(Suggestion.objects.get(pk=suggestion_id))
-            outcomes.append("done")
-        except FeedbackError as refused:
-            outcomes.append(refused.code)
-        except Exception as error:  # reported by the caller
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=act, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes, errors
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_acting_at_once_cannot_both_succeed(tree, staff_a, staff_b):
     """Alice accepts while Bob rejects the same suggestion, both from the same page version."""
-    actions = [
-        lambda s: services.accept(s, version=0, by=staff_a),
-        lambda s: services.reject(s, version=0, reply="不属于受理范围", by=staff_b),
-    ]
+
+    def accept(pk):
+        services.accept(Suggestion.objects.get(pk=pk), version=0, by=staff_a)
+
+    def reject(pk):
+        services.reject(
+            Suggestion.objects.get(pk=pk), version=0, reply="不属于受理范围", by=staff_b
+        )
+
     for _round in range(10):
         suggestion = SuggestionFactory(area=tree.community_a)
-        outcomes, errors = race(actions, suggestion.pk)
-        assert errors == []
+        outcomes = race(
+            [partial(accept, suggestion.pk), partial(reject, suggestion.pk)], refused=FeedbackError
+        )
         assert sorted(outcomes) in (["conflict", "done"], ["done", "state"])
         suggestion.refresh_from_db()
         assert suggestion.events.count() == 1

@@ -1,19 +1,17 @@
 """任务分解 and 跟踪落实: working days, splitting an accepted suggestion into department tasks,
 the handlers' task list and task page, resolving, the department tree and the navigation badge.
 
-The clock: "today" is pinned to Thursday 30 April 2026, the day before the Labour Day holiday,
-so the working-day deadlines are the same whenever the suite runs.
+The clock: "now" is pinned to ten in the morning of Thursday 30 April 2026, the day before the
+Labour Day holiday, so the working-day deadlines are the same whenever the suite runs.
 """
 
-import threading
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from importlib import import_module
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.messages import get_messages
-from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -22,6 +20,7 @@ from django.utils.translation import ngettext
 
 from feedback import calendar, services
 from feedback.admin import DepartmentForm
+from feedback.calendar import end_of_day
 from feedback.models import (
     CalendarDay,
     Department,
@@ -32,8 +31,9 @@ from feedback.models import (
     Task,
     TaskEscalation,
 )
+from feedback.selectors import open_task_count
 from feedback.services import FeedbackError
-from feedback.views.tasks import open_task_count, task_panel
+from feedback.views.tasks import task_panel
 from portal.models import Notification, Role
 from tests.factories import (
     DepartmentFactory,
@@ -41,6 +41,7 @@ from tests.factories import (
     TaskFactory,
     UserFactory,
 )
+from tests.races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,9 @@ THURSDAY = date(2026, 4, 30)
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
+    """Thursday, ten in the morning: what is overdue is counted to the minute."""
+    morning = timezone.make_aware(datetime.combine(THURSDAY, time(10)))
+    monkeypatch.setattr(timezone, "now", lambda: morning)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: THURSDAY)
     return THURSDAY
 
@@ -178,14 +182,17 @@ def test_staff_give_a_department_its_task_due_in_working_days(
 
 
 def test_the_form_offers_the_default_deadline_and_shows_its_date(
-    labour_day, accepted_a, staff_a, settings
+    labour_day, accepted_a, staff_a, monkeypatch
 ):
-    settings.FEEDBACK_TASK_DUE_WORKING_DAYS = 3
+    morning = timezone.make_aware(datetime(2026, 4, 30, 10))
+    monkeypatch.setattr(timezone, "now", lambda: morning)
     context, html = panel(staff_a, accepted_a)
     form = context["add_task_form"]
-    assert form["working_days"].value() == 3
+    # No number typed: the default urgency class's deadline (一般: 5 working days).
+    assert form["working_days"].value() is None
     assert (
-        '<strong class="task-due-date" data-due-for="id_working_days">2026-05-08</strong>' in html
+        '<strong class="task-due-date" data-due-for="id_working_days" '
+        'data-urgency="id_urgency">2026-05-11</strong>' in html
     )
     # The page's script shows the date of any other number from the same calendar.
     assert "2026-05-09" in form.fields["working_days"].widget.attrs["data-due-dates"]
@@ -237,7 +244,9 @@ def test_empty_instructions_and_a_deadline_out_of_range_are_refused_with_a_messa
     )
     (message,) = messages_of(response)
     assert "Instructions: This field is required." in message
-    assert "Deadline in working days: Ensure this value is greater than or equal to 1." in message
+    assert (
+        "Or a deadline in working days: Ensure this value is greater than or equal to 1." in message
+    )
     assert not Task.objects.exists()
 
 
@@ -270,7 +279,9 @@ def test_staff_of_the_sibling_community_cannot_add_a_task(
 
 
 def test_the_panel_lists_the_tasks_with_overdue_ones_marked(accepted_a, task_x, task_y, official):
-    Task.objects.filter(pk=task_y.pk).update(due_on=THURSDAY - timedelta(days=2))
+    Task.objects.filter(pk=task_y.pk).update(
+        due_on=THURSDAY - timedelta(days=2), due_at=end_of_day(THURSDAY - timedelta(days=2))
+    )
     services.complete_task(task_x, result="已补装井盖", by=None)
     context, html = panel(official, accepted_a)
     assert [task.department.name for task in context["suggestion_tasks"]] == [
@@ -462,7 +473,9 @@ def test_the_list_shows_open_tasks_oldest_due_first_and_filters_overdue_and_done
     english, tree, accepted_a, task_x, task_y, staff_a
 ):
     late = TaskFactory(suggestion=accepted_a, department=task_x.department, due_on=THURSDAY)
-    Task.objects.filter(pk=late.pk).update(due_on=THURSDAY - timedelta(days=1))
+    Task.objects.filter(pk=late.pk).update(
+        due_on=THURSDAY - timedelta(days=1), due_at=end_of_day(THURSDAY - timedelta(days=1))
+    )
     services.complete_task(task_y, result="已设置警示标志", by=None)
     english.force_login(staff_a)
     url = reverse("feedback:tasks")
@@ -657,24 +670,16 @@ def test_two_handlers_marking_the_same_task_done_at_once_record_it_once(tree, ac
     task = TaskFactory(
         suggestion=accepted_a, department=DepartmentFactory(area=tree.district, handlers=[first])
     )
-    barrier, outcomes = threading.Barrier(2), []
-
-    def finish(user):
-        try:
-            barrier.wait()
-            services.complete_task(Task.objects.get(pk=task.pk), result=user.username, by=user)
-            outcomes.append("done")
-        except FeedbackError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=finish, args=(user,)) for user in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["done", "refused"]
+    outcomes = race(
+        [
+            lambda user=user: services.complete_task(
+                Task.objects.get(pk=task.pk), result=user.username, by=user
+            )
+            for user in (first, second)
+        ],
+        refused=FeedbackError,
+    )
+    assert sorted(outcomes) == ["done", "state"]
     assert Event.objects.filter(task=task, kind=Event.Kind.TASK_DONE).count() == 1
 
 

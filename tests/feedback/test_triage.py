@@ -161,8 +161,8 @@ def test_the_list_reads_the_same_few_queries_for_5_or_50_rows(
     alice, tree, station_a, django_assert_max_num_queries, rows
 ):
     SuggestionFactory.create_batch(rows, area=tree.community_a, station=station_a)
-    # session, user, its area, area choices, count, rows, navigation badges
-    with django_assert_max_num_queries(10):
+    # session, user, its area, area choices, issue type choices, count, rows, navigation badges
+    with django_assert_max_num_queries(11):
         response = alice.get(reverse("feedback:suggestions"), {"category": "suggestion"})
     assert len(codes(response)) == rows
 

@@ -38,9 +38,6 @@ CHOOSING_PAGES = [
 a_token = hostile_text.filter(lambda token: token not in ("", ".", ".."))
 
 
-# The landing page's cache key holds the token as it came (stations.landing_cache): harmless on
-# Redis and the local-memory cache, which take any key; Django warns for memcached's sake.
-@pytest.mark.filterwarnings("ignore::django.core.cache.backends.base.CacheKeyWarning")
 @examples(30)
 @given(token=a_token)
 @example(token="\x00")

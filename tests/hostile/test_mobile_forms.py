@@ -9,7 +9,7 @@ from django.urls import reverse
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from registry import riders
+from registry.services import riders
 from tests.hostile.strategies import (
     ENCODINGS,
     check_answer,

@@ -130,7 +130,9 @@ def test_the_request_list_answers_any_filter_with_a_document(tree, params, fmt):
 @example(name="request", value="\x00", fmt="json")  # a NUL: a 500 on PostgreSQL
 @example(name="token", value="建设路\x00口", fmt="xml")
 def test_an_id_in_the_address_is_answered_with_a_document(suggestion_a, name, value, fmt):
-    url = reverse(f"feedback:open311_{name}", args=["ID", fmt]).replace("ID", quote(value, safe=""))
+    url = reverse(f"feedback:open311_{name}", args=["XXXX", fmt]).replace(
+        "XXXX", quote(value, safe="")
+    )
     endpoint = "open311: GET services/requests/tokens by id"
     with counted(endpoint):
         response = hostile_client().get(url)

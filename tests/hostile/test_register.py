@@ -64,7 +64,7 @@ def with_area(tree, data: dict) -> dict:
     community=st.one_of(st.none(), st.just("411402001001"), hostile_text),
     encoding=ENCODINGS,
 )
-# Digits \d took: full-width and Arabic-Indic ones were stored as a "mobile" (registry.validators).
+# Digits \d took: full-width and Arabic-Indic ones were stored as a "mobile" (portal.mobile).
 @example(data={**VALID, "mobile": "13８００１３８０００"}, community=None, encoding="multipart")
 @example(data={**VALID, "mobile": "13٨٠٠١٣٨٠٠٠"}, community=None, encoding="urlencoded")
 @example(

@@ -71,7 +71,7 @@ def test_a_tracking_page_answers_any_code_in_its_address(resolved, code):
     pages = ["track", "rate", "reopen"]
     with counted("feedback:track (code in the address)"):
         for name in pages:
-            url = reverse(f"feedback:{name}", args=["CODE"]).replace("CODE", quote(code, safe=""))
+            url = reverse(f"feedback:{name}", args=["XXXX"]).replace("XXXX", quote(code, safe=""))
             client = hostile_client()
             response = client.get(url) if name == "track" else client.post(url, {"comment": "x"})
             outcome("feedback:track (code in the address)", response)

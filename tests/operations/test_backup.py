@@ -24,13 +24,24 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from dashboard.refresh import refresh_recent
 from feedback import apikeys
 from feedback import services as feedback
-from feedback.models import CalendarDay, Category, Channel, Event, ResponseTemplate, TaskEscalation
-from points import activities, rewards
+from feedback.models import (
+    CalendarDay,
+    Category,
+    Channel,
+    Event,
+    IssueType,
+    ResponseTemplate,
+    Task,
+    TaskEscalation,
+    UrgencyClass,
+)
+from feedback.services import desk
 from points.models import EntryKind, Reward, VolunteerTeam
-from points.services import award
-from portal.dashboard.refresh import refresh_recent
+from points.services import activities, rewards
+from points.services.ledger import award
 from portal.inbox import notify
 from registry import services as registry
 from registry.models import Channel as RegistryChannel
@@ -134,6 +145,20 @@ def fill(tree, client, staff, handler, administrator):
     activities.sign_up(activity, rider)
 
     # feedback: a hazard with photos taken through the loop, a duplicate, the reference tables.
+    # (Made here when a transactional test before this one emptied what the migrations seeded.)
+    urgent, _ = UrgencyClass.objects.get_or_create(
+        name="紧急",
+        defaults={
+            "acknowledge_within": 2,
+            "acknowledge_unit": "working_hours",
+            "finish_within": 2,
+            "finish_unit": "hours",
+        },
+    )
+    manhole, _ = IssueType.objects.update_or_create(
+        code="hazard-manhole",
+        defaults={"category": Category.HAZARD, "name": "井盖破损", "urgency": urgent},
+    )
     department = DepartmentFactory(area=tree.district, handlers=[handler])
     hazard = feedback.submit(
         {"category": Category.HAZARD, "text": "井盖缺失", "name": "王小明", "mobile": rider.mobile},
@@ -142,7 +167,7 @@ def fill(tree, client, staff, handler, administrator):
         area=tree.community_a,
         station=station,
     )
-    feedback.accept(hazard, version=None, by=staff)
+    feedback.accept(hazard, version=None, by=staff, issue_type=manhole)
     task = feedback.add_task(
         hazard,
         department,
@@ -151,6 +176,28 @@ def fill(tree, client, staff, handler, administrator):
         by=staff,
     )
     TaskEscalation.objects.create(task=task, level=1, area=tree.street)
+    desk.acknowledge(task, by=handler)
+    desk.supervise(task, text="请尽快办理", by=staff)
+    extension = desk.request_extension(
+        task,
+        due_on=timezone.localdate() + timedelta(days=3),
+        reason="需采购井盖",
+        version=None,
+        by=handler,
+    )
+    desk.decide_extension(extension, approve=True, version=None, by=staff)
+    feedback.complete_task(
+        Task.objects.get(pk=task.pk),
+        result="已更换井盖",
+        by=handler,
+        photos=[feedback.PreparedPhoto(display=jpeg("done.jpg"), thumbnail=jpeg("done_t.jpg"))],
+    )
+    feedback.resolve(hazard, version=None, reply="已更换", by=staff)
+    feedback.record_callback(hazard, reached=True, satisfaction=5, words="满意", by=staff)
+    shown = SuggestionFactory(area=tree.community_a, station=station)
+    feedback.accept(shown, version=None, by=staff)
+    feedback.publish_summary(shown, "站点门口路灯不亮", version=None, by=staff)
+    feedback.support(shown, WorkerFactory(area=tree.community_a))
     Event.objects.create(suggestion=hazard, task=task, kind=Event.Kind.TASK_ESCALATED, text="街道")
     SuggestionPhotoFactory(suggestion=SuggestionFactory(area=tree.community_b), hidden=True)
     feedback.mark_duplicate(

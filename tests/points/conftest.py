@@ -1,7 +1,7 @@
 import pytest
 
 from points.models import EntryKind, Reward
-from points.services import award
+from points.services.ledger import award
 from tests.factories import WorkerFactory
 
 

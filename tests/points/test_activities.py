@@ -1,22 +1,22 @@
 """Volunteer teams and activities: sign-up at capacity, attendance earning points once, the
 reminders of the evening before, the staff pages in scope and the rider's pages."""
 
-import threading
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from points import activities
-from points.activities import ActivityError
 from points.models import Activity, Entry, SignUp, TeamMember, VolunteerTeam
-from points.services import balance
+from points.selectors import my_activities
+from points.services import activities
+from points.services.activities import ActivityError
+from points.services.ledger import balance
 from points.tasks import remind_activities
 from tests.factories import ActivityFactory, WorkerFactory
+from tests.races import race
 from tests.riders import sign_in_rider
 
 pytestmark = pytest.mark.django_db
@@ -530,7 +530,7 @@ def test_anyone_sees_all_coming_activities_or_a_communitys(client, tree):
     only_c = client.get(url, {"community": tree.community_c.code}).context["page"].object_list
     assert [a.title for a in only_c] == ["文化路"]
     choose = client.get(url, {"choose": "1"})
-    assert "registry/choose_community.html" in [t.name for t in choose.templates]
+    assert "portal/choose_community.html" in [t.name for t in choose.templates]
 
 
 def test_the_public_page_shows_time_place_and_places_left(english, activity_a, rider):
@@ -634,7 +634,7 @@ def test_my_activities_lists_coming_and_attended(rf, activity_a, rider, staff_a,
     done = started(ActivityFactory(area=tree.community_a, title="网格巡查"))
     signup = SignUp.objects.create(activity=done, worker=rider)
     activities.mark_attendance(signup, by=staff_a)
-    context = activities.my_activities(rider)
+    context = my_activities(rider)
     assert [s.activity for s in context["coming"]] == [done, activity_a]
     assert [s.activity for s in context["attended"]] == [done]
     html = render_to_string("points/_my_activities.html", context, request=rf.get("/me/"))
@@ -649,27 +649,13 @@ def test_my_activities_lists_coming_and_attended(rf, activity_a, rider, staff_a,
 def test_sixty_riders_at_once_take_exactly_the_ten_places(tree):
     activity = ActivityFactory(area=tree.community_a, capacity=10)
     workers = [WorkerFactory(area=tree.community_a) for _ in range(60)]
-    barrier = threading.Barrier(len(workers))
-    outcomes, errors = [], []
-
-    def tap(worker):
-        try:
-            barrier.wait()
-            activities.sign_up(Activity.objects.get(pk=activity.pk), worker)
-            outcomes.append("done")
-        except ActivityError as refused:
-            outcomes.append(refused.code)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=tap, args=(worker,)) for worker in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = race(
+        [
+            lambda worker=worker: activities.sign_up(Activity.objects.get(pk=activity.pk), worker)
+            for worker in workers
+        ],
+        refused=ActivityError,
+    )
     assert outcomes.count("done") == 10 and outcomes.count("full") == 50
     activity.refresh_from_db()
     assert activity.signed_up == 10 == SignUp.objects.filter(activity=activity).count()

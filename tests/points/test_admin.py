@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from points.models import Account, Entry, EntryKind
-from points.services import award
+from points.services.ledger import award
 
 pytestmark = pytest.mark.django_db
 

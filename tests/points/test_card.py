@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from points import card
+from portal import qr
 from registry.models import Worker
-from stations import qr
 from tests.factories import WorkerFactory
 from tests.riders import sign_in_rider
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from points import leaderboard
 from points.models import Entry, EntryKind
-from points.services import award
+from points.services.ledger import award
 from tests.factories import WorkerFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from points.models import Account, Entry, EntryKind
-from points.services import PointsError, adjust, award, balance, cause_of
+from points.services.ledger import PointsError, adjust, award, balance, cause_of
 from tests.factories import WorkerFactory
 
 pytestmark = pytest.mark.django_db

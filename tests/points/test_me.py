@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from points.models import EntryKind
-from points.services import award
+from points.services.ledger import award
 from portal import slots
 from tests.factories import SuggestionFactory, WorkerFactory
 from tests.riders import sign_in_rider

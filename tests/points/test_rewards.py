@@ -2,23 +2,23 @@
 over by the pickup code; a cancellation (by staff, or by the rider until handover) refunds once;
 the staff pages and the rider's shop with its confirmation pages."""
 
-import threading
 from io import BytesIO
 from uuid import uuid4
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from PIL import Image
 
-from points import rewards
 from points.models import EntryKind, Redemption, Reward
-from points.services import award, balance, cause_of
+from points.selectors import my_redemptions
+from points.services import rewards
+from points.services.ledger import award, balance, cause_of
 from portal.codes import ALPHABET
 from tests.factories import WorkerFactory
+from tests.races import race
 from tests.riders import sign_in_rider
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +213,7 @@ def test_my_redemptions_lists_the_codes_waiting_for_pickup_first(shopper, reward
     done = rewards.redeem(reward_a, shopper)
     rewards.fulfil(done, by=staff_a)
     waiting = rewards.redeem(reward_a, shopper)
-    context = rewards.my_redemptions(shopper)
+    context = my_redemptions(shopper)
     assert context == {"waiting": [waiting], "done": [done]}
     html = render_to_string("points/_my_redemptions.html", context)
     assert waiting.pickup_code in html and done.pickup_code not in html
@@ -656,31 +656,6 @@ def test_cancelling_needs_a_signed_in_rider(client, redemption):
 # Under load, on PostgreSQL
 
 
-def race(actions):
-    """Run the actions at the same moment in threads; what each ended with, and any crash."""
-    barrier = threading.Barrier(len(actions))
-    outcomes, errors = [], []
-
-    def act(action):
-        try:
-            barrier.wait()
-            action()
-            outcomes.append("done")
-        except rewards.RewardError as refused:
-            outcomes.append(refused.code)
-        except Exception as error:  # reported by the caller
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=act, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes, errors
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
@@ -699,8 +674,7 @@ def test_fifty_concurrent_redemptions_take_exactly_what_there_is(tree, riders, e
         (lambda worker=workers[number % riders]: rewards.redeem(reward, worker))
         for number in range(50)
     ]
-    outcomes, errors = race(actions)
-    assert errors == []
+    outcomes = race(actions, refused=rewards.RewardError)
     assert outcomes.count("done") == expected
     assert set(outcomes) <= {"done", "stock", "points"}
     reward.refresh_from_db()
@@ -720,8 +694,11 @@ def test_a_confirmation_tapped_five_times_at_once_redeems_once(tree):
     worker = WorkerFactory(area=tree.community_a, status="confirmed")
     award(worker, 200, EntryKind.ACTIVITY)
     nonce, made = uuid4(), []
-    outcomes, errors = race([lambda: made.append(rewards.redeem(reward, worker, nonce=nonce))] * 5)
-    assert errors == [] and outcomes == ["done"] * 5
+    outcomes = race(
+        [lambda: made.append(rewards.redeem(reward, worker, nonce=nonce))] * 5,
+        refused=rewards.RewardError,
+    )
+    assert outcomes == ["done"] * 5
     assert len({redemption.pk for redemption in made}) == 1
     reward.refresh_from_db()
     assert (Redemption.objects.count(), reward.stock, balance(worker)) == (1, 9, 160)
@@ -738,8 +715,7 @@ def test_a_cancellation_and_redemptions_at_once_keep_stock_and_points_right(tree
     actions = [lambda: rewards.cancel(first, by=staff_a)] * 3 + [
         lambda: rewards.redeem(reward, worker)
     ] * 5
-    outcomes, errors = race(actions)
-    assert errors == []
+    race(actions, refused=rewards.RewardError)
     reward.refresh_from_db()
     live = Redemption.objects.filter(state="requested").count()
     assert Redemption.objects.filter(state="cancelled").count() == 1

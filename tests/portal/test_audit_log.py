@@ -10,7 +10,7 @@ from django.utils import timezone
 from feedback import services as feedback
 from feedback.models import State
 from points.models import EntryKind
-from points.services import award
+from points.services.ledger import award
 from portal.models import AuditLog
 from tests.factories import SuggestionFactory, TaskFactory
 

@@ -198,6 +198,26 @@ def test_a_typo_in_a_rate_limits_name_stops_start_up():
     assert "RATE_LIMITS names no such limit: suggest:adress" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "limits",
+    [
+        '{"suggest:address": 40}',
+        '{"suggest:address": [40, -1]}',
+        '{"suggest:address": ["40", 3600]}',
+    ],
+)
+def test_a_rate_limit_that_is_not_two_whole_numbers_stops_start_up(limits):
+    from tests.portal.test_settings import run
+
+    result = run([sys.executable, "manage.py", "check"], RATE_LIMITS=limits)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "Configuration error: RATE_LIMITS suggest:address must be [attempts, seconds]"
+    )
+
+
 # The client address behind a proxy
 
 

@@ -1,8 +1,8 @@
-"""Every rider page shares one look: it extends the rider base, has a description that WeChat
-shows when its link is shared, and its header links home, to 我的 and back to the last station."""
+"""Every rider page shares one look: it has the rider header, linking home, to 我的 and back to the
+last station, and a description that WeChat shows when its link is shared (the templates each
+rider page extends: tests/portal/test_templates.py)."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -11,60 +11,7 @@ from stations import last_station
 from tests.factories import ActivityFactory, SuggestionFactory
 from tests.riders import sign_in_rider
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-# The pages a rider (or a merchant checking a work card) opens. A new rider page goes here.
-RIDER_TEMPLATES = [
-    "429.html",
-    "feedback/honeypot.html",
-    "feedback/suggest.html",
-    "feedback/track.html",
-    "feedback/track_lookup.html",
-    "feedback/unknown_code.html",
-    "points/activities_public.html",
-    "points/activity_cancel.html",
-    "points/activity_public.html",
-    "points/card.html",
-    "points/me.html",
-    "points/redeem_confirm.html",
-    "points/redeemed.html",
-    "points/redeemed_cancel.html",
-    "points/shop.html",
-    "points/station_leaderboard.html",
-    "points/verify.html",
-    "portal/home.html",
-    "registry/choose_community.html",
-    "registry/register.html",
-    "registry/register_code.html",
-    "registry/registered.html",
-    "registry/sign_in.html",
-    "registry/sign_in_code.html",
-    "registry/withdraw.html",
-    "registry/withdrawn.html",
-    "stations/check_in.html",
-    "stations/landing.html",
-    "stations/map.html",
-    "stations/replaced.html",
-    "stations/unknown.html",
-]
-
 DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)">')
-
-
-@pytest.mark.parametrize("name", RIDER_TEMPLATES)
-def test_each_rider_template_extends_the_rider_base_and_describes_itself(name):
-    source = (TEMPLATES / name).read_text()
-    # rider/light.html is the rider base without Bootstrap, for the pages a QR code opens.
-    assert re.match(r'\{% extends "rider/(base|light)\.html" %\}', source)
-    assert re.search(r"\{% block description %\}.+?\{% endblock %\}", source)
-
-
-def test_no_template_builds_its_own_rider_header():
-    for path in TEMPLATES.rglob("*.html"):
-        source = path.read_text()
-        assert "rider_navbar" not in source and "rider_base" not in source, path
-        if path.relative_to(TEMPLATES).as_posix() in RIDER_TEMPLATES:
-            assert "{% block navbar %}" not in source, path
 
 
 def description(response) -> str:

@@ -52,7 +52,9 @@ print(json.dumps({
 def run(args, **variables):
     env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
     env |= {"DJANGO_SETTINGS_MODULE": "portal.settings", **variables}
-    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    # A fresh interpreter that migrates a database: 15 s alone, several times that on a busy
+    # machine with a test process on each core. The limit only ends a hang.
+    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 def show(**variables):
@@ -108,6 +110,87 @@ def test_a_typo_in_a_boolean_stops_start_up():
     assert result.returncode == 1
     assert "DEBUG must be one of" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["seven", "-3", "366"])
+def test_a_bad_integer_stops_start_up_with_one_line_naming_it(value):
+    result = run([sys.executable, "manage.py", "check"], CARE_VISIT_DUE_DAYS=value)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: CARE_VISIT_DUE_DAYS must be a whole number from 1 to 365, "
+        f"not {value!r}"
+    ]
+
+
+INTEGERS = [
+    "CONN_MAX_AGE",
+    "AXES_FAILURE_LIMIT",
+    "AXES_COOLOFF_MINUTES",
+    "PROXY_COUNT",
+    "CARE_VISIT_DUE_DAYS",
+    "REGISTRY_ANONYMISE_AFTER_DAYS",
+    "RIDER_SESSION_DAYS",
+    "WORK_CARD_MINUTES",
+    "FEEDBACK_HAZARD_POINTS",
+    "FEEDBACK_ASSESS_WITHIN_WORKING_DAYS",
+    "FEEDBACK_TASK_DUE_WORKING_DAYS",
+    "FEEDBACK_AUTO_CLOSE_DAYS",
+    "FEEDBACK_LIMIT_WORKING_DAYS",
+    "FEEDBACK_ASK_IF_FIXED_DAYS",
+    "FEEDBACK_PHOTO_MAX_BYTES",
+    "FEEDBACK_PHOTO_MAX_PIXELS",
+    "FEEDBACK_PHOTO_RETENTION_DAYS",
+    "DASHBOARD_REFRESH_MINUTES",
+    "DASHBOARD_SETTLE_DAYS",
+    "SESSION_COOKIE_AGE",
+    "STAFF_IDLE_MINUTES",
+    "SECURE_HSTS_SECONDS",
+]
+
+# The settings module run once per variable and bad value in one interpreter (an interpreter each
+# would take a second apiece): what each refusal says, or None where the value was accepted.
+REFUSALS = """
+import json, os, runpy, sys
+from django.core.exceptions import ImproperlyConfigured
+refusals = {}
+for name in json.loads(sys.argv[1]):
+    for value in ("seven", "-1", "1e3", str(10**12)):
+        os.environ[name] = value
+        try:
+            runpy.run_module("portal.settings")
+            refusals[f"{name}={value}"] = None
+        except ImproperlyConfigured as exc:
+            refusals[f"{name}={value}"] = str(exc)
+    del os.environ[name]
+print(json.dumps(refusals))
+"""
+
+
+def test_every_integer_variable_refuses_words_and_numbers_out_of_its_bounds():
+    # Production with PostgreSQL, so that the variables read only there are read too.
+    result = run(
+        [sys.executable, "-c", REFUSALS, json.dumps(INTEGERS)],
+        **PRODUCTION,
+        DATABASE_URL="postgres://portal@db.internal:5432/portal",
+    )
+    assert result.returncode == 0, result.stderr
+    refusals = json.loads(result.stdout)
+    for setting, refusal in refusals.items():
+        name, value = setting.split("=")
+        assert refusal is not None, f"{setting} was accepted"
+        assert refusal.startswith(f"{name} must be a whole number from "), refusal
+        assert refusal.endswith(f", not {value!r}"), refusal
+
+
+def test_an_integer_variable_may_be_blank_or_padded(monkeypatch):
+    from portal.settings import env_int
+
+    monkeypatch.setenv("CARE_VISIT_DUE_DAYS", " ")
+    assert env_int("CARE_VISIT_DUE_DAYS", 7, low=1, high=365) == 7
+    monkeypatch.setenv("CARE_VISIT_DUE_DAYS", " 14 ")
+    assert env_int("CARE_VISIT_DUE_DAYS", 7, low=1, high=365) == 14
+    monkeypatch.setenv("CARE_VISIT_DUE_DAYS", "365")
+    assert env_int("CARE_VISIT_DUE_DAYS", 7, low=1, high=365) == 365
 
 
 def test_check_deploy_has_no_warning_at_all_in_production():

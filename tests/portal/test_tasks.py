@@ -35,6 +35,14 @@ def test_session_cleanup_is_scheduled_with_celery_beat():
     assert (task.crontab.hour, task.crontab.minute) == ("3", "30")
 
 
+@pytest.mark.django_db
+def test_every_schedule_the_migrations_store_names_a_registered_task():
+    celery_app.loader.import_default_modules()
+    scheduled = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert "portal.dashboard.tasks.refresh_dashboard" in scheduled  # stored before the app moved
+    assert scheduled <= set(celery_app.tasks)
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_a_task_sent_through_redis():

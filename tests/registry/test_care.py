@@ -518,7 +518,7 @@ def test_staff_of_the_sibling_community_cannot_see_or_record_a_visit(
 def snippet(worker, can_keep):
     with translation.override("en"):
         return render_to_string(
-            "registry/includes/worker_care.html",
+            "registry/_worker_care.html",
             {"worker": worker, "care_visits": worker.care_visits.all(), "can_keep": can_keep},
         )
 

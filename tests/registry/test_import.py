@@ -11,7 +11,9 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from portal.celery import app as celery_app
-from registry import imports
+from registry.imports import jobs, saving
+from registry.imports.columns import COLUMNS
+from registry.imports.template import EXAMPLE_MOBILES
 from registry.models import (
     ImportJob,
     ImportRow,
@@ -24,7 +26,7 @@ from tests.factories import WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = [column.header for column in imports.COLUMNS]
+HEADERS = [column.header for column in COLUMNS]
 COMMUNITY_A = "411402001001"
 
 
@@ -64,7 +66,7 @@ def person(**values) -> list:
         "roles": "",
         **values,
     }
-    return [row[column.field] for column in imports.COLUMNS]
+    return [row[column.field] for column in COLUMNS]
 
 
 def xlsx(*rows, headers=HEADERS) -> bytes:
@@ -126,7 +128,7 @@ def test_the_template_lists_no_one_and_its_examples_sit_on_the_notes_sheet(clien
     assert [row[0] for row in rows[: len(HEADERS)]] == HEADERS
     examples = rows[-2:]
     assert list(rows[-3]) == HEADERS
-    assert [example[1] for example in examples] == list(imports.EXAMPLE_MOBILES)
+    assert [example[1] for example in examples] == list(EXAMPLE_MOBILES)
     assert all(example[5] == COMMUNITY_A for example in examples)  # the user's own community
 
 
@@ -151,7 +153,7 @@ def test_an_example_copied_into_the_list_is_refused_and_the_rest_imports(
     page = save(job)
     job.refresh_from_db()
     assert (job.status, job.created_count) == ("done", 1)
-    assert not Worker.objects.filter(mobile__in=imports.EXAMPLE_MOBILES).exists()
+    assert not Worker.objects.filter(mobile__in=EXAMPLE_MOBILES).exists()
 
 
 def test_a_party_member_imports_with_roles_consent_and_timeline(
@@ -340,7 +342,7 @@ def test_a_file_that_is_no_survey_list_gets_a_clear_message_and_creates_nothing(
 
 
 def test_a_file_over_the_size_limit_is_refused(english, staff_a, upload, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr("registry.imports.upload.MAX_UPLOAD_BYTES", 1000)
     english.force_login(staff_a)
     page = upload(xlsx(person()))
     assert "larger than 10 MB" in page.text
@@ -440,7 +442,7 @@ def test_a_list_left_unsaved_for_a_week_is_deleted_and_the_page_says_so(
 
     from django.utils import timezone
 
-    from registry.imports import purge_abandoned
+    from registry.imports.jobs import purge_abandoned
 
     english.force_login(staff_a)
     upload(xlsx(person()))
@@ -462,18 +464,18 @@ def test_the_purge_of_unsaved_lists_is_scheduled_daily():
 
 
 def test_a_commit_that_stopped_half_way_goes_on_where_it_stopped(staff_a, tree, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    monkeypatch.setattr(jobs, "CHUNK", 2)
     job = ImportJob.objects.create(
         uploaded_by=staff_a, area=tree.community_a, original_name="list.xlsx"
     )
     job.file.save(
         "list.xlsx", ContentFile(xlsx(*(person(mobile=f"1390000001{n}") for n in range(5))))
     )
-    imports.read(job.pk)
-    imports.start_commit(job)
-    assert imports._commit_next_chunk(job)  # the worker stopped after the first chunk
-    imports.commit(job.pk)  # the task runs again
-    imports.commit(job.pk)  # and once more, after it finished
+    jobs.read(job.pk)
+    jobs.start_commit(job)
+    assert jobs._commit_next_chunk(job)  # the worker stopped after the first chunk
+    jobs.commit(job.pk)  # the task runs again
+    jobs.commit(job.pk)  # and once more, after it finished
     job.refresh_from_db()
     assert (job.status, job.created_count) == ("done", 5)
     assert Worker.objects.count() == 5
@@ -482,24 +484,24 @@ def test_a_commit_that_stopped_half_way_goes_on_where_it_stopped(staff_a, tree, 
 def test_a_commit_that_fails_part_way_says_so_and_keeps_what_it_saved(
     english, staff_a, tree, monkeypatch
 ):
-    monkeypatch.setattr(imports, "CHUNK", 2)
-    save_workers = imports._save_workers
+    monkeypatch.setattr(jobs, "CHUNK", 2)
+    save_workers = saving.save_workers
 
     def fail_on_the_second_chunk(job, rows):
         if Worker.objects.exists():
             raise RuntimeError("the database went away")
         return save_workers(job, rows)
 
-    monkeypatch.setattr(imports, "_save_workers", fail_on_the_second_chunk)
+    monkeypatch.setattr(saving, "save_workers", fail_on_the_second_chunk)
     job = ImportJob.objects.create(
         uploaded_by=staff_a, area=tree.community_a, original_name="list.xlsx"
     )
     job.file.save(
         "list.xlsx", ContentFile(xlsx(*(person(mobile=f"1390000001{n}") for n in range(3))))
     )
-    imports.read(job.pk)
-    imports.start_commit(job)
-    imports.commit(job.pk)
+    jobs.read(job.pk)
+    jobs.start_commit(job)
+    jobs.commit(job.pk)
     job.refresh_from_db()
     assert (job.status, job.created_count, job.file.name) == ("failed", 2, "")
     assert not job.rows.exists()
@@ -514,12 +516,12 @@ def test_reading_again_leaves_a_read_job_alone_and_restarts_an_interrupted_one(s
         uploaded_by=staff_a, area=tree.community_a, original_name="list.xlsx"
     )
     job.file.save("list.xlsx", ContentFile(xlsx(person(), person(mobile="13900000012"))))
-    imports.read(job.pk)
-    imports.read(job.pk)
+    jobs.read(job.pk)
+    jobs.read(job.pk)
     assert job.rows.count() == 2
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.READING)
     ImportRow.objects.filter(job=job, number=3).delete()  # stopped half-way
-    imports.read(job.pk)
+    jobs.read(job.pk)
     job.refresh_from_db()
     assert (job.status, job.rows.count(), job.valid_rows) == ("read", 2, 2)
 
@@ -529,7 +531,7 @@ def test_a_file_that_cannot_be_read_in_the_background_fails_with_a_message(engli
         uploaded_by=staff_a, area=tree.community_a, original_name="list.xlsx"
     )
     job.file.save("list.xlsx", ContentFile(b"not a workbook"))
-    imports.read(job.pk)
+    jobs.read(job.pk)
     english.force_login(staff_a)
     page = english.get(reverse("registry:import_job", args=[job.pk]))
     assert "The file could not be read." in page.text

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Suggestion
-from points.activities import sign_up
 from points.models import Entry, EntryKind
-from points.services import award, balance
+from points.services.activities import sign_up
+from points.services.ledger import award, balance
 from portal.models import AuditLog
 from registry import services
 from registry.models import CheckIn, WorkerEvent, WorkerStatus

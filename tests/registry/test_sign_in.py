@@ -1,6 +1,6 @@
-"""Riders sign in with their mobile and a texted code (registry.riders): the code's limits, what
-each refusal says, and that a number nobody registered gets the same answers up to the code,
-which then leads on to registration with the number proven."""
+"""Riders sign in with their mobile and a texted code (registry.services.riders): the code's
+limits, what each refusal says, and that a number nobody registered gets the same answers up to
+the code, which then leads on to registration with the number proven."""
 
 import re
 from datetime import timedelta
@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from registry.models import Worker
-from registry.riders import CODE_SENT as CODE_STEP_KEY
-from registry.riders import SESSION_KEY
+from registry.services.riders import CODE_SENT as CODE_STEP_KEY
+from registry.services.riders import SESSION_KEY
 from tests.factories import WorkerFactory
 from tests.registry.test_register import form as registration
 from tests.sms import last_code

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from registry.models import WorkerEvent, WorkerStatus
-from registry.riders import SESSION_KEY
+from registry.services.riders import SESSION_KEY
 from tests.riders import sign_in_rider
 from tests.sms import last_code
 

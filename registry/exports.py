@@ -1,0 +1,104 @@
+"""The Excel exports of the enterprise ledger and the three rosters: each one's column headings
+and the cells of its rows, so an export view only chooses the rows (scope, filters) and audits."""
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.models import Occupation, Platform, PoliticalStatus, WorkerRoleKind, WorkerStatus
+
+
+def enterprise_header() -> list[str]:
+    return [
+        _("Name"),
+        _("Kind"),
+        _("Platform"),
+        _("Belongs to"),
+        _("Area"),
+        _("Address"),
+        _("Workforce size"),
+        _("Party organisation"),
+        _("Party-building instructor"),
+        _("Contact person"),
+        _("Contact phone"),
+    ]
+
+
+def enterprise_lines(enterprises: QuerySet) -> Iterator[list]:
+    for enterprise in enterprises.iterator(chunk_size=2000):
+        yield [
+            enterprise.name,
+            enterprise.get_kind_display(),
+            enterprise.get_platform_display(),
+            enterprise.parent.name if enterprise.parent else "",
+            enterprise.area.name,
+            enterprise.address,
+            enterprise.workforce,
+            enterprise.get_party_organisation_display(),
+            enterprise.party_instructor,
+            enterprise.contact_name,
+            enterprise.contact_phone,
+        ]
+
+
+def roster_header(party: bool) -> list[str]:
+    """A party roster adds where and when each member last reported as a party member."""
+    header = [
+        _("Full name"),
+        _("Mobile"),
+        _("Occupation"),
+        _("Platform or employer"),
+        _("Community"),
+        _("Political status"),
+        _("Party branch"),
+        _("Where the membership is held"),
+        _("Mobile party member"),
+        _("Roles"),
+        _("Status"),
+        _("Registered at"),
+    ]
+    if party:
+        header += [_("Last reported to"), _("Last reported at")]
+    return header
+
+
+def _labels(choices) -> dict:
+    """{code: label} translated once per export: get_FOO_display() per row costs 8 s per
+    100,000 rows (docs/BENCHMARKS.md)."""
+    return {code: str(label) for code, label in choices}
+
+
+def roster_lines(workers: QuerySet, party: bool) -> Iterator[list]:
+    """A party roster's `workers` are annotated with `reported_to` and `reported_at`."""
+    yes, no = _("Yes"), _("No")
+    occupations, platforms = _labels(Occupation.choices), _labels(Platform.choices)
+    statuses, roles = _labels(WorkerStatus.choices), _labels(WorkerRoleKind.choices)
+    political = _labels(PoliticalStatus.choices)
+    workers = workers.prefetch_related("roles")
+    for worker in workers.iterator(chunk_size=2000):
+        line = [
+            worker.name,
+            worker.mobile,
+            occupations[worker.occupation],
+            worker.platform_other
+            if worker.platform == Platform.OTHER
+            else platforms[worker.platform],
+            worker.area.name,
+            political[worker.political_status],
+            worker.party_branch,
+            worker.membership_held_at,
+            yes if worker.is_mobile_party_member else no,
+            "、".join(roles[role.role] for role in worker.roles.all()),
+            statuses[worker.status],
+            timezone.localtime(worker.created_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+        if party:
+            line += [
+                worker.reported_to or "",
+                timezone.localtime(worker.reported_at).strftime("%Y-%m-%d %H:%M")
+                if worker.reported_at
+                else "",
+            ]
+        yield line
