@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import (
+            accounts,  # noqa: F401  (writes sign-ins and lock-outs to the security log)
             checks,  # noqa: F401  (registers the system checks)
             converters,  # noqa: F401  (registers the URL converters)
             middleware,  # noqa: F401  (starts the idle clock at each login)

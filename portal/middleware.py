@@ -1,11 +1,17 @@
+import ipaddress
 import time
+from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, user_logged_in
 from django.dispatch import receiver
+from django.http import Http404
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from portal.ratelimit import known_address
 
 
 def no_store_with_a_session(get_response):
@@ -52,3 +58,29 @@ def staff_sessions_expire_when_idle(get_response):
 @receiver(user_logged_in)
 def start_the_idle_clock(sender, request, **kwargs):
     request.session[LAST_SEEN] = int(time.time())
+
+
+@cache
+def administrators_pages() -> tuple[str, ...]:
+    """Where the administrators' pages live: the Django admin, the accounts review, the security
+    log (each path with everything under it)."""
+    return (reverse("admin:index"), reverse("accounts"), reverse("audit_log"))
+
+
+def administrators_pages_from_allowed_networks(get_response):
+    """With ADMIN_ALLOWED_NETWORKS set, the administrators' pages answer 404 to a client outside
+    those networks (等保 level 3: 管理终端限制), as if they were not there. The address is the one
+    the portal believes (portal.ratelimit.known_address), not what a client says of itself."""
+
+    def middleware(request):
+        allowed = settings.ADMIN_ALLOWED_NETWORKS
+        if allowed and request.path_info.startswith(administrators_pages()):
+            try:
+                client = ipaddress.ip_address(known_address(request) or "")
+            except ValueError:  # no address at all
+                raise Http404 from None
+            if not any(client in network for network in allowed):
+                raise Http404
+        return get_response(request)
+
+    return middleware

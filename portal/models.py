@@ -172,6 +172,16 @@ class User(AbstractUser):
         ),
     )
 
+    # Staff who leave, and accounts unused for ACCOUNT_INACTIVE_DAYS, are disabled (is_active off),
+    # never deleted: what they did stays attributed to them (portal.accounts).
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True, editable=False)
+    disabled_reason = models.CharField(
+        _("reason for disabling"), max_length=200, blank=True, editable=False
+    )
+    disabled_by = staff_reference(_("disabled by"), editable=False)
+    # When an administrator last enabled it again: unused days count from then too.
+    enabled_at = models.DateTimeField(_("enabled again at"), null=True, blank=True, editable=False)
+
     objects = StaffUserManager()
 
     class Meta:
@@ -203,12 +213,25 @@ class User(AbstractUser):
             raise ValidationError({"area": _("Choose the area this user works in.")})
 
 
-class AuditLog(models.Model):
-    """Who did what to personal data or a rider's case, and when (PIPL art. 51): full records
-    seen, lists exported, points adjusted by hand, suggestions moved from one state to another.
+class AuditLogQuerySet(models.QuerySet):
+    def data_use(self):
+        """The rows about personal data and riders' cases, without sign-ins and accounts."""
+        return self.exclude(action__in=AuditLog.SECURITY_ACTIONS)
 
-    `subject` is the record concerned (a worker, a suggestion); an export names no single subject
-    and counts rows. `user` is empty where a rider or the system acted (a rating, an auto-close).
+
+class AuditLog(models.Model):
+    """The security log, one place for an auditor (PIPL art. 51; 等保 level 3, 安全审计): who did
+    what to personal data or a rider's case, and when (full records seen, lists exported, points
+    adjusted by hand, suggestions moved from one state to another), and what happened to staff
+    accounts (sign-ins and their failures, lock-outs, accounts disabled, enabled, changed and
+    reviewed). Append-only: the database refuses to change a row, and to delete one younger than
+    180 days (migration 0006); portal.accounts.purge_audit_log removes the
+    rows older than AUDIT_LOG_RETENTION_DAYS.
+
+    `subject` is the record concerned (a worker, a suggestion, a staff account); an export names
+    no single subject and counts rows. `user` is who acted, empty where a rider or the portal did
+    (a rating, an auto-close) or where a sign-in named no known account. A description never holds
+    a password, a code or a full ID number.
     """
 
     class Action(models.TextChoices):
@@ -216,9 +239,33 @@ class AuditLog(models.Model):
         EXPORTED = "exported", _("Exported")
         POINTS_ADJUSTED = "points_adjusted", _("Points adjusted")
         STATE_CHANGED = "state_changed", _("Suggestion state changed")
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGNED_OUT = "signed_out", _("Signed out")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        ACCOUNT_CREATED = "account_created", _("Account created")
+        ACCOUNT_CHANGED = "account_changed", _("Role or scope changed")
+        ACCOUNT_DISABLED = "account_disabled", _("Account disabled")
+        ACCOUNT_ENABLED = "account_enabled", _("Account enabled again")
+        ACCOUNTS_REVIEWED = "accounts_reviewed", _("Accounts reviewed")
+
+    # What a sign-in, a lock-out or a change of accounts is: the security events proper, as
+    # against the use of personal data.
+    SECURITY_ACTIONS = (
+        Action.SIGNED_IN,
+        Action.SIGNED_OUT,
+        Action.SIGN_IN_FAILED,
+        Action.LOCKED_OUT,
+        Action.ACCOUNT_CREATED,
+        Action.ACCOUNT_CHANGED,
+        Action.ACCOUNT_DISABLED,
+        Action.ACCOUNT_ENABLED,
+        Action.ACCOUNTS_REVIEWED,
+    )
 
     user = staff_reference(_("staff member"))
-    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     subject_type = models.ForeignKey(
         "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True
     )
@@ -227,6 +274,8 @@ class AuditLog(models.Model):
     description = models.CharField(_("what"), max_length=300, blank=True)
     rows = models.PositiveIntegerField(_("records"), default=1)
     created_at = models.DateTimeField(_("at"), db_default=Now(), db_index=True)
+
+    objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit log entry")
@@ -241,7 +290,7 @@ class AuditLog(models.Model):
         return f"{self.user} {self.get_action_display()} {self.description}"
 
     @classmethod
-    def record(cls, user, action, description, *, subject=None, rows=1):
+    def record(cls, user, action, description, *, subject=None, rows=1, address=None):
         return cls.objects.create(
             user=user,
             action=action,
@@ -249,7 +298,27 @@ class AuditLog(models.Model):
             subject_type=ContentType.objects.get_for_model(subject) if subject else None,
             subject_id=subject.pk if subject else None,
             rows=rows,
+            address=address,
         )
+
+
+class AccountReview(models.Model):
+    """The monthly review of staff accounts (等保 level 3: 账户定期审查): an administrator went
+    through every account's role, scope, last sign-in and second factor and confirmed the list."""
+
+    reviewed_by = staff_reference(_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), db_default=Now())
+    accounts = models.PositiveIntegerField(_("accounts"))
+    active = models.PositiveIntegerField(_("active accounts"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("account review")
+        verbose_name_plural = _("account reviews")
+        ordering = ["-reviewed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.reviewed_at:%Y-%m-%d} {self.reviewed_by}"
 
 
 class Notification(models.Model):

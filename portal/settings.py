@@ -6,6 +6,7 @@ eagerly, e-mail and SMS to the console, DEBUG on). `DJANGO_ENV=production` turns
 every variable; docs/DEPLOYMENT.md says how production is set up.
 """
 
+import ipaddress
 import re
 from datetime import time, timedelta
 from pathlib import Path
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.staff_sessions_expire_when_idle",
+    "portal.middleware.administrators_pages_from_allowed_networks",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "stations.middleware.StationNotFoundPages",
@@ -198,6 +200,33 @@ AXES_VERBOSE = False
 PROXY_COUNT = env_int("PROXY_COUNT", 0, low=0, high=10)
 PROXY_ADDRESSES = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.known_address"
+
+
+def env_networks(name: str) -> list:
+    """Client networks in CIDR (10.8.0.0/16, 192.168.1.5), comma-separated; one that is not a
+    network stops start-up with one line naming the variable."""
+    networks = []
+    for raw in env.list(name, default=[]):
+        try:
+            networks.append(ipaddress.ip_network(raw.strip(), strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list networks such as 10.8.0.0/16, not {raw!r}"
+            ) from None
+    return networks
+
+
+# The administrators' pages (/admin/, the accounts review, the security log) answer only to a
+# client in one of these networks, and 404 to everyone else; empty: from anywhere. The client's
+# address is the one PROXY_COUNT believes, so set that too behind a proxy.
+ADMIN_ALLOWED_NETWORKS = env_networks("ADMIN_ALLOWED_NETWORKS")
+
+# Staff accounts over time (等保 level 3): an account nobody has signed in to for
+# ACCOUNT_INACTIVE_DAYS is disabled by the daily upkeep (0: never). The security log keeps
+# AUDIT_LOG_RETENTION_DAYS, at least the six months 等保 asks for (the database refuses to delete
+# a younger row).
+ACCOUNT_INACTIVE_DAYS = env_int("ACCOUNT_INACTIVE_DAYS", 90, low=0, high=3650)
+AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 365, low=180, high=36500)
 
 # Rate limits of the public forms and the API: (attempts, seconds of the window), counted in the
 # cache (Redis when configured: shared by every web process, where a local-memory counter would

@@ -3,7 +3,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import health, inbox_views, views
+from portal import account_views, health, inbox_views, views
+
+account_urls = [
+    path("disable/", account_views.account_disable, name="account_disable"),
+    path("enable/", account_views.account_enable, name="account_enable"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +19,10 @@ urlpatterns = [
     path("staff/inbox/<int:pk>/read/", inbox_views.inbox_read, name="inbox_read"),
     path("staff/inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
     path("staff/audit-log/", views.audit_log, name="audit_log"),
+    path("staff/audit-log/export/", views.audit_log_export, name="audit_log_export"),
+    path("staff/accounts/", account_views.account_list, name="accounts"),
+    path("staff/accounts/review/", account_views.account_review, name="account_review"),
+    path("staff/accounts/<int:pk>/", include(account_urls)),
     path("accounts/login/", views.StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("registry.urls")),

@@ -78,6 +78,17 @@ MATRIX = [
         expect(404, anonymous=LOGIN, handler=403, administrator=200),
     ),
     ("audit_log", None, "get", expect(403, anonymous=LOGIN, administrator=200)),
+    ("audit_log_export", None, "get", expect(403, anonymous=LOGIN, administrator=200)),
+    # Staff accounts: administrators only.
+    ("accounts", None, "get", expect(403, anonymous=LOGIN, administrator=200)),
+    ("account_review", None, "get", expect(405)),
+    ("account_review", None, "post", expect(403, anonymous=LOGIN, administrator=302)),
+    ("account_disable", "staff_b", "get", expect(403, anonymous=LOGIN, administrator=200)),
+    # (an empty reason: the form again)
+    ("account_disable", "staff_b", "post", expect(403, anonymous=LOGIN, administrator=200)),
+    ("account_enable", "staff_b", "get", expect(405)),
+    # (an active account: refused, back to the list)
+    ("account_enable", "staff_b", "post", expect(403, anonymous=LOGIN, administrator=302)),
     # The dashboard of the user's own area (other areas: tests/dashboard/test_views.py).
     ("dashboard:summary", None, "get", READERS),
     ("dashboard:export", None, "get", READERS),

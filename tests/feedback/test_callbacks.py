@@ -145,13 +145,13 @@ def test_the_page_gives_what_the_call_needs_with_the_number_masked(alice, resolv
     assert "王小明" in text and "139****5678" in text and MOBILE not in text
     assert "驿站没有热水" in text and "已安装饮水机" in text
     assert "Did you reach the submitter?" in text
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_use().exists()
 
 
 def test_the_full_number_is_shown_on_request_and_logged(alice, resolved, staff_a):
     text = alice.get(callback_url(resolved), {"mobile": "full"}).text
     assert MOBILE in text
-    entry = AuditLog.objects.get()
+    entry = AuditLog.objects.data_use().get()
     assert entry.user == staff_a and entry.description == f"{resolved.tracking_code} mobile"
 
 

@@ -190,7 +190,7 @@ def test_staff_change_the_type_on_the_suggestion_page_with_a_timeline_row(
     english.post(url, {"version": suggestion_a.version, "issue_type": ""})
     suggestion_a.refresh_from_db()
     assert (suggestion_a.category, suggestion_a.issue_type) == ("complaint", None)
-    assert not AuditLog.objects.exists()  # not a change of state
+    assert not AuditLog.objects.data_use().exists()  # not a change of state
 
 
 def test_a_closed_suggestion_can_be_reclassed_but_not_to_the_type_it_has(tree, staff_a):

@@ -138,14 +138,17 @@ def test_running_it_again_changes_nothing(settings):
     assert "(20 new)" not in out
 
 
-def test_it_prints_the_demo_password_in_debug_only(settings):
+def test_without_debug_it_neither_prints_nor_sets_the_demo_password(settings):
     from portal.management.commands.seed_demo import DEMO_PASSWORD
 
     out = seed(settings, debug=False)
     assert DEMO_PASSWORD not in out
     assert not User.objects.get(username="zhangmin").has_usable_password()
 
-    User.objects.all().delete()
+
+def test_in_debug_it_prints_the_demo_password(settings):
+    from portal.management.commands.seed_demo import DEMO_PASSWORD
+
     out = seed(settings, debug=True)
     assert DEMO_PASSWORD in out
     assert User.objects.get(username="zhangmin").check_password(DEMO_PASSWORD)

@@ -28,7 +28,7 @@ def test_the_export_follows_the_filters_and_the_scope_and_is_logged(client, tree
     rows = rows_of(response)
     assert rows[0][:3] == ["姓名", "手机号", "职业"]
     assert [row[:3] for row in rows[1:]] == [["张三", "13800000001", "快递员"]]
-    entry = AuditLog.objects.get()
+    entry = AuditLog.objects.data_use().get()
     assert (entry.user, entry.action, entry.rows) == (staff_a, "exported", 1)
     assert "快递员" in entry.description
 
@@ -72,7 +72,7 @@ def test_an_export_asked_for_an_area_outside_the_scope_makes_no_file_and_says_wh
         response = client.get(reverse(url_name), {"area": tree.community_c.id}, follow=True)
         assert response.redirect_chain[0][0] == (f"{reverse(list_name)}?area={tree.community_c.id}")
         assert "该区域不在你的辖区内。" in response.text
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_use().exists()
 
 
 def test_the_access_log_records_the_filters_applied_with_the_scope_and_defaults(
@@ -80,7 +80,7 @@ def test_the_access_log_records_the_filters_applied_with_the_scope_and_defaults(
 ):
     client.force_login(staff_a)
     client.get(reverse("registry:workers_export"), {"q": "张", "area": tree.community_a.id})
-    entry = AuditLog.objects.get()
+    entry = AuditLog.objects.data_use().get()
     assert entry.description == (
         "从业人员名册 (范围: 建设路社区; 搜索: 张; 区域: 建设路社区; 状态: 在册（未离开）)"
     )
@@ -113,4 +113,4 @@ def test_the_enterprise_ledger_exports_with_its_filters(client, tree, staff_a):
     client.force_login(staff_a)
     rows = rows_of(client.get(reverse("registry:enterprises_export")))
     assert [row[0] for row in rows[1:]] == ["美团建设路站"]
-    assert AuditLog.objects.get().rows == 1
+    assert AuditLog.objects.data_use().get().rows == 1

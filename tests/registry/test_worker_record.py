@@ -30,14 +30,14 @@ def test_the_full_record_shows_the_mobile_and_id_and_logs_the_view(client, staff
     response = client.get(reverse("registry:worker_detail", args=[worker.id]))
     assert "13800000001" in response.text
     assert "11010519491231002X" in response.text
-    entry = AuditLog.objects.get()
+    entry = AuditLog.objects.data_use().get()
     assert (entry.user, entry.action, entry.subject) == (staff_a, "viewed", worker)
 
 
 def test_a_record_out_of_scope_is_not_found_and_not_logged(client, staff_b, worker_a):
     client.force_login(staff_b)
     assert client.get(reverse("registry:worker_detail", args=[worker_a.id])).status_code == 404
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_use().exists()
 
 
 def test_staff_add_a_worker_by_hand_as_a_confirmed_desk_check_in(client, staff_a, tree):
