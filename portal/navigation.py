@@ -32,8 +32,8 @@ class NavItem:
 NAV_ITEMS = [
     NavItem(_("Home"), "staff_home"),
     NavItem(_("Areas"), "my_area"),
-    NavItem(_("Staff accounts"), "accounts", group=_("Administration")),
-    NavItem(_("Security log"), "audit_log", group=_("Administration")),
+    NavItem(_("Staff accounts"), "accounts", group=_("Accounts and log")),
+    NavItem(_("Security log"), "audit_log", group=_("Accounts and log")),
 ]
 
 
