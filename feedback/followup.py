@@ -187,12 +187,24 @@ def due_soon(today: date):
 def remind_handlers(today: date) -> int:
     """Tell the department's handlers of each task falling due, once a day per task; returns how
     many tasks were reminded."""
+    return _remind_each(
+        lambda: due_soon(today),
+        mark={"reminded_on": today},
+        message_for=lambda task: _due_reminder(task, today),
+    )
+
+
+def _remind_each(candidates, *, mark: dict, message_for) -> int:
+    """Tell the active handlers of each task that `candidates()` finds: each task locked and
+    marked (`mark`, the fields that keep it from being reminded again) in a transaction of its
+    own, its inbox messages and timeline row with it, the e-mails after it; returns how many
+    tasks were reminded. A task whose department has no handler is marked and logged."""
     reminded = 0
-    for pk in list(due_soon(today).values_list("pk", flat=True)):
+    for pk in list(candidates().values_list("pk", flat=True)):
         # Durable: committed before the e-mails go out, never inside a caller's transaction.
         with transaction.atomic(durable=True):
             task = (
-                due_soon(today)
+                candidates()
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("suggestion", "department")
                 .filter(pk=pk)
@@ -201,10 +213,11 @@ def remind_handlers(today: date) -> int:
             if task is None:
                 continue
             handlers = list(task.department.handlers.filter(is_active=True))
+            Task.objects.filter(pk=task.pk).update(**mark)
             if not handlers:
                 logger.warning("task %s: its department has no handler to remind", task.pk)
                 continue
-            message = _due_reminder(task, today)
+            message = message_for(task)
             message.to_inbox(handlers)
             Event.objects.create(
                 suggestion=task.suggestion,
@@ -213,7 +226,6 @@ def remind_handlers(today: date) -> int:
                 text=_names(handlers),
                 public=False,
             )
-            Task.objects.filter(pk=task.pk).update(reminded_on=today)
         message.by_email(handlers)
         reminded += 1
     return reminded
@@ -390,44 +402,19 @@ def unacknowledged(now: datetime):
 
 def remind_to_acknowledge(now: datetime) -> int:
     """Tell the department's handlers of each task whose time to acknowledge is ending; once."""
-    reminded = 0
-    for pk in list(acknowledgement_ending(now).values_list("pk", flat=True)):
-        # Durable: committed before the e-mails go out, never inside a caller's transaction.
-        with transaction.atomic(durable=True):
-            task = (
-                acknowledgement_ending(now)
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related("suggestion", "department")
-                .filter(pk=pk)
-                .first()
-            )
-            if task is None:
-                continue
-            handlers = list(task.department.handlers.filter(is_active=True))
-            Task.objects.filter(pk=task.pk).update(acknowledge_reminded_at=now)
-            if not handlers:
-                logger.warning("task %s: its department has no handler to remind", task.pk)
-                continue
-            message = Message(
-                _("Task %(code)s waits for acknowledgement (签收) by %(date)s")
-                % {
-                    "code": task.suggestion.tracking_code,
-                    "date": moment_text(task.acknowledge_by),
-                },
-                f"{task.department.name}: {task.instructions}",
-                _task_path(task.pk),
-            )
-            message.to_inbox(handlers)
-            Event.objects.create(
-                suggestion=task.suggestion,
-                task=task,
-                kind=Event.Kind.REMINDED,
-                text=_names(handlers),
-                public=False,
-            )
-        message.by_email(handlers)
-        reminded += 1
-    return reminded
+    return _remind_each(
+        lambda: acknowledgement_ending(now),
+        mark={"acknowledge_reminded_at": now},
+        message_for=lambda task: Message(
+            _("Task %(code)s waits for acknowledgement (签收) by %(date)s")
+            % {
+                "code": task.suggestion.tracking_code,
+                "date": moment_text(task.acknowledge_by),
+            },
+            f"{task.department.name}: {task.instructions}",
+            _task_path(task.pk),
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
