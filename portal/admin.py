@@ -1,8 +1,29 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-from django.utils.translation import gettext_lazy as _
+from contextvars import ContextVar
 
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal import passwords, second_factor
 from portal.models import Area, User
+
+# Who is setting a password in the admin's password form, which Django builds without the request.
+acting_administrator: ContextVar[User] = ContextVar("acting_administrator")
+
+
+class AdministratorSetsPasswordForm(AdminPasswordChangeForm):
+    """A password an administrator sets (a forgotten one) is written to the security log, and
+    the account must choose its own at its next sign-in."""
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("set_usable_password", True):
+            passwords.set_by_administrator(
+                self.user, self.cleaned_data["password1"], by=acting_administrator.get()
+            )
+            return self.user
+        return super().save(commit)
 
 
 @admin.register(Area)
@@ -25,6 +46,7 @@ class StaffUserAdmin(UserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Who and where"), {"fields": ["name", "email", "role", "area"]}),
+        (_("Sign-in"), {"fields": ["second_factor", "mobile", "password_changed_at"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -36,7 +58,48 @@ class StaffUserAdmin(UserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["username", "name", "role", "area", "password1", "password2"],
+                "fields": [
+                    "username",
+                    "name",
+                    "role",
+                    "area",
+                    "second_factor",
+                    "mobile",
+                    "password1",
+                    "password2",
+                ],
             },
         ),
     ]
+    readonly_fields = ["password_changed_at"]
+    change_password_form = AdministratorSetsPasswordForm
+    actions = ["reset_second_factor"]
+
+    def user_change_password(self, request, id, form_url=""):
+        token = acting_administrator.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            acting_administrator.reset(token)
+
+    @admin.action(description=_("Reset the second factor (lost or changed phone)"))
+    def reset_second_factor(self, request, queryset):
+        done = 0
+        for account in queryset:
+            try:
+                second_factor.reset(account, by=request.user)
+            except second_factor.SecondFactorError as refusal:
+                self.message_user(request, f"{account}: {refusal}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s account enrols a second factor again at its next sign-in.",
+                    "%(count)s accounts enrol a second factor again at their next sign-in.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )

@@ -3,9 +3,13 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, user_logged_in
+from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from portal.second_factor import next_step
 
 
 def no_store_with_a_session(get_response):
@@ -52,3 +56,36 @@ def staff_sessions_expire_when_idle(get_response):
 @receiver(user_logged_in)
 def start_the_idle_clock(sender, request, **kwargs):
     request.session[LAST_SEEN] = int(time.time())
+
+
+class SignInSteps:
+    """A staff member who has given the password but not yet the second factor (or who must
+    choose a new password) reaches no staff page, nor the Django admin: each sends them to the
+    step they still owe (portal.second_factor.next_step), then back where they were going. Riders
+    have no staff account and never meet it."""
+
+    # The pages a sign-in halfway through may open.
+    OPEN = {
+        "login",
+        "logout",
+        "second_factor",
+        "second_factor_text",
+        "second_factor_enrol",
+        "password_change",
+        "set_language",
+        "healthz",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if not request.user.is_authenticated:
+            return None
+        request.sign_in_step = next_step(request.user)
+        if request.sign_in_step is None or request.resolver_match.view_name in self.OPEN:
+            return None
+        return redirect_to_login(request.get_full_path(), reverse(request.sign_in_step))
