@@ -64,17 +64,9 @@ class SignInSteps:
     step they still owe (portal.second_factor.next_step), then back where they were going. Riders
     have no staff account and never meet it."""
 
-    # The pages a sign-in halfway through may open.
-    OPEN = {
-        "login",
-        "logout",
-        "second_factor",
-        "second_factor_text",
-        "second_factor_enrol",
-        "password_change",
-        "set_language",
-        "healthz",
-    }
+    # The pages a sign-in halfway through may open, besides the step it owes (and no other step:
+    # a password alone may not choose a new password for an account that has a second factor).
+    OPEN = {"login", "logout", "second_factor", "second_factor_text", "set_language", "healthz"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -86,6 +78,7 @@ class SignInSteps:
         if not request.user.is_authenticated:
             return None
         request.sign_in_step = next_step(request.user)
-        if request.sign_in_step is None or request.resolver_match.view_name in self.OPEN:
+        here = request.resolver_match.view_name
+        if request.sign_in_step in (None, here) or here in self.OPEN:
             return None
         return redirect_to_login(request.get_full_path(), reverse(request.sign_in_step))

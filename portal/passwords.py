@@ -9,11 +9,13 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.models import AuditLog, PasswordHistory, User
 
@@ -33,6 +35,18 @@ NAME_AND_NUMBER = re.compile(rf"(?:{SURNAMES})[a-z]{{0,8}}[0-9]+")
 def common_passwords() -> frozenset[str]:
     lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with its refusal in our catalogue: Django 5.2 changed that message and its
+    Chinese translation has not followed, so a Chinese page would say it in English."""
+
+    def get_error_message(self):
+        return ngettext(
+            "This password is too short. It must have at least %(count)d character.",
+            "This password is too short. It must have at least %(count)d characters.",
+            self.min_length,
+        ) % {"count": self.min_length}
 
 
 class CommonChinesePasswordValidator:
