@@ -199,7 +199,7 @@ PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 0, low=0, high=3650)
 # codes to everybody. How long a code is good for is portal.second_factor.TOLERANCE.
 STAFF_SECOND_FACTOR_TOTP_ONLY = env_bool("STAFF_SECOND_FACTOR_TOTP_ONLY", default=False)
 OTP_TOTP_SYNC = False  # no drift learnt from accepted codes: the window stays the one above
-OTP_TOTP_ISSUER = "暖新 Portal"
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="暖新服务平台")  # the name in the app
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff_home"
 

@@ -5,6 +5,7 @@ import base64
 
 import django_otp
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -80,6 +81,7 @@ def second_factor_view(request):
         {
             "form": form,
             "texted": texted,
+            "issuer": settings.OTP_TOTP_ISSUER,
             "mobile": mask_mobile(user.mobile) if texted else "",
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },

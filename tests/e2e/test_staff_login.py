@@ -85,14 +85,14 @@ def test_a_new_staff_member_sets_a_password_enrols_an_app_and_signs_in_again_wit
     expect(page.get_by_role("heading", name="设置新密码")).to_be_visible()
     expect(page.get_by_text("您的密码是管理员设置的")).to_be_visible()
     page.get_by_label("旧密码").fill(PASSWORD)
-    page.get_by_label("新密码", exact=True).fill("123456789012")
-    page.get_by_label("新密码确认").fill("123456789012")
+    page.locator("#id_new_password1").fill("123456789012")
+    page.locator("#id_new_password2").fill("123456789012")
     page.get_by_role("button", name="保存新密码").click()
     expect(page.get_by_text("密码只包含数字")).to_be_visible()
     new_password = "Jianshe-road-station-7"
     page.get_by_label("旧密码").fill(PASSWORD)
-    page.get_by_label("新密码", exact=True).fill(new_password)
-    page.get_by_label("新密码确认").fill(new_password)
+    page.locator("#id_new_password1").fill(new_password)
+    page.locator("#id_new_password2").fill(new_password)
     page.get_by_role("button", name="保存新密码").click()
 
     expect(page.get_by_role("heading", name="设置身份验证器应用")).to_be_visible()
