@@ -3,6 +3,7 @@ import re
 import time
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
@@ -63,6 +64,17 @@ def test_the_language_switch_turns_the_page_into_english(new_page, tree):
     expect(page.get_by_role("heading", name="Staff login")).to_be_visible()
 
 
+def assert_accessible(page):
+    """No serious or critical axe violation (the pages of a sign-in halfway through are not in
+    the permission matrix's accessibility pass, whose sessions have finished signing in)."""
+    serious = [
+        f"{rule['id']}: {rule['help']}"
+        for rule in Axe().run(page).response["violations"]
+        if rule["impact"] in ("critical", "serious")
+    ]
+    assert not serious, serious
+
+
 def app_code(secret: str) -> str:
     """What the staff member's authenticator app shows for the key typed into it."""
     key = base64.b32decode(secret.replace(" ", ""))
@@ -84,6 +96,7 @@ def test_a_new_staff_member_sets_a_password_enrols_an_app_and_signs_in_again_wit
 
     expect(page.get_by_role("heading", name="设置新密码")).to_be_visible()
     expect(page.get_by_text("您的密码是管理员设置的")).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("旧密码").fill(PASSWORD)
     page.locator("#id_new_password1").fill("123456789012")
     page.locator("#id_new_password2").fill("123456789012")
@@ -99,6 +112,7 @@ def test_a_new_staff_member_sets_a_password_enrols_an_app_and_signs_in_again_wit
     expect(page.get_by_role("img", name="身份验证器应用的二维码")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     screenshot(page, f"enrol-authenticator-{viewport['width']}")
+    assert_accessible(page)
     secret = page.locator("#totp-secret").inner_text()
     page.get_by_label("应用显示的 6 位验证码").fill(
         "000000" if app_code(secret) != "000000" else "1"
@@ -114,6 +128,7 @@ def test_a_new_staff_member_sets_a_password_enrols_an_app_and_signs_in_again_wit
     codes = page.get_by_role("list", name="恢复码").get_by_role("listitem").all_inner_texts()
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-7]{8}", c) for c in codes)
     screenshot(page, f"recovery-codes-{viewport['width']}")
+    assert_accessible(page)
     page.get_by_role("link", name="我已保存好，继续").click()
     expect(page.get_by_role("heading", name="您好，王小")).to_be_visible()
 
@@ -126,6 +141,7 @@ def test_a_new_staff_member_sets_a_password_enrols_an_app_and_signs_in_again_wit
     enter_password(page, "xiaowang", new_password)
     expect(page.get_by_role("heading", name="登录验证码")).to_be_visible()
     screenshot(page, f"sign-in-code-{viewport['width']}")
+    assert_accessible(page)
     page.get_by_label("验证码").fill(app_code(secret))
     page.get_by_role("button", name="继续").click()
     expect(page.get_by_role("heading", name="您好，王小")).to_be_visible()
