@@ -3,8 +3,10 @@ from contextvars import ContextVar
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import passwords, second_factor
 from portal.models import Area, User
@@ -37,8 +39,17 @@ class AreaAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
-    list_display = ["username", "name", "role", "area", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "is_staff"]
+    list_display = [
+        "username",
+        "name",
+        "role",
+        "area",
+        "second_factor",
+        "authenticator_enrolled",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["role", "is_active", "is_staff", "second_factor"]
     search_fields = ["username", "name", "area__name"]
     list_select_related = ["area"]
     autocomplete_fields = ["area"]
@@ -74,6 +85,14 @@ class StaffUserAdmin(UserAdmin):
     readonly_fields = ["password_changed_at"]
     change_password_form = AdministratorSetsPasswordForm
     actions = ["reset_second_factor"]
+
+    def get_queryset(self, request):
+        enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(authenticator=Exists(enrolled))
+
+    @admin.display(description=_("authenticator enrolled"), boolean=True, ordering="authenticator")
+    def authenticator_enrolled(self, account):
+        return account.authenticator
 
     def user_change_password(self, request, id, form_url=""):
         token = acting_administrator.set(request.user)

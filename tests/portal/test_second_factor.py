@@ -323,8 +323,20 @@ def test_the_admin_action_resets_another_and_refuses_oneself(
     root = Client()
     password_step(root, administrator)
     enter(root, code(authenticator(administrator)))
+    listed = root.get(reverse("admin:portal_user_changelist"))
+    assert [(row.username, row.authenticator) for row in listed.context["cl"].result_list] == [
+        ("ada", True),
+        ("alice", True),
+        ("root", True),
+    ]
     response = reset_in_admin(root, staff_a)
     assert "1 个账号将在下次登录时重新设置" in response.text
+    listed = root.get(reverse("admin:portal_user_changelist"))
+    assert {row.username: row.authenticator for row in listed.context["cl"].result_list} == {
+        "ada": True,
+        "alice": False,
+        "root": True,
+    }
     assert not TOTPDevice.objects.filter(user=staff_a).exists()
 
     response = reset_in_admin(root, administrator)
