@@ -4,11 +4,13 @@ state; disabling one with a reason, enabling it again, and confirming the monthl
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import accounts
 from portal.errors import flash_refusal
@@ -45,7 +47,12 @@ class ReviewForm(forms.Form):
 
 
 def _accounts(state: str):
-    listed = User.objects.select_related("area", "disabled_by").order_by("username")
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    listed = (
+        User.objects.select_related("area", "disabled_by")
+        .annotate(authenticator=Exists(enrolled))
+        .order_by("username")
+    )
     if state == "active":
         return listed.filter(is_active=True)
     if state == "disabled":

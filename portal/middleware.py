@@ -5,6 +5,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, user_logged_in
+from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import Http404
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from portal.ratelimit import known_address
+from portal.second_factor import next_step
 
 
 def no_store_with_a_session(get_response):
@@ -84,3 +86,29 @@ def administrators_pages_from_allowed_networks(get_response):
         return get_response(request)
 
     return middleware
+
+
+class SignInSteps:
+    """A staff member who has given the password but not yet the second factor (or who must
+    choose a new password) reaches no staff page, nor the Django admin: each sends them to the
+    step they still owe (portal.second_factor.next_step), then back where they were going. Riders
+    have no staff account and never meet it."""
+
+    # The pages a sign-in halfway through may open, besides the step it owes (and no other step:
+    # a password alone may not choose a new password for an account that has a second factor).
+    OPEN = {"login", "logout", "second_factor", "second_factor_text", "set_language", "healthz"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if not request.user.is_authenticated:
+            return None
+        request.sign_in_step = next_step(request.user)
+        here = request.resolver_match.view_name
+        if request.sign_in_step in (None, here) or here in self.OPEN:
+            return None
+        return redirect_to_login(request.get_full_path(), reverse(request.sign_in_step))

@@ -7,7 +7,10 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Concat, Now, Substr
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
+from portal import otp
+from portal.mobile import validate_mobile
 from portal.scope import ScopedQuerySet
 
 
@@ -144,6 +147,11 @@ def staff_reference(verbose_name, **options):
     )
 
 
+class SecondFactor(models.TextChoices):
+    AUTHENTICATOR = "authenticator", _("Authenticator app")
+    TEXT_MESSAGE = "text_message", _("Text message")
+
+
 class StaffUserManager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.ADMINISTRATOR)
@@ -181,6 +189,30 @@ class User(AbstractUser):
     disabled_by = staff_reference(_("disabled by"), editable=False)
     # When an administrator last enabled it again: unused days count from then too.
     enabled_at = models.DateTimeField(_("enabled again at"), null=True, blank=True, editable=False)
+    # How the second step of signing in proves the user (portal.second_factor); only
+    # administrators choose it, in the admin.
+    second_factor = models.CharField(
+        _("second factor"),
+        max_length=16,
+        choices=SecondFactor.choices,
+        default=SecondFactor.AUTHENTICATOR,
+        help_text=_(
+            "Choose a text message only for someone who cannot use an authenticator app. "
+            "Ignored when the deployment allows authenticator apps only."
+        ),
+    )
+    mobile = models.CharField(
+        _("mobile for sign-in codes"),
+        max_length=11,
+        blank=True,
+        validators=[validate_mobile],
+        help_text=_("Needed when the second factor is a text message."),
+    )
+    # When the user last chose their own password; empty for one an administrator set (a new
+    # account's), which must be changed at the next sign-in (portal.passwords).
+    password_changed_at = models.DateTimeField(
+        _("password changed at"), null=True, blank=True, editable=False
+    )
 
     objects = StaffUserManager()
 
@@ -198,6 +230,15 @@ class User(AbstractUser):
         return self.name or self.username
 
     @property
+    def gets_texted_codes(self) -> bool:
+        """Whether the second factor's codes come by text message (portal.second_factor)."""
+        return (
+            self.second_factor == SecondFactor.TEXT_MESSAGE
+            and not settings.STAFF_SECOND_FACTOR_TOTP_ONLY
+            and bool(self.mobile)
+        )
+
+    @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR
 
@@ -211,6 +252,8 @@ class User(AbstractUser):
         super().clean()
         if self.role != Role.ADMINISTRATOR and self.area_id is None:
             raise ValidationError({"area": _("Choose the area this user works in.")})
+        if self.second_factor == SecondFactor.TEXT_MESSAGE and not self.mobile:
+            raise ValidationError({"mobile": _("Enter the mobile the codes are texted to.")})
 
 
 class AuditLogQuerySet(models.QuerySet):
@@ -248,9 +291,14 @@ class AuditLog(models.Model):
         ACCOUNT_DISABLED = "account_disabled", _("Account disabled")
         ACCOUNT_ENABLED = "account_enabled", _("Account enabled again")
         ACCOUNTS_REVIEWED = "accounts_reviewed", _("Accounts reviewed")
+        SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Second factor enrolled")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("Second factor failed")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
 
-    # What a sign-in, a lock-out or a change of accounts is: the security events proper, as
-    # against the use of personal data.
+    # What a sign-in, a lock-out, a second factor, a password or a change of accounts is: the
+    # security events proper, as against the use of personal data.
     SECURITY_ACTIONS = (
         Action.SIGNED_IN,
         Action.SIGNED_OUT,
@@ -261,6 +309,11 @@ class AuditLog(models.Model):
         Action.ACCOUNT_DISABLED,
         Action.ACCOUNT_ENABLED,
         Action.ACCOUNTS_REVIEWED,
+        Action.SECOND_FACTOR_ENROLLED,
+        Action.SECOND_FACTOR_RESET,
+        Action.SECOND_FACTOR_FAILED,
+        Action.RECOVERY_CODE_USED,
+        Action.PASSWORD_CHANGED,
     )
 
     user = staff_reference(_("staff member"))
@@ -319,6 +372,44 @@ class AccountReview(models.Model):
 
     def __str__(self):
         return f"{self.reviewed_at:%Y-%m-%d} {self.reviewed_by}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a staff member's recent passwords, so a new one is not an old one
+    (portal.passwords.PasswordHistoryValidator keeps the last PASSWORD_HISTORY)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+        # A user's last few, newest first: the only query on it.
+        indexes = [models.Index(fields=["user", "-id"], name="passwordhistory_user")]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class TextMessageDevice(Device):
+    """The texted second factor of a staff member an administrator chose it for: the code is
+    portal.otp's (hashed in the cache, five guesses, once), sent to `user.mobile`. The row is
+    what a verified session points at, as an authenticator's TOTPDevice is."""
+
+    class Meta:
+        verbose_name = _("text message device")
+
+    @staticmethod
+    def purpose(user) -> str:
+        return f"staff-sign-in:{user.pk}"
+
+    def verify_token(self, token):
+        return bool(self.user.mobile) and otp.check_code(
+            self.purpose(self.user), self.user.mobile, token
+        )
 
 
 class Notification(models.Model):

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_celery_beat",
     "django_filters",
     "portal",
@@ -106,9 +109,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.staff_sessions_expire_when_idle",
     "portal.middleware.administrators_pages_from_allowed_networks",
+    "portal.middleware.SignInSteps",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "stations.middleware.StationNotFoundPages",
@@ -175,10 +180,28 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "portal.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.passwords.CommonChinesePasswordValidator"},
+    {"NAME": "portal.passwords.PasswordHistoryValidator"},
 ]
+# Passwords (等保 level 3, 身份鉴别): at least 12 characters, none of the common ones (Django's list
+# and portal/common_passwords_zh.txt), not one of the user's last PASSWORD_HISTORY (0: no check);
+# one older than PASSWORD_EXPIRY_DAYS must be changed at the next sign-in (0: never expires), and
+# so must one an administrator set (a new account's first).
+PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5, low=0, high=24)
+PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 0, low=0, high=3650)
+
+# The second factor of every staff sign-in (portal.second_factor): an authenticator app (TOTP), or
+# a texted code for whom an administrator chose it. STAFF_SECOND_FACTOR_TOTP_ONLY refuses texted
+# codes to everybody. How long a code is good for is portal.second_factor.TOLERANCE.
+STAFF_SECOND_FACTOR_TOTP_ONLY = env_bool("STAFF_SECOND_FACTOR_TOTP_ONLY", default=False)
+OTP_TOTP_SYNC = False  # no drift learnt from accepted codes: the window stays the one above
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="暖新服务平台")  # the name in the app
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff_home"
 

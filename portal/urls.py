@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import account_views, health, inbox_views, views
+from portal import account_views, health, inbox_views, signin_views, views
 
 account_urls = [
     path("disable/", account_views.account_disable, name="account_disable"),
@@ -25,6 +25,10 @@ urlpatterns = [
     path("staff/accounts/<int:pk>/", include(account_urls)),
     path("accounts/login/", views.StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/code/", signin_views.second_factor_view, name="second_factor"),
+    path("accounts/code/text/", signin_views.second_factor_text, name="second_factor_text"),
+    path("accounts/authenticator/", signin_views.second_factor_enrol, name="second_factor_enrol"),
+    path("accounts/password/", signin_views.password_change, name="password_change"),
     path("", include("registry.urls")),
     path("", include("stations.urls")),
     path("", include("points.urls")),

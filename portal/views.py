@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib.auth.views import LoginView
-from django.contrib.messages.views import SuccessMessageMixin
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
@@ -22,11 +21,10 @@ def home(request):
     return render(request, "portal/home.html")
 
 
-class StaffLoginView(SuccessMessageMixin, LoginView):
-    redirect_authenticated_user = True
+class StaffLoginView(LoginView):
+    """The password step; the second factor follows (portal.signin_views), which greets."""
 
-    def get_success_message(self, cleaned_data):
-        return _("Logged in as %(name)s.") % {"name": self.request.user}
+    redirect_authenticated_user = True
 
 
 @role_required()

@@ -42,6 +42,27 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def forced_logins_pass_the_second_factor(request, monkeypatch):
+    """`client.force_login(user)` stands for a whole staff sign-in, password and second factor:
+    the user gets a confirmed authenticator (tests.signin.authenticator) and the session is
+    verified by it, as django-otp's own tests do. A test of the sign-in itself marks itself
+    `password_only` to get the session the password step alone leaves."""
+    if request.node.get_closest_marker("password_only"):
+        return
+    from django.test import Client
+
+    from tests.signin import verify_session
+
+    password_only = Client.force_login
+
+    def force_login(self, user, backend=None):
+        password_only(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters and one-time codes live in the cache: each test starts without any."""
     from django.core.cache import cache

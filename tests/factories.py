@@ -27,6 +27,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"staff{n}")
     name = factory.Sequence(lambda n: f"工作人员{n}")
     role = Role.COMMUNITY_STAFF
+    # An established account, whose password is its own (a new one: password_changed_at=None).
+    password_changed_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -60,6 +60,13 @@ MATRIX = [
     ("healthz", None, "get", expect(200)),
     ("login", None, "get", expect(302, anonymous=200)),
     ("logout", None, "get", expect(405)),
+    # The sign-in's later steps (tests/portal/test_second_factor.py): a staff session here has
+    # passed them all, so the code and enrolment pages send it on.
+    ("second_factor", None, "get", expect(302, anonymous=LOGIN)),
+    ("second_factor_text", None, "get", expect(405)),
+    ("second_factor_text", None, "post", expect(302, anonymous=LOGIN)),
+    ("second_factor_enrol", None, "get", expect(302, anonymous=LOGIN)),
+    ("password_change", None, "get", STAFF),
     ("set_language", None, "get", expect(302)),
     ("staff_home", None, "get", STAFF),
     ("my_area", None, "get", expect(200, anonymous=LOGIN, handler=403)),

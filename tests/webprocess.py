@@ -15,6 +15,9 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from tests.signin import authenticator
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,13 +113,15 @@ class Web:
 
 
 def staff_cookies(user) -> dict:
-    """The session cookie a password sign-in as `user` leaves, made here in the database."""
+    """The session cookie a whole sign-in as `user` (password and code) leaves, made here in the
+    database."""
     session = SessionStore()
     session.update(
         {
             auth.SESSION_KEY: str(user.pk),
             auth.BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
             auth.HASH_SESSION_KEY: user.get_session_auth_hash(),
+            DEVICE_ID_SESSION_KEY: authenticator(user).persistent_id,
         }
     )
     session.save()

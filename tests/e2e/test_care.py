@@ -9,18 +9,15 @@ from playwright.sync_api import expect
 from registry import care
 from registry.models import CareVisit
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
-from tests.factories import PASSWORD, CareVisitFactory, WorkerFactory
+from tests.e2e.staff import sign_in
+from tests.factories import CareVisitFactory, WorkerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def log_in_english(new_page, viewport, username):
     page = new_page(viewport, locale="en-GB")
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, username)
     return page
 
 

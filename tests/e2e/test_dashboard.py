@@ -15,18 +15,14 @@ from tests.dashboard.conftest import (
     make_worker,
 )
 from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, screenshot
-from tests.factories import PASSWORD
+from tests.e2e.staff import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(new_page, viewport, username="olivia"):
     page = new_page(viewport)
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, username)
     return page
 
 

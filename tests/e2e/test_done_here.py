@@ -15,8 +15,8 @@ from feedback.models import State, Support, TaskPhoto
 from stations.models import Amenity, StationAmenity
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.riders import sign_in_rider_on
+from tests.e2e.staff import sign_in
 from tests.factories import (
-    PASSWORD,
     DepartmentFactory,
     StationFactory,
     SuggestionFactory,
@@ -125,11 +125,7 @@ def test_staff_publish_a_summary_and_see_support_on_the_workbench(
         due_on=timezone.localdate() - timedelta(days=2),
     )
     page = new_page(DESKTOP)
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill("alice")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, "alice")
     expect(page.get_by_role("heading", name="建议诉求")).to_be_visible()
     expect(page.get_by_role("link", name="逾期的部门任务 1")).to_be_visible()
     screenshot(page, "staff-workbench-1280")

@@ -10,18 +10,15 @@ from points.services.ledger import award
 from registry.models import WorkerStatus
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.riders import sign_in_rider_on
-from tests.factories import PASSWORD, WorkerFactory
+from tests.e2e.staff import sign_in
+from tests.factories import WorkerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(new_page, username):
     page = new_page(DESKTOP)
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, username)
     return page
 
 

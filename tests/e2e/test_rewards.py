@@ -18,7 +18,8 @@ from points.services.rewards import redeem
 from tests import sms
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.riders import sign_in_rider_on
-from tests.factories import PASSWORD, ActivityFactory, StationFactory, WorkerFactory
+from tests.e2e.staff import sign_in
+from tests.factories import ActivityFactory, StationFactory, WorkerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -87,11 +88,7 @@ def test_a_rider_redeems_a_reward_and_staff_hand_it_over(new_page, tree, staff_a
     screenshot(page, "rewards-station-leaderboard-360")
 
     desk = new_page()
-    desk.goto("/accounts/login/")
-    desk.locator("#id_username").fill("alice")
-    desk.locator("#id_password").fill(PASSWORD)
-    desk.get_by_role("button", name=_("Log in")).click()
-    desk.wait_for_url("**/staff/")
+    sign_in(desk, "alice")
     desk.goto("/staff/points/handover/")
     desk.get_by_label(_("Pickup code")).fill(code.lower())
     desk.get_by_role("button", name=_("Look up")).click()

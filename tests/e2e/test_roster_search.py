@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, screenshot
-from tests.factories import PASSWORD, WorkerFactory
+from tests.e2e.staff import sign_in
+from tests.factories import WorkerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -16,11 +17,7 @@ def test_the_roster_finds_a_full_width_mobile_and_refuses_an_area_outside_scope(
     WorkerFactory(name="张三", mobile="13800000001", area=tree.community_a)
     WorkerFactory(name="李四", mobile="13800000002", area=tree.community_a)
     page = new_page(DESKTOP)
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill("alice")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, "alice")
     page.goto("/staff/registry/workers/")
     search = page.get_by_label("搜索")
     expect(search).to_be_visible()

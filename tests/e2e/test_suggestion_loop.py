@@ -13,7 +13,7 @@ from feedback.models import State, Suggestion
 from points.services.ledger import balance
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.riders import sign_in_rider_on
-from tests.factories import PASSWORD
+from tests.e2e.staff import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,11 +36,7 @@ def photo_loaded(page) -> bool:
 
 
 def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name=_("Log in")).click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, username)
 
 
 def test_a_hazard_goes_round_the_loop(

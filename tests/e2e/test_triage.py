@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from feedback.models import ResponseTemplate, State
 from tests.e2e.conftest import DESKTOP, screenshot
-from tests.factories import PASSWORD, SuggestionFactory
+from tests.e2e.staff import sign_in
+from tests.factories import SuggestionFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,11 +25,7 @@ def test_staff_reject_the_overdue_suggestion_with_a_reply_template(new_page, tre
     )
     SuggestionFactory(area=tree.community_a, text="建设路口路灯坏了，晚上很黑")
     page = new_page(DESKTOP, locale="en-GB")
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill("alice")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, "alice")
 
     page.goto("/staff/feedback/")
     row = page.get_by_role("row").filter(has_text="没有路灯")

@@ -24,6 +24,7 @@ from stations.tasks import sweep_qr_codes
 from tests.factories import StationFactory, WorkerFactory
 from tests.registry.test_import import person, xlsx
 from tests.riders import sign_in_rider
+from tests.signin import verify_session
 from tests.stations.test_staff_pages import details
 
 pytestmark = pytest.mark.django_db
@@ -77,12 +78,13 @@ def warnings(caplog):
 
 
 def signed_in(client, user):
-    """The session a password sign-in leaves (force_login's, without its signal to axes)."""
+    """The session a whole sign-in leaves (force_login's, without its signal to axes)."""
     session = client.session
     session[auth.SESSION_KEY] = str(user.pk)
     session[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
+    verify_session(client, user)
 
 
 def posted(figure, label, response, expected=302):

@@ -224,11 +224,11 @@ def test_the_callback_page_reads_the_same_few_queries_however_many_calls(
         Callback.objects.create(
             suggestion=resolved, reached=False, words=f"第{n}次", by=staff_a if n % 2 else None
         )
-    # session, user, its area, the suggestion, its callbacks, navigation badges
-    with django_assert_max_num_queries(9):
+    # session, user, its second factor, its area, the suggestion, its callbacks, navigation badges
+    with django_assert_max_num_queries(10):
         response = alice.get(callback_url(resolved))
     assert response.text.count("第") >= calls
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         alice.get(reverse("feedback:suggestion", args=[resolved.pk]))
 
 

@@ -106,9 +106,9 @@ def test_the_queue_reads_the_same_few_queries_for_5_or_50_rows(
         SuggestionFactory(
             area=tree.community_a, station=station_a, queued_at=now - timedelta(days=days)
         )
-    # session, user, its area, count, rows, the holiday calendar (for the waits and for the
-    # overdue line), navigation badges
-    with django_assert_max_num_queries(11):
+    # session, user, its second factor, its area, count, rows, the holiday calendar (for the waits
+    # and for the overdue line), navigation badges
+    with django_assert_max_num_queries(12):
         response = alice.get(reverse("feedback:queue"))
     assert len(codes(response)) == rows
 
@@ -161,8 +161,9 @@ def test_the_list_reads_the_same_few_queries_for_5_or_50_rows(
     alice, tree, station_a, django_assert_max_num_queries, rows
 ):
     SuggestionFactory.create_batch(rows, area=tree.community_a, station=station_a)
-    # session, user, its area, area choices, issue type choices, count, rows, navigation badges
-    with django_assert_max_num_queries(11):
+    # session, user, its second factor, its area, area choices, issue type choices, count, rows,
+    # navigation badges
+    with django_assert_max_num_queries(12):
         response = alice.get(reverse("feedback:suggestions"), {"category": "suggestion"})
     assert len(codes(response)) == rows
 

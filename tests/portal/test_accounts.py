@@ -118,6 +118,8 @@ def test_a_new_account_and_a_change_of_role_or_scope_are_logged(root, tree, staf
             "email": "",
             "role": Role.OFFICIAL,
             "area": tree.district.pk,
+            "second_factor": "authenticator",
+            "mobile": "",
             "is_staff": "",
             "groups": [],
             "user_permissions": [],

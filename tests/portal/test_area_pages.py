@@ -45,6 +45,6 @@ def test_the_area_page_uses_a_fixed_number_of_queries(
     client.force_login(administrator)
     # the page's own queries, plus one per badge in the navigation (inbox, pending, care,
     # suggestions waiting)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("area_detail", args=[tree.city.code]))
     assert response.status_code == 200

@@ -27,6 +27,7 @@ from tests.factories import (
     PASSWORD, AreaFactory, StationFactory, SuggestionFactory, UserFactory, WorkerFactory,
 )
 from portal.models import AreaLevel, Role
+from tests.signin import authenticator, code
 
 community = AreaFactory(code="411402001001", name="建设路社区", level=AreaLevel.COMMUNITY)
 staff = UserFactory(username="alice", role=Role.COMMUNITY_STAFF, area=community)
@@ -58,6 +59,8 @@ with override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
     staff_client = Client(HTTP_HOST="portal.example.gov.cn")
     fetch("login page", staff_client, reverse("login"))
     fetch("signing in", staff_client, reverse("login"), "post", username="alice", password=PASSWORD)
+    fetch("second factor", staff_client, reverse("second_factor"), "post",
+          code=code(authenticator(staff)))
     fetch("roster", staff_client, reverse("registry:workers"))
     fetch("full record", staff_client, reverse("registry:worker_detail", args=[worker.pk]))
     fetch("roster export", staff_client, reverse("registry:workers_export"))
@@ -66,7 +69,15 @@ with override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
 print(json.dumps(seen))
 """
 
-PERSONAL = ["roster", "full record", "roster export", "dashboard", "signing in", "signing out"]
+PERSONAL = [
+    "roster",
+    "full record",
+    "roster export",
+    "dashboard",
+    "signing in",
+    "second factor",
+    "signing out",
+]
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +95,7 @@ def test_every_page_fetched_answered(pages):
         "tracking page": 200,
         "login page": 200,
         "signing in": 302,
+        "second factor": 302,
         "roster": 200,
         "full record": 200,
         "roster export": 200,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PASSWORD
+from tests.signin import authenticator, code
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,15 @@ def test_the_login_page_is_in_chinese(client):
     assert 'lang="zh-hans"' in response.text
 
 
-def test_the_right_password_leads_to_the_staff_home_with_a_greeting(client, staff_a):
+def test_the_right_password_then_the_code_lead_to_the_staff_home_with_a_greeting(client, staff_a):
+    device = authenticator(staff_a)
     response = log_in(client, "alice", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("staff_home")
+    second_step = client.get(reverse("staff_home"))
+    assert second_step["Location"] == reverse("second_factor") + "?next=/staff/"
+    response = client.post(second_step["Location"], {"code": code(device), "next": "/staff/"})
+    assert response["Location"] == "/staff/"
     assert "已登录：张敏。" in client.get(reverse("staff_home")).text
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD
 from tests.riders import sign_in_rider
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ MINUTE = 60
 
 @pytest.fixture
 def alice(client, staff_a, clock):
-    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    sign_in(client, staff_a, PASSWORD)
     return client
 
 

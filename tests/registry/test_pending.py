@@ -67,10 +67,10 @@ def test_the_queue_uses_the_same_number_of_queries_for_5_or_60_rows(
 ):
     client.force_login(administrator)
     WorkerFactory.create_batch(5, area=tree.community_a)
-    with django_assert_max_num_queries(8) as few:
+    with django_assert_max_num_queries(9) as few:
         client.get(reverse("registry:pending"))
     WorkerFactory.create_batch(55, area=tree.community_c)
-    with django_assert_max_num_queries(8) as many:
+    with django_assert_max_num_queries(9) as many:
         response = client.get(reverse("registry:pending"))
     assert len(few.captured_queries) == len(many.captured_queries)
     assert len(response.context["page"].object_list) == 50

@@ -167,10 +167,10 @@ def test_a_roster_page_costs_the_same_queries_for_5_or_50_workers(
 
     client.force_login(staff_a)
     add(5)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         client.get(reverse(url_name))
     add(45)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse(url_name))
     assert len(response.context["page"].object_list) == 50
 

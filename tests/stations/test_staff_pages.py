@@ -196,12 +196,13 @@ def test_the_list_costs_the_same_queries_for_few_or_many_stations(
     StationFactory.create_batch(2, area=tree.community_a)
     for station in Station.objects.all():
         services.set_standard(station, items[:5], by=staff_a)
-    # session, user, its area, area choices, active items, count, rows, navigation badges
-    with django_assert_max_num_queries(11):
+    # session, user, its second factor, its area, area choices, active items, count, rows,
+    # navigation badges
+    with django_assert_max_num_queries(12):
         client.get(reverse("stations:list"))
     for station in StationFactory.create_batch(40, area=tree.community_a):
         services.set_standard(station, items, by=staff_a)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("stations:list"))
     assert len(response.context["page"].object_list) == 42
 
@@ -323,7 +324,7 @@ def test_the_area_posters_print_every_station_of_the_area(
     StationFactory(name="平原路商户", kind="merchant", offer="免费热水", area=tree.community_b)
     StationFactory(name="文化路驿站", area=tree.community_c)
     english.force_login(official)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = english.get(reverse("stations:posters", args=[tree.street.code]))
     assert [s.name for s in response.context["stations"]] == ["平原路商户", "建设路暖心驿站"]
     assert response.text.count('<article class="poster">') == 2

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from portal.models import Area, AreaLevel, Role, User
 from portal.signals import seed_demo
@@ -119,7 +120,9 @@ class Command(BaseCommand):
         if created:
             if settings.DEBUG:
                 user.set_password(DEMO_PASSWORD)
+                # The printed demo password is not asked to be changed; the second factor is.
+                user.password_changed_at = timezone.now()
             else:
                 user.set_unusable_password()
-            user.save(update_fields=["password"])
+            user.save(update_fields=["password", "password_changed_at"])
         return created
