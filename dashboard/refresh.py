@@ -120,7 +120,20 @@ def rebuild() -> Refresh:
         last = min(spans.next_month(day) - timedelta(days=1), today)
         refreshed = refresh(day, last, current=last == today)
         day = last + timedelta(days=1)
+    vacuum_figures()
     return refreshed
+
+
+def vacuum_figures() -> None:
+    """After a full recount has rewritten the figures, PostgreSQL's visibility map of the table is
+    stale until autovacuum comes by, and a province's year is read row by row from the table
+    instead of from the covering index alone (docs/BENCHMARKS.md, the re-run after issue 17).
+    VACUUM cannot run inside a transaction, so only where none is open (the management command,
+    the task); elsewhere autovacuum does it later."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {Figure._meta.db_table}")
 
 
 def first_day() -> date | None:

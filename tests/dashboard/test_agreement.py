@@ -417,3 +417,21 @@ def test_two_refreshes_at_once_store_each_figure_once(random_data):
         .filter(n__gt=1)
     )
     assert not duplicates.exists()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_full_recount_leaves_the_figures_vacuumed_for_index_only_reads(tree, staff_a):
+    """Right after a full recount the province's long periods read from the covering index alone
+    only once the table is vacuumed (docs/BENCHMARKS.md): the recount does it itself."""
+    from django.db import connection
+
+    WorkerFactory(area=tree.community_a)
+    refresh.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = %s",
+            [Figure._meta.db_table],
+        )
+        (last_vacuum,) = cursor.fetchone()
+    assert last_vacuum is not None
