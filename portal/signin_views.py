@@ -45,9 +45,14 @@ class EnrolForm(forms.Form):
     )
 
 
+def _next(request) -> str:
+    """Where the sign-in was going, as asked (?next=, kept through each step's form)."""
+    return request.POST.get("next") or request.GET.get("next", "")
+
+
 def _onward(request):
-    """Where the sign-in was going (?next=, on this site only), else the staff home."""
-    target = request.POST.get("next") or request.GET.get("next")
+    """Where the sign-in was going, on this site only, else the staff home."""
+    target = _next(request)
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -83,7 +88,7 @@ def second_factor_view(request):
             "texted": texted,
             "issuer": settings.OTP_TOTP_ISSUER,
             "mobile": mask_mobile(user.mobile) if texted else "",
-            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "next": _next(request),
         },
     )
 
@@ -136,7 +141,7 @@ def second_factor_enrol(request):
             "form": form,
             "qr": base64.b64encode(qr.png(device.config_url)).decode(),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "next": _next(request),
         },
     )
 
@@ -159,6 +164,6 @@ def password_change(request):
             "form": form,
             "first": user.password_changed_at is None,
             "expired": passwords.must_change(user) and user.password_changed_at is not None,
-            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "next": _next(request),
         },
     )

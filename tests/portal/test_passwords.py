@@ -57,6 +57,11 @@ def test_a_password_like_the_username_is_refused(client, tree):
     assert "密码跟 用户名 太相似了" in response.text
 
 
+def test_the_staff_home_links_to_changing_the_password(alice):
+    page = alice.get(reverse("staff_home")).text
+    assert f'href="{reverse("password_change")}">修改密码</a>' in page
+
+
 def test_the_rules_are_shown_beside_the_new_password(alice):
     page = alice.get(reverse("password_change")).text
     assert "必须包含至少 12 个字符" in page

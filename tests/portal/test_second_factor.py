@@ -361,3 +361,13 @@ def test_an_administrator_chooses_texted_codes_only_with_a_mobile(staff_a):
     with pytest.raises(ValidationError) as error:
         staff_a.full_clean()
     assert "mobile" in error.value.message_dict
+
+
+def test_a_disabled_accounts_signed_in_session_goes_back_to_the_login(client, staff_a):
+    device = authenticator(staff_a)
+    password_step(client, staff_a)
+    enter(client, code(device))
+    staff_a.is_active = False
+    staff_a.save()
+    response = client.get(reverse("staff_home"))
+    assert response["Location"].startswith(reverse("login"))

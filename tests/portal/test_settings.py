@@ -105,10 +105,11 @@ def test_a_missing_production_variable_stops_start_up_with_one_line_naming_it(mi
     ]
 
 
-def test_a_typo_in_a_boolean_stops_start_up():
-    result = run([sys.executable, "manage.py", "check"], DEBUG="ture")
+@pytest.mark.parametrize("name", ["DEBUG", "STAFF_SECOND_FACTOR_TOTP_ONLY"])
+def test_a_typo_in_a_boolean_stops_start_up(name):
+    result = run([sys.executable, "manage.py", "check"], **{name: "ture"})
     assert result.returncode == 1
-    assert "DEBUG must be one of" in result.stderr
+    assert f"{name} must be one of" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -144,6 +145,8 @@ INTEGERS = [
     "DASHBOARD_SETTLE_DAYS",
     "SESSION_COOKIE_AGE",
     "STAFF_IDLE_MINUTES",
+    "PASSWORD_HISTORY",
+    "PASSWORD_EXPIRY_DAYS",
     "SECURE_HSTS_SECONDS",
 ]
 
