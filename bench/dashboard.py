@@ -257,13 +257,15 @@ def agreement() -> list[tuple[str, int, int, float, float]]:
 def rate_checks(province, month, stored) -> list[tuple]:
     """The month's rate counts of the province, against counting the tasks and suggestions."""
     from django.db.models import Exists, F, OuterRef, Q
-    from django.utils import timezone
 
     from dashboard import rates
+    from dashboard.models import Refresh
     from feedback.models import Callback, Event, State, Suggestion, Task
     from portal.dates import local_midnight
 
-    now = timezone.now()
+    # A deadline counts once it has passed, so the direct count is taken as of the moment the
+    # stored figures were counted: a deadline passing since would otherwise count on one side only.
+    now = Refresh.objects.latest().started_at
     start, end = local_midnight(month.start), local_midnight(month.end + timedelta(days=1))
     tasks = Task.objects.counted()
     due = tasks.filter(due_at__gte=start, due_at__lt=end).filter(

@@ -25,11 +25,11 @@ FILL = [
         """
         INSERT INTO registry_worker (name, name_pinyin, name_initials, mobile, mobile_tail,
             occupation, platform, platform_other, area_id, political_status, party_branch,
-            membership_held_at, is_mobile_party_member, id_number, status, consent_version,
-            consented_at, created_at, updated_at)
+            membership_held_at, is_mobile_party_member, id_number, id_number_hash, status,
+            consent_version, consented_at, created_at, updated_at)
         SELECT '孙' || n, 'sun' || n, 's', (15000000000 + n)::text,
             right((15000000000 + n)::text, 4), 'food_delivery', 'meituan', '',
-            communities.ids[1 + mod(n, %(communities)s)], 'masses', '', '', false, '',
+            communities.ids[1 + mod(n, %(communities)s)], 'masses', '', '', false, '', '',
             'confirmed', 'bench', now(), now() - mod(n, 1000) * interval '1 day', now()
         FROM generate_series(1, %(workers)s) AS n,
             (SELECT array_agg(id ORDER BY id) AS ids FROM portal_area WHERE level = 'community')

@@ -218,8 +218,9 @@ WHERE a.parent_id = p.id AND a.path = '' AND p.path <> '' AND a.level = %(level)
 WORKERS_SQL = """
 INSERT INTO registry_worker (name, name_pinyin, name_initials, mobile, mobile_tail, occupation,
     platform, platform_other, area_id, registered_area_id, political_status, party_branch,
-    membership_held_at, is_mobile_party_member, id_number, status, confirmed_at, consent_version,
-    consented_at, sensitive_consented_at, left_at, created_at, updated_at, refusal_reason)
+    membership_held_at, is_mobile_party_member, id_number, id_number_hash, status, confirmed_at,
+    consent_version, consented_at, sensitive_consented_at, left_at, created_at, updated_at,
+    refusal_reason)
 SELECT
     a.sn[1 + w.sn] || a.gn[1 + w.g1] || CASE WHEN w.g2 < 0 THEN '' ELSE a.gn[1 + w.g2] END,
     a.sp[1 + w.sn] || a.gp[1 + w.g1] || CASE WHEN w.g2 < 0 THEN '' ELSE a.gp[1 + w.g2] END,
@@ -231,9 +232,9 @@ SELECT
         WHEN w.occupation = 'truck' THEN '个体运输'
         ELSE '个体经营' END,
     c.id, c.id, w.politics,
-    CASE WHEN w.party THEN '新就业群体联合党支部' ELSE '' END,
-    CASE WHEN w.mobile_member THEN '户籍地村党支部' ELSE '' END,
-    w.mobile_member, '', w.status, w.confirmed_at, %(consent_version)s, w.created_at,
+    CASE WHEN w.party THEN %(party_branch)s ELSE '' END,
+    CASE WHEN w.mobile_member THEN %(membership_held_at)s ELSE '' END,
+    w.mobile_member, '', '', w.status, w.confirmed_at, %(consent_version)s, w.created_at,
     CASE WHEN w.party THEN w.created_at END,
     w.left_at, w.created_at, coalesce(w.left_at, w.confirmed_at, w.created_at), ''
 FROM (
@@ -982,6 +983,7 @@ def _params() -> dict:
     """What the statements need besides the sizes: shares, names and their romanisation."""
     from django.conf import settings
 
+    from portal import crypto
     from registry.services import CONSENT_VERSION
 
     stems = [name.removesuffix("街道") for name in STREET_NAMES[:STREETS_PER_DISTRICT]]
@@ -992,6 +994,9 @@ def _params() -> dict:
         "tz": settings.TIME_ZONE,
         "auto_close_days": settings.FEEDBACK_AUTO_CLOSE_DAYS,
         "consent_version": CONSENT_VERSION,
+        # Encrypted as the portal stores them; one token for all, which costs the same to read.
+        "party_branch": crypto.encrypt("新就业群体联合党支部"),
+        "membership_held_at": crypto.encrypt("户籍地村党支部"),
         "communities": communities,
         "streets": communities // COMMUNITIES_PER_STREET,
         "streets_per_district": STREETS_PER_DISTRICT,

@@ -62,6 +62,12 @@ SERVER_ENVIRONMENT = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
+    # The scratch databases' keys: the ones set (to time a rotation), else fixed ones, so that
+    # a database filled by one run is read by the next.
+    "FIELD_ENCRYPTION_KEYS": os.environ.get(
+        "FIELD_ENCRYPTION_KEYS", "n9tKrwH3oD0XL9vJ1h6zYtQ0m4bq7y5aCk8eP2sRf3w="
+    ),
+    "FIELD_HASH_KEY": os.environ.get("FIELD_HASH_KEY", "bench-only-id-number-hash-key"),
 }
 
 

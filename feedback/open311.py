@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.utils import timezone
@@ -183,7 +184,9 @@ def service_codes(codes) -> tuple[list[str], list[str]]:
     """`codes` as (categories, issue type codes); a code that is neither is left out. Issue
     types retired from the list still answer, so the requests filed under them stay findable."""
     categories = [code for code in codes if code in Category.values]
-    others = set(codes) - set(categories)
+    # Issue type codes are slugs: anything else (a NUL byte, which the database refuses in a
+    # query) is simply unknown.
+    others = {code for code in codes if slug_re.match(code)} - set(categories)
     types = IssueType.objects.filter(code__in=others).values_list("code", flat=True)
     return categories, list(types) if others else []
 

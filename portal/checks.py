@@ -1,7 +1,7 @@
 """System checks of our own (portal.W…), so a misconfiguration shows at start-up."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -26,3 +26,29 @@ def check_production_services(app_configs, **kwargs):
             )
         )
     return warnings
+
+
+@register(Tags.security)
+def check_field_encryption_keys(app_configs, **kwargs):
+    """Not only with --deploy: migrate (which bin/start-web runs first) stops too, so a portal
+    without its keys never starts to write sensitive data it could not read back."""
+    errors = []
+    if not settings.FIELD_ENCRYPTION_KEYS:
+        errors.append(
+            Error(
+                "FIELD_ENCRYPTION_KEYS is not set: ID numbers and party membership details are "
+                "encrypted in the database and can be neither written nor read without it.",
+                hint='Set it from the secret store (docs/OPERATIONS.md, "Keys of the '
+                'encrypted fields"); a new key: manage.py rotate_field_keys --new-key',
+                id="portal.E010",
+            )
+        )
+    if not settings.FIELD_HASH_KEY:
+        errors.append(
+            Error(
+                "FIELD_HASH_KEY is not set: ID numbers cannot be looked up (dedupe).",
+                hint="Set it from the secret store: 32 or more random characters, never changed.",
+                id="portal.E011",
+            )
+        )
+    return errors

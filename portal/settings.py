@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,36 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+
+# Sensitive columns (ID numbers, party membership details) are encrypted at rest (portal.crypto):
+# Fernet keys, comma-separated, newest first; the first encrypts, every one decrypts, and
+# `manage.py rotate_field_keys` brings all rows under the first. FIELD_HASH_KEY keys the hashes
+# that look ID numbers up. Production has no default (check portal.E010 stops start-up); these
+# development keys protect nothing and are for laptops and tests only.
+_DEVELOPMENT_FIELD_KEY = "fDD8tk1xSuxPyqjKnIH1dpudy-rvNdpyqwP1UfJ4emI="
+
+
+def env_fernet_keys(name: str, default: str) -> list[str]:
+    keys = [key.strip() for key in env.str(name, default=default).split(",") if key.strip()]
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list Fernet keys (44 characters of url-safe base64, as "
+                "`manage.py rotate_field_keys --new-key` prints), separated by commas"
+            ) from None
+    if len(set(keys)) < len(keys):
+        raise ImproperlyConfigured(f"{name} lists a key twice")
+    return keys
+
+
+FIELD_ENCRYPTION_KEYS = env_fernet_keys(
+    "FIELD_ENCRYPTION_KEYS", "" if PRODUCTION else _DEVELOPMENT_FIELD_KEY
+)
+FIELD_HASH_KEY = env.str(
+    "FIELD_HASH_KEY", default="" if PRODUCTION else "development-only-id-number-hash-key"
+).strip()
 
 # The public address, e.g. https://portal.example.gov.cn, for QR codes and links in text messages.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -12,7 +12,7 @@ from registry.models import (
     Worker,
     WorkerRoleKind,
 )
-from registry.validators import validate_id_number
+from registry.validators import normalise_id_number, validate_id_number
 
 PARTY_FIELDS = ["party_branch", "membership_held_at", "is_mobile_party_member"]
 
@@ -90,7 +90,7 @@ class WorkerForm(RiderForm, forms.ModelForm):
         return mobile
 
     def clean_id_number(self):
-        id_number = self.cleaned_data["id_number"].strip().upper()
+        id_number = normalise_id_number(self.cleaned_data["id_number"])
         if id_number:
             validate_id_number(id_number)
         return id_number

@@ -6,10 +6,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
+from portal import crypto
+from portal.fields import EncryptedCharField, EncryptedJSONField
 from portal.models import Area, staff_reference
 from portal.privacy import mask_mobile
 from portal.scope import ScopedQuerySet
 from portal.timeline import ReadableChanges
+from registry.validators import normalise_id_number
 
 
 class Occupation(models.TextChoices):
@@ -111,12 +114,15 @@ class Worker(models.Model):
     political_status = models.CharField(
         _("political status"), max_length=16, choices=PoliticalStatus.choices
     )
-    party_branch = models.CharField(_("party branch"), max_length=100, blank=True)
-    membership_held_at = models.CharField(
+    # Sensitive personal information (PIPL art. 28): encrypted in the database (portal.crypto).
+    party_branch = EncryptedCharField(_("party branch"), max_length=100, blank=True)
+    membership_held_at = EncryptedCharField(
         _("where the membership is held"), max_length=100, blank=True
     )
     is_mobile_party_member = models.BooleanField(_("mobile party member"), default=False)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    id_number = EncryptedCharField(_("ID number"), max_length=18, blank=True)
+    # What finds a worker by ID number (duplicates): the encrypted column cannot be compared.
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=WorkerStatus.choices, default=WorkerStatus.PENDING
     )
@@ -156,6 +162,12 @@ class Worker(models.Model):
             # the rosters' head count: an area's workers not left, read from the index alone
             # (docs/BENCHMARKS.md: a city's count drops from a table scan to an index-only scan)
             models.Index(fields=["area", "status"], name="worker_roster_count"),
+            # the duplicates of a registration with the same ID number (registry.views.review)
+            models.Index(
+                fields=["id_number_hash"],
+                name="worker_id_number_hash",
+                condition=~models.Q(id_number_hash=""),
+            ),
         ]
         constraints = [
             # Sensitive data (party membership details, ID number) only with its own consent.
@@ -181,6 +193,7 @@ class Worker(models.Model):
         bulk_update, which skip save()."""
         self.name_pinyin, self.name_initials = romanise(self.name)
         self.mobile_tail = self.mobile[-4:]
+        self.id_number_hash = id_number_hash(self.id_number) if self.id_number else ""
         if self.registered_area_id is None:
             self.registered_area_id = self.area_id
 
@@ -197,6 +210,11 @@ class Worker(models.Model):
         return (
             self.platform_other if self.platform == Platform.OTHER else self.get_platform_display()
         )
+
+
+def id_number_hash(id_number: str) -> str:
+    """The keyed hash of an ID number, however it was typed (full-width digits, a small x)."""
+    return crypto.lookup_hash(normalise_id_number(id_number))
 
 
 class CheckIn(models.Model):
@@ -454,7 +472,8 @@ class ImportRow(models.Model):
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
     number = models.PositiveIntegerField(_("row"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
-    values = models.JSONField(default=dict)
+    # The row's cells, ID numbers and party details among them: encrypted like the worker's.
+    values = EncryptedJSONField(default=dict)
     errors = models.JSONField(default=list)
 
     class Meta:

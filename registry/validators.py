@@ -1,6 +1,7 @@
 """Validation of resident ID numbers (GB 11643-1999) as riders and staff type them."""
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
+
+
+def normalise_id_number(value: str) -> str:
+    """One spelling of an ID number: half-width digits (NFKC folds ０-９ and Ｘ), an upper-case X,
+    no spaces around it."""
+    return unicodedata.normalize("NFKC", value).strip().upper()
 
 
 def validate_id_number(value: str) -> None:

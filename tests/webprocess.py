@@ -55,6 +55,9 @@ class Web:
             "DJANGO_ENV": "production",
             # The test process's key: sessions it makes for staff are valid in the web process.
             "SECRET_KEY": settings.SECRET_KEY,
+            # and its keys: the web process reads what the test process encrypted, and back.
+            "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+            "FIELD_HASH_KEY": settings.FIELD_HASH_KEY,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SITE_URL": "https://portal.example.gov.cn",
             "SECURE_SSL_REDIRECT": "false",

@@ -81,6 +81,8 @@ def _apply(job: ImportJob, worker: Worker, details: dict, changes: dict, now) ->
     worker.set_derived_fields()  # bulk_update skips save() and auto_now
     worker.updated_at = now
     also = {"updated_at", "name_pinyin", "name_initials"} if "name" in changes else {"updated_at"}
+    if "id_number" in changes:
+        also.add("id_number_hash")
     if job.sensitive_consent and not worker.sensitive_consented_at:
         worker.sensitive_consented_at = job.created_at
         also.add("sensitive_consented_at")

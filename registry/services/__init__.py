@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.errors import DomainError
+from portal.fields import EncryptedCharField
 from portal.timeline import stored_value
 from registry.models import (
     Channel,
@@ -110,9 +111,9 @@ def _consent(sensitive: bool) -> dict:
 def detail_changes(worker: Worker, details: dict) -> dict:
     """What `details` would change in the worker, as the timeline keeps it: {field: [old, new]}."""
     return {
-        # The timeline says that the ID number changed, never what it is.
+        # The timeline says that an encrypted field changed, never what it holds.
         field: ["***", "***"]
-        if field == "id_number"
+        if isinstance(Worker._meta.get_field(field), EncryptedCharField)
         else [stored_value(getattr(worker, field)), stored_value(value)]
         for field, value in details.items()
         if getattr(worker, field) != value

@@ -22,8 +22,8 @@ LIKELY_SHOWN = 10
 def decision_context(user, worker: Worker) -> dict:
     """What the decision panel needs: its forms and the workers with the same name or ID number."""
     same = Q(name=worker.name)
-    if worker.id_number:
-        same |= Q(id_number=worker.id_number)
+    if worker.id_number_hash:
+        same |= Q(id_number_hash=worker.id_number_hash)
     likely = DuplicateForm(duplicate=worker, user=user).candidates.filter(same)
     return {
         "refusal_form": RefusalForm(),

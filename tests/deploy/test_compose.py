@@ -127,6 +127,8 @@ def test_the_web_service_command_serves_the_portal_with_gunicorn(scratch_databas
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "DJANGO_ENV": "production",
         "SECRET_KEY": "gunicorn-test-" + "k3y" * 20,
+        "FIELD_ENCRYPTION_KEYS": "Lk0MYH3rMz5FS7JRUVb6KxJq1mVw1uTj0Yx9hQG0b9o=",
+        "FIELD_HASH_KEY": "gunicorn-test-hash-" + "k3y" * 10,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": "https://portal.example.gov.cn",
         "DATABASE_URL": scratch_database,

@@ -201,8 +201,9 @@ def test_a_service_definition_has_its_code_and_no_attributes(client, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_an_unknown_service_code_is_404_in_the_errors_format(client, fmt):
-    assert error_codes(client.get(url("service", fmt, "pothole")), fmt, 404) == ["404"]
+@pytest.mark.parametrize("code", ["pothole", "\x00", "a\x00b"])
+def test_an_unknown_service_code_is_404_in_the_errors_format(client, fmt, code):
+    assert error_codes(client.get(url("service", fmt, code)), fmt, 404) == ["404"]
 
 
 def test_anyone_may_read_from_another_site_but_not_post(client, key):

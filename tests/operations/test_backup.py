@@ -65,6 +65,8 @@ pytestmark = pytest.mark.services
 
 # Every table of these apps must hold rows, so that the comparison proves something for each.
 OUR_APPS = {"portal", "dashboard", "registry", "stations", "points", "feedback"}
+# Encrypted in the database, so in the dump only as ciphertext (docs/SECURITY.md, Data at rest).
+SENSITIVE = {"party branch": "顺丰党支部", "ID number": "11010519491231002X"}
 
 
 def jpeg(name: str) -> ContentFile:
@@ -85,7 +87,8 @@ def fill(tree, client, staff, handler, administrator):
             "platform": "sf",
             "area": tree.community_a,
             "political_status": "party_member",
-            "party_branch": "顺丰党支部",
+            "party_branch": SENSITIVE["party branch"],
+            "id_number": SENSITIVE["ID number"],
         },
         [WorkerRoleKind.GRID_MEMBER, WorkerRoleKind.VOLUNTEER],
         sensitive_consent=True,
@@ -321,6 +324,14 @@ def test_a_dump_restored_into_a_fresh_database_holds_every_row(
         env=env,
     )
     restored = time.monotonic()
+
+    # The dump as SQL text: the sensitive values are not in it, the names (not encrypted) are.
+    text = tmp_path / "portal.sql"
+    run("pg_restore", "--data-only", "--file", str(text), str(dump), env=env)
+    dumped_text = text.read_text()
+    assert "王小明" in dumped_text
+    found = [what for what, value in SENSITIVE.items() if value in dumped_text]
+    assert not found, f"in plain text in the backup: {found}"
 
     after, restored_sequences = contents(db, fresh_database)
     assert sorted(after) == sorted(before)

@@ -15,6 +15,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portal.example.gov.cn",
     "SITE_URL": "https://portal.example.gov.cn",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "FIELD_ENCRYPTION_KEYS": "Lk0MYH3rMz5FS7JRUVb6KxJq1mVw1uTj0Yx9hQG0b9o=",
+    "FIELD_HASH_KEY": "settings-test-hash-key-" + "h" * 20,
 }
 VARIABLES = {
     "DJANGO_ENV",
@@ -27,6 +29,8 @@ VARIABLES = {
     "CELERY_BROKER_URL",
     "PROXY_COUNT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "FIELD_ENCRYPTION_KEYS",
+    "FIELD_HASH_KEY",
 }
 
 SHOW = """
@@ -102,6 +106,23 @@ def test_a_missing_production_variable_stops_start_up_with_one_line_naming_it(mi
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"Configuration error: {missing} must be set when DJANGO_ENV=production"
+    ]
+
+
+def test_production_without_the_field_keys_is_stopped_by_the_checks():
+    variables = {k: v for k, v in PRODUCTION.items() if not k.startswith("FIELD_")}
+    result = run([sys.executable, "manage.py", "check", "--deploy"], **variables)
+    assert result.returncode == 1
+    assert "(portal.E010) FIELD_ENCRYPTION_KEYS is not set" in result.stderr
+    assert "(portal.E011) FIELD_HASH_KEY is not set" in result.stderr
+
+
+def test_a_malformed_field_key_stops_start_up_with_one_line_naming_it():
+    result = run([sys.executable, "manage.py", "check"], FIELD_ENCRYPTION_KEYS="not-a-key")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: FIELD_ENCRYPTION_KEYS must list Fernet keys (44 characters of "
+        "url-safe base64, as `manage.py rotate_field_keys --new-key` prints), separated by commas"
     ]
 
 

@@ -6,6 +6,7 @@ from io import BytesIO
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -21,6 +22,7 @@ from registry.models import (
     WorkerEvent,
     WorkerRole,
     WorkerStatus,
+    id_number_hash,
 )
 from tests.factories import WorkerFactory
 
@@ -405,6 +407,24 @@ def test_a_worker_who_already_consented_may_have_party_details_without_the_box(
     client.force_login(staff_a)
     upload(xlsx(person(political_status="中共党员", party_branch="第一支部")))
     assert rows_of(ImportJob.objects.get())[2].outcome == ImportRow.Outcome.UPDATE
+
+
+def test_an_id_number_changed_by_a_list_is_found_by_its_new_hash_and_never_kept_in_plain(
+    client, staff_a, worker_a, upload, save
+):
+    worker_a.sensitive_consented_at = timezone.now()
+    worker_a.save()
+    client.force_login(staff_a)
+    upload(xlsx(person(mobile=worker_a.mobile, name=worker_a.name, id_number="11010519491231002x")))
+    job = ImportJob.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT "values" FROM registry_importrow WHERE job_id = %s', [job.pk])
+        assert "11010519491231002" not in cursor.fetchone()[0]
+    save(job)
+    assert Worker.objects.get(id_number_hash=id_number_hash("11010519491231002X")) == worker_a
+    assert worker_a.events.get(kind=WorkerEvent.Kind.UPDATED).changes == {
+        "id_number": ["***", "***"]
+    }
 
 
 def test_saving_twice_saves_once(english, staff_a, upload, save):
