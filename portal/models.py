@@ -282,7 +282,7 @@ class AuditLog(models.Model):
         EXPORTED = "exported", _("Exported")
         POINTS_ADJUSTED = "points_adjusted", _("Points adjusted")
         STATE_CHANGED = "state_changed", _("Suggestion state changed")
-        SIGNED_IN = "signed_in", _("Signed in")
+        SIGNED_IN = "signed_in", _("Password accepted")
         SIGNED_OUT = "signed_out", _("Signed out")
         SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
         LOCKED_OUT = "locked_out", _("Locked out")
@@ -293,6 +293,7 @@ class AuditLog(models.Model):
         ACCOUNTS_REVIEWED = "accounts_reviewed", _("Accounts reviewed")
         SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Second factor enrolled")
         SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset")
+        SECOND_FACTOR_PASSED = "second_factor_passed", _("Signed in: second factor passed")
         SECOND_FACTOR_FAILED = "second_factor_failed", _("Second factor failed")
         RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
@@ -311,6 +312,7 @@ class AuditLog(models.Model):
         Action.ACCOUNTS_REVIEWED,
         Action.SECOND_FACTOR_ENROLLED,
         Action.SECOND_FACTOR_RESET,
+        Action.SECOND_FACTOR_PASSED,
         Action.SECOND_FACTOR_FAILED,
         Action.RECOVERY_CODE_USED,
         Action.PASSWORD_CHANGED,

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 
 from portal import otp, passwords, qr, second_factor
 from portal.errors import flash_refusal
-from portal.models import TextMessageDevice
+from portal.models import AuditLog, TextMessageDevice
 from portal.privacy import mask_mobile
+from portal.ratelimit import known_address
 
 
 class CodeForm(forms.Form):
@@ -61,9 +62,16 @@ def _onward(request):
 
 
 def _verified(request, device):
-    """The session is now verified by `device`, under a new session key."""
+    """The session is now verified by `device`, under a new session key: the sign-in is
+    complete, and the security log says so (the password step wrote its own row)."""
     django_otp.login(request, device)
     request.session.cycle_key()
+    AuditLog.record(
+        request.user,
+        AuditLog.Action.SECOND_FACTOR_PASSED,
+        str(device.name),
+        address=known_address(request),
+    )
     messages.success(request, _("Logged in as %(name)s.") % {"name": request.user})
 
 

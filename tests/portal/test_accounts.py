@@ -251,6 +251,19 @@ def test_a_sign_in_a_failure_a_lock_out_and_a_sign_out_are_logged_without_the_pa
     assert not AuditLog.objects.filter(description__contains="Wrong").exists()
 
 
+@pytest.mark.password_only
+def test_a_whole_sign_in_writes_the_password_step_then_the_second_factor(client, staff_a):
+    from tests.signin import sign_in
+
+    sign_in(client, staff_a, PASSWORD)
+    steps = AuditLog.objects.filter(user=staff_a).order_by("id")
+    assert [(entry.action, entry.address) for entry in steps] == [
+        (Action.SIGNED_IN, "127.0.0.1"),
+        (Action.SECOND_FACTOR_PASSED, "127.0.0.1"),
+    ]
+    assert steps.last().get_action_display() == "登录：第二重验证通过"
+
+
 # Append-only
 
 
