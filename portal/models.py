@@ -11,6 +11,7 @@ from django_otp.models import Device
 
 from portal import otp
 from portal.mobile import validate_mobile
+from portal.privacy import mask_id_numbers
 from portal.scope import ScopedQuerySet
 
 
@@ -349,7 +350,7 @@ class AuditLog(models.Model):
         return cls.objects.create(
             user=user,
             action=action,
-            description=description[:300],
+            description=mask_id_numbers(description)[:300],
             subject_type=ContentType.objects.get_for_model(subject) if subject else None,
             subject_id=subject.pk if subject else None,
             rows=rows,

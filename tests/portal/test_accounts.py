@@ -264,6 +264,12 @@ def test_a_whole_sign_in_writes_the_password_step_then_the_second_factor(client,
     assert steps.last().get_action_display() == "登录：第二重验证通过"
 
 
+def test_no_log_row_holds_a_full_id_number_even_one_typed_into_a_search(staff_a):
+    entry = AuditLog.record(staff_a, Action.EXPORTED, "从业人员名册（搜索：41010219900101123X）")
+    assert entry.description == "从业人员名册（搜索：410***********123X）"
+    assert AuditLog.record(staff_a, Action.VIEWED, "13800000001").description == "13800000001"
+
+
 # Append-only
 
 
