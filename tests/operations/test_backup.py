@@ -42,7 +42,9 @@ from feedback.services import desk
 from points.models import EntryKind, Reward, VolunteerTeam
 from points.services import activities, rewards
 from points.services.ledger import award
+from portal import accounts
 from portal.inbox import notify
+from portal.models import TextMessageDevice
 from registry import services as registry
 from registry.models import Channel as RegistryChannel
 from registry.models import ImportJob, ImportRow, WorkerRoleKind
@@ -227,6 +229,11 @@ def fill(tree, client, staff, handler, administrator):
         object_repr=str(reward),
         action_flag=ADDITION,
     )
+
+    # staff accounts: a texted second factor, a leaver disabled, the monthly review.
+    TextMessageDevice.objects.create(user=handler, name="短信", confirmed=True)
+    accounts.disable(handler, reason="调离", by=administrator)
+    accounts.confirm_review(by=administrator, note="已核对")
 
     # dashboard: the figures counted from all of the above.
     refresh_recent(1)
