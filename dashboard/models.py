@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Area
 
+DEPARTMENT = "dept:"  # the prefix of a department's figures, keyed by its id (dashboard.rates)
+
 
 class Span(models.TextChoices):
     """What a figure covers: how things stand now, or what happened on a day, in a week (from
@@ -42,6 +44,13 @@ class Figure(models.Model):
                 fields=["area", "span", "day"],
                 include=["name", "key", "value"],
                 name="dashboard_figure_read",
+            ),
+            # the departments' rates, read by department (dashboard.ranking.department_figures)
+            models.Index(
+                fields=["key", "span", "day"],
+                include=["name", "value"],
+                condition=models.Q(name__startswith=DEPARTMENT),
+                name="dashboard_figure_department",
             ),
             # a refresh replaces the rows of some days (or the current ones) at once
             models.Index(fields=["span", "day"], name="dashboard_figure_span_day"),

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 
-from django.db.models import Sum
+from django.db.models import CharField, Sum
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from dashboard import rates
@@ -31,26 +32,21 @@ DEFAULT_RANK_BY = "on_time"
 RANKING_MONTHS = 24
 
 
-def _areas_read(area: Area | None):
-    """The stored rows that stand for `area`: its own, or for an administrator without an area
-    those of the top areas (everywhere)."""
-    if area is not None:
-        return {"area": area}
-    return {"area__parent__isnull": True}
-
-
 def department_figures(area: Area | None, period: Period) -> dict[int, Figures]:
     """The period's figures of every department in `area` (and under it), by department id: one
-    query. The stored names lose their `dept:` prefix, so the area's columns read them."""
+    query, through the index of the departments' rows alone. The stored names lose their `dept:`
+    prefix, so the area's columns read them."""
     by_department: dict[int, Figures] = {}
-    rows = (
-        Figure.objects.filter(**_areas_read(area), name__startswith=rates.DEPARTMENT)
-        .filter(covering(period.start, period.end))
+    rows = Figure.objects.filter(name__startswith=rates.DEPARTMENT)
+    if area is not None:
+        departments = Department.objects.within(area).annotate(key=Cast("pk", CharField()))
+        rows = rows.filter(key__in=departments.values("key"))
+    for key, name, value in (
+        rows.filter(covering(period.start, period.end))
         .values_list("key", "name")
         .annotate(value=Sum("value"))
         .order_by()
-    )
-    for key, name, value in rows:
+    ):
         if value:
             figures = by_department.setdefault(int(key), Figures())
             figures.period[name.removeprefix(rates.DEPARTMENT)][""] = value

@@ -4,9 +4,12 @@ when it is read (`dashboard.summary.ratio`), so the rate of a month is the month
 over the month's due tasks, never an average of daily rates.
 
 Each figure is counted twice: for the area of the suggestion (the street or community where the
-matter is), and as `dept:<name>` keyed by the department's id, for the department's own area, so a
-department is counted in its area and every area above it. What each figure means, and which
-day a task counts on, is `dashboard.sections.RATE_DEFINITIONS`, printed under every table.
+matter is, and every area above it), and as `dept:<name>` keyed by the department's id, stored
+once under the department's own area and read by the department's id, so an area's departments
+are those whose area is in it. (Stored under every area above too, a province's department rows
+outnumbered the rest of its figures four to one, and its year was read four times slower.) What
+each figure means, and which day a task counts on, is `dashboard.sections.RATE_DEFINITIONS`,
+printed under every table.
 """
 
 from collections.abc import Iterator
@@ -15,6 +18,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 
+from dashboard.models import DEPARTMENT
 from feedback.models import (
     Callback,
     Event,
@@ -28,7 +32,6 @@ from portal.dates import local_midnight
 
 Row = tuple[str, int, date | None, str, int]
 
-DEPARTMENT = "dept:"  # the prefix of a department's figures, keyed by its id
 
 # The counts behind each rate: (numerator, denominator).
 RESPONSE = ("ack_in_time", "ack_due")

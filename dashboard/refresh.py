@@ -1,6 +1,7 @@
 """Counting the dashboard's figures into `Figure` rows: each number is stored for its own area and
 for every area above it, so the dashboard reads an area's and its children's figures directly
-instead of counting a province's million rows while the official waits.
+instead of counting a province's million rows while the official waits. A department's figures
+are stored once, for the department (`dashboard.rates`).
 
 A refresh recounts from the apps' tables and replaces what it recounted, so running it twice, or
 after a missed run, gives the same rows: nothing is lost if a run is.
@@ -148,12 +149,14 @@ def first_day() -> date | None:
 
 
 def _roll_up(rows: Iterable[figures.Row], paths: dict[int, list[int]]) -> dict[tuple, int]:
-    """Each value added to its area and every area above it."""
+    """Each value added to its area and every area above it; a department's figures, keyed by
+    the department and read by it (`dashboard.ranking.department_figures`), once, for the
+    department's own area."""
     totals: dict[tuple, int] = defaultdict(int)
     for name, area_id, day, key, value in rows:
         if not value:
             continue
-        for ancestor in paths[area_id]:
+        for ancestor in [area_id] if name.startswith(rates.DEPARTMENT) else paths[area_id]:
             totals[name, ancestor, day, key] += value
     return totals
 

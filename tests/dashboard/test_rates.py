@@ -34,6 +34,7 @@ import pytest
 from django.utils import timezone
 
 from dashboard import rates, refresh
+from dashboard.models import DEPARTMENT, Figure
 from dashboard.ranking import by_department, department_figures
 from dashboard.sections import RATE_COLUMNS, tables
 from dashboard.summary import Period, Rate, Summary
@@ -277,6 +278,19 @@ def test_a_department_counts_its_own_tasks_in_its_area_and_above(loop, tree, eng
     city = department_figures(tree.city, loop.recent)
     assert rates_of(city[loop.w.pk])["On-time rate"] == (1, 1)
     assert rates_of(city[loop.x.pk]) == x
+
+
+def test_a_department_moved_to_another_district_takes_its_counted_figures_along(
+    loop, tree, english
+):
+    z = rates_of(department_figures(tree.district, loop.recent)[loop.z.pk])
+    loop.z.area = tree.other_street
+    loop.z.save()
+    assert loop.z.pk not in department_figures(tree.district, loop.recent)
+    assert rates_of(department_figures(tree.other_district, loop.recent)[loop.z.pk]) == z
+    # Stored once, under the area the department had when they were counted.
+    stored = Figure.objects.filter(name__startswith=DEPARTMENT, key=str(loop.z.pk))
+    assert set(stored.values_list("area_id", flat=True)) == {tree.street.pk}
 
 
 def test_the_department_table_lists_those_counted_from_the_top_area_down(loop, tree, english):
