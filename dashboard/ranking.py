@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 
-from django.db.models import CharField, Sum
+from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ from dashboard import rates
 from dashboard.models import Figure
 from dashboard.sections import RATE_COLUMNS, Column, cells
 from dashboard.spans import month_start, next_month
-from dashboard.summary import Figures, Period, Rate, covering
+from dashboard.summary import Figures, Period, Rate, period_sums
 from feedback.models import Category, Department, IssueType
 from portal.models import Area, AreaLevel
 
@@ -41,15 +41,9 @@ def department_figures(area: Area | None, period: Period) -> dict[int, Figures]:
     if area is not None:
         departments = Department.objects.within(area).annotate(key=Cast("pk", CharField()))
         rows = rows.filter(key__in=departments.values("key"))
-    for key, name, value in (
-        rows.filter(covering(period.start, period.end))
-        .values_list("key", "name")
-        .annotate(value=Sum("value"))
-        .order_by()
-    ):
-        if value:
-            figures = by_department.setdefault(int(key), Figures())
-            figures.period[name.removeprefix(rates.DEPARTMENT)][""] = value
+    for key, name, value in period_sums(rows, period.start, period.end, "key", "name"):
+        figures = by_department.setdefault(int(key), Figures())
+        figures.period[name.removeprefix(rates.DEPARTMENT)][""] = value
     return by_department
 
 
@@ -57,16 +51,9 @@ def street_figures(area: Area | None, period: Period) -> dict[int, Figures]:
     """The period's rate figures of every street in `area` (or the area itself if it is a
     street), by area id: one query."""
     by_street: dict[int, Figures] = {}
-    rows = (
-        Figure.objects.filter(area__in=streets_of(area), name__in=rates.NAMES)
-        .filter(covering(period.start, period.end))
-        .values_list("area_id", "name")
-        .annotate(value=Sum("value"))
-        .order_by()
-    )
-    for area_id, name, value in rows:
-        if value:
-            by_street.setdefault(area_id, Figures()).period[name][""] = value
+    rows = Figure.objects.filter(area__in=streets_of(area), name__in=rates.NAMES)
+    for area_id, name, value in period_sums(rows, period.start, period.end, "area_id", "name"):
+        by_street.setdefault(area_id, Figures()).period[name][""] = value
     return by_street
 
 

@@ -2,13 +2,13 @@
 queries whatever the size of the data: the page and the Excel export both read a `Summary`, so
 they show the same numbers."""
 
-import operator
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property, reduce
+from functools import cached_property
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,10 +135,23 @@ class Rate:
         return bool(self.whole or self.part)
 
 
-def covering(start: date, end: date) -> Q:
-    """The stored rows that add up to the days from `start` to `end`."""
-    parts = [Q(span=span, day__in=days) for span, days in spans(start, end).items() if days]
-    return reduce(operator.or_, parts)
+def period_sums(rows: QuerySet, start: date, end: date, *fields: str) -> Iterator[tuple]:
+    """(*fields, value) of `rows` summed over the days from `start` to `end`, from the stored
+    months, weeks and days that add up to them: one query, a part for each span, so that each
+    part finds its rows by (span, day) in the index instead of reading every day ever stored and
+    keeping the period's (a province's year read ten times the rows it needed)."""
+    parts = [
+        rows.filter(span=span, day__in=days)
+        .values_list(*fields)
+        .annotate(total=Sum("value"))
+        .order_by()
+        for span, days in spans(start, end).items()
+        if days
+    ]
+    totals: Counter = Counter()
+    for *group, total in parts[0].union(*parts[1:], all=True):
+        totals[tuple(group)] += total
+    return ((*group, total) for group, total in totals.items() if total)
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -187,17 +200,12 @@ class Summary:
             area_id__in=ids, span=Span.NOW
         ).values_list("area_id", "name", "key", "value"):
             figures[area_id].now[name][key] = value
-        sums = (
-            Figure.objects.filter(area_id__in=ids)
-            .filter(covering(self.period.start, self.period.end))
-            .exclude(name__startswith=DEPARTMENT)  # the rates page reads those (dashboard.ranking)
-            .values_list("area_id", "name", "key")
-            .annotate(value=Sum("value"))
-            .order_by()
+        rows = Figure.objects.filter(area_id__in=ids).exclude(
+            name__startswith=DEPARTMENT  # the rates page reads those (dashboard.ranking)
         )
-        for area_id, name, key, value in sums:
-            if value:
-                figures[area_id].period[name][key] = value
+        start, end = self.period.start, self.period.end
+        for area_id, name, key, value in period_sums(rows, start, end, "area_id", "name", "key"):
+            figures[area_id].period[name][key] = value
         return figures
 
     @cached_property

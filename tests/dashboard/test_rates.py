@@ -33,7 +33,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from dashboard import rates, refresh
+from dashboard import rates, refresh, views
 from dashboard.models import DEPARTMENT, Figure
 from dashboard.ranking import by_department, department_figures
 from dashboard.sections import RATE_COLUMNS, tables
@@ -473,6 +473,26 @@ def test_the_ranking_places_departments_and_streets_by_the_rate_chosen(
         (1, "平原街道"),
         (2, "文化街道"),
     ]
+
+
+@pytest.mark.parametrize(
+    "page, shown",
+    # past either end: the nearest page; not a number: the first
+    [("2", 2), ("9", 2), ("-1", 2), ("0" * 500, 2), ("x", 1), ("", 1)],
+)
+def test_a_long_street_ranking_is_shown_a_page_at_a_time(
+    english, tree, administrator, last_month, monkeypatch, page, shown
+):
+    monkeypatch.setattr(views, "STREETS_PER_PAGE", 1)
+    english.force_login(administrator)
+    params = {"month": f"{last_month:%Y-%m}", "by": "on_time", "page": page}
+    response = english.get(RANKING, params)
+    assert response.status_code == 200
+    street = {1: (1, "平原街道"), 2: (2, "文化街道")}[shown]
+    assert [(row.rank, row.subject.name) for row in response.context["streets"]] == [street]
+    assert f"Places {shown}–{shown} of 2." in response.text
+    other = 3 - shown
+    assert f"?month={last_month:%Y-%m}&amp;by=on_time&amp;page={other}" in response.text
 
 
 @pytest.mark.parametrize(
