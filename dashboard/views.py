@@ -24,6 +24,7 @@ from dashboard.summary import TRENDS, Summary
 from portal.converters import AreaCodeConverter
 from portal.models import Area
 from portal.permissions import role_required
+from portal.replica import reads_from_replica
 from portal.roles import READERS
 from portal.scope import get_in_scope_or_404
 
@@ -93,6 +94,7 @@ def _page(request, dashboard: Summary, form: PeriodForm) -> dict:
     }
 
 
+@reads_from_replica
 @role_required(*READERS)
 def summary(request):
     dashboard, form = _fresh_summary(request)
@@ -116,6 +118,7 @@ def summary(request):
     )
 
 
+@reads_from_replica
 @role_required(*READERS)
 def rates(request):
     """The rates by area (a row per child, to drill down) and by department, with what each
@@ -135,6 +138,7 @@ def rates(request):
     )
 
 
+@reads_from_replica
 @role_required(*READERS)
 def ranking_page(request):
     """The departments and the streets in the user's scope ranked by a rate, month by month."""
@@ -165,6 +169,7 @@ def _ranking_query(area: Area | None, month, by: str) -> str:
     return urlencode({**params, "month": f"{month:%Y-%m}", "by": by})
 
 
+@reads_from_replica
 @role_required(*READERS)
 def summary_export(request):
     dashboard, _form = _summary(request)
