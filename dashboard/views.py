@@ -24,7 +24,7 @@ from dashboard.summary import TRENDS, Summary
 from portal.converters import AreaCodeConverter
 from portal.models import Area
 from portal.permissions import role_required
-from portal.replica import reads_from_replica
+from portal.replica import from_primary, reads_from_replica
 from portal.roles import READERS
 from portal.scope import get_in_scope_or_404
 
@@ -63,7 +63,8 @@ def _fresh_summary(request) -> tuple[Summary, PeriodForm]:
     dashboard, form = _summary(request)
     if is_stale(dashboard.refreshed) and settings.CELERY_TASK_ALWAYS_EAGER:
         # No broker means no beat either (one laptop): the page recounts for itself.
-        refresh.refresh_recent(2)
+        with from_primary():
+            refresh.refresh_recent(2)
         dashboard, form = _summary(request)
     return dashboard, form
 

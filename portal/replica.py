@@ -23,6 +23,7 @@ Migrations run on the primary only; the replica receives them by streaming.
 import logging
 import math
 import time
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
@@ -155,6 +156,21 @@ def reads_from_replica(view):
             current.replica_allowed = False
 
     return wrapper
+
+
+@contextmanager
+def from_primary():
+    """Reads in this block come from the primary: for work in a @reads_from_replica view that
+    writes what it computes from its reads (the dashboard's recount on a laptop)."""
+    current = _request.get()
+    allowed = current is not None and current.replica_allowed
+    if allowed:
+        current.replica_allowed = False
+    try:
+        yield
+    finally:
+        if allowed:
+            current.replica_allowed = not current.wrote
 
 
 class ReplicaMiddleware:
