@@ -117,6 +117,10 @@ def state() -> str:
 
 
 def wrote_recently(request) -> bool:
+    """Whether the session says the user wrote within REPLICA_AFTER_WRITE_SECONDS. No session
+    cookie, no question asked: an anonymous page keeps its caching headers (no Vary: Cookie)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
     wrote_at = request.session.get(WROTE_AT)
     return (
         isinstance(wrote_at, int | float)
@@ -138,7 +142,8 @@ def reads_from_replica(view):
             or wrote_recently(request)  # the session, from the primary
         ):
             return view(request, *args, **kwargs)
-        request.user.is_authenticated  # noqa: B018  (the user too, from the primary)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            request.user.is_authenticated  # noqa: B018  (the user too, from the primary)
         current.replica_allowed = True
         try:
             return view(request, *args, **kwargs)
