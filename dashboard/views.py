@@ -25,6 +25,7 @@ from dashboard.summary import TRENDS, Summary
 from portal.converters import AreaCodeConverter
 from portal.models import Area
 from portal.permissions import role_required
+from portal.replica import from_primary, reads_from_replica
 from portal.roles import READERS
 from portal.scope import get_in_scope_or_404
 
@@ -67,7 +68,8 @@ def _fresh_summary(request) -> tuple[Summary, PeriodForm]:
     dashboard, form = _summary(request)
     if is_stale(dashboard.refreshed) and settings.CELERY_TASK_ALWAYS_EAGER:
         # No broker means no beat either (one laptop): the page recounts for itself.
-        refresh.refresh_recent(2)
+        with from_primary():
+            refresh.refresh_recent(2)
         dashboard, form = _summary(request)
     return dashboard, form
 
@@ -98,6 +100,7 @@ def _page(request, dashboard: Summary, form: PeriodForm) -> dict:
     }
 
 
+@reads_from_replica
 @role_required(*READERS)
 def summary(request):
     dashboard, form = _fresh_summary(request)
@@ -121,6 +124,7 @@ def summary(request):
     )
 
 
+@reads_from_replica
 @role_required(*READERS)
 def rates(request):
     """The rates by area (a row per child, to drill down) and by department, with what each
@@ -140,6 +144,7 @@ def rates(request):
     )
 
 
+@reads_from_replica
 @role_required(*READERS)
 def ranking_page(request):
     """The departments and the streets in the user's scope ranked by a rate, month by month."""
@@ -172,6 +177,7 @@ def _ranking_query(area: Area | None, month, by: str) -> str:
     return urlencode({**params, "month": f"{month:%Y-%m}", "by": by})
 
 
+@reads_from_replica
 @role_required(*READERS)
 def summary_export(request):
     dashboard, _form = _summary(request)

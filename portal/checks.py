@@ -52,3 +52,25 @@ def check_field_encryption_keys(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.database)
+def check_replica_settings(app_configs, **kwargs):
+    """A user's reads stay on the primary after their write for long enough that the replica,
+    whenever it is used, already holds that write: it is at most REPLICA_MAX_LAG_SECONDS behind
+    when checked, and the check is at most REPLICA_CHECK_SECONDS old (portal.replica)."""
+    if not settings.DATABASE_REPLICA_URL:
+        return []
+    enough = settings.REPLICA_MAX_LAG_SECONDS + settings.REPLICA_CHECK_SECONDS
+    after_write = settings.REPLICA_AFTER_WRITE_SECONDS
+    if after_write >= enough:
+        return []
+    return [
+        Warning(
+            f"REPLICA_AFTER_WRITE_SECONDS is {after_write}: a user may "
+            f"read from a replica that does not have their write yet, which may be up to "
+            f"{enough} s behind (REPLICA_MAX_LAG_SECONDS plus REPLICA_CHECK_SECONDS).",
+            hint=f"Set REPLICA_AFTER_WRITE_SECONDS to {enough} or more.",
+            id="portal.W003",
+        )
+    ]

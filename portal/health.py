@@ -2,6 +2,12 @@
 
 Only "ok" or "failed" per component: no hostnames, ports, users or error texts, which would tell
 an outsider how the portal is built. The error class goes to the log for the operator.
+
+With a read replica (DATABASE_REPLICA_URL), "replica" is "ok" or "degraded" (down, or further
+behind than REPLICA_MAX_LAG_SECONDS: the primary serves its reads meanwhile). A degraded replica
+alone still answers 200, with "status": "degraded": the load balancer keeps the web process,
+which works, and monitoring sees what is wrong. Its state is the one the process last found
+(portal.replica, at most REPLICA_CHECK_SECONDS old).
 """
 
 import logging
@@ -13,6 +19,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal import replica
 from portal.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -55,6 +62,9 @@ def healthz(request):
         else:
             results[name] = "ok"
     healthy = all(value == "ok" for value in results.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "failed", **results}, status=200 if healthy else 503
-    )
+    status = "ok" if healthy else "failed"
+    if replica.configured():
+        results["replica"] = "ok" if replica.state() == replica.OK else "degraded"
+        if healthy and results["replica"] != "ok":
+            status = "degraded"
+    return JsonResponse({"status": status, **results}, status=200 if healthy else 503)

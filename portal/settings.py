@@ -135,6 +135,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.replica.ReplicaMiddleware",  # notes a request's writes (portal.replica)
     "portal.middleware.no_store_with_a_session",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,6 +186,31 @@ else:
     # The dashboard's covering index (INCLUDE columns) is a PostgreSQL optimisation; SQLite builds
     # the same index without them, which is all a laptop needs, so its warning is noise there.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# A streaming replica of the primary (docs/DEPLOYMENT.md, "A read replica"): the heavy reads of
+# the views marked @reads_from_replica go there (portal.replica), unless the user wrote within
+# REPLICA_AFTER_WRITE_SECONDS or the replica is down or more than REPLICA_MAX_LAG_SECONDS behind,
+# which each process checks every REPLICA_CHECK_SECONDS. Unset: the primary serves everything.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="").strip()
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 10, low=1, high=3600)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5, low=1, high=300)
+REPLICA_AFTER_WRITE_SECONDS = env_int("REPLICA_AFTER_WRITE_SECONDS", 15, low=1, high=3600)
+if DATABASE_REPLICA_URL:
+    replica = env.db_url_config(DATABASE_REPLICA_URL)
+    postgresql = "django.db.backends.postgresql"
+    if not replica["ENGINE"] == DATABASES["default"]["ENGINE"] == postgresql:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL needs PostgreSQL, and DATABASE_URL too (its primary)"
+        )
+    replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    replica["CONN_HEALTH_CHECKS"] = True
+    # A replica that does not answer is given up on quickly: the primary serves instead.
+    replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # Tests create no database on a read-only replica: the alias reads the test database's name
+    # there (streamed from the primary), or, on one server, the same database.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = replica
+    DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when configured, holds the cache (and with it rate-limit counters) and is Celery's broker.

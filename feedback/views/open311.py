@@ -15,6 +15,7 @@ from feedback import apikeys, open311
 from feedback.models import Channel, Suggestion
 from feedback.services import submit
 from portal import ratelimit
+from portal.replica import reads_from_replica
 
 
 def api(*methods: str):
@@ -48,6 +49,7 @@ def _not_found(fmt, what: str, value: str):
     )
 
 
+@reads_from_replica
 @api("GET")
 def discovery(request, fmt):
     services = reverse("feedback:open311_services", args=[fmt])
@@ -74,11 +76,13 @@ def discovery(request, fmt):
     )
 
 
+@reads_from_replica
 @api("GET")
 def services(request, fmt):
     return open311.render(open311.service_list(), "services", fmt)
 
 
+@reads_from_replica
 @api("GET")
 def service_definition(request, fmt, code):
     if not any(open311.service_codes([code])):
@@ -86,6 +90,7 @@ def service_definition(request, fmt, code):
     return open311.render(open311.service_definition(code), "service_definition", fmt)
 
 
+@reads_from_replica
 @api("GET", "POST")
 def requests(request, fmt):
     if request.method == "POST":
@@ -131,6 +136,7 @@ def _by_id(public_id: str):
     return open311.for_api(Suggestion.objects.filter(public_id=public_id)).first()
 
 
+@reads_from_replica
 @api("GET")
 def service_request(request, fmt, public_id):
     suggestion = _by_id(public_id)
@@ -139,6 +145,7 @@ def service_request(request, fmt, public_id):
     return open311.render([open311.service_request(suggestion)], "service_requests", fmt)
 
 
+@reads_from_replica
 @api("GET")
 def token(request, fmt, token):
     """Requests are realtime, so no token is ever handed out; a request's id works as one."""

@@ -13,6 +13,7 @@ from points.models import Entry
 from points.services.ledger import PointsError, adjust, balance
 from portal.models import Area, AreaLevel
 from portal.permissions import role_required
+from portal.replica import reads_from_replica
 from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
 from registry.models import Worker
@@ -67,6 +68,7 @@ def adjust_points(request, pk):
     return _worker_page(request, worker, form, status=400)
 
 
+@reads_from_replica
 @role_required(*READERS)
 def staff_leaderboard(request):
     """Down the user's areas to a community (plain links, as registration's chooser), whose
@@ -97,6 +99,7 @@ def staff_leaderboard(request):
     )
 
 
+@reads_from_replica
 def station_leaderboard(request, token):
     """Public, from a station's QR code: the board of the station's community."""
     station = station_for_token(token)

@@ -18,6 +18,7 @@ from portal.filters import unfiltered_export
 from portal.models import Area, AreaLevel, AuditLog, Role
 from portal.pagination import CappedPaginator
 from portal.permissions import role_required
+from portal.replica import reads_from_replica
 from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
 from portal.xlsx import xlsx_response
@@ -73,6 +74,7 @@ def roster_rows(request, roster: Roster):
     return filters, rows
 
 
+@reads_from_replica
 @role_required(*READERS)
 def roster(request, roster):
     filters, rows = roster_rows(request, ROSTERS[roster])
@@ -91,6 +93,7 @@ def roster(request, roster):
     )
 
 
+@reads_from_replica
 @role_required(*READERS)
 def roster_export(request, roster):
     filters, rows = roster_rows(request, ROSTERS[roster])
@@ -98,17 +101,20 @@ def roster_export(request, roster):
         return unfiltered_export(request, f"registry:{roster}")
     title = str(ROSTERS[roster].title)
     count = rows.count()
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    party = ROSTERS[roster].party
+    response = xlsx_response(
+        f"{title}-{stamp}.xlsx", title, roster_header(party), roster_lines(rows, party)
+    )
+    # Written once the file is made, before it is sent: a write before would send the reads
+    # of the export to the primary (portal.replica).
     AuditLog.record(
         request.user,
         AuditLog.Action.EXPORTED,
         f"{title} ({filters.describe()})",
         rows=count,
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    party = ROSTERS[roster].party
-    return xlsx_response(
-        f"{title}-{stamp}.xlsx", title, roster_header(party), roster_lines(rows, party)
-    )
+    return response
 
 
 def _scoped_worker(request, pk) -> Worker:

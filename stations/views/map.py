@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import slots
 from portal.models import Area, AreaLevel
+from portal.replica import reads_from_replica
 from stations.models import Amenity, Station, StationAmenity, StationKind
 
 PAGE_SIZE = 30
@@ -117,6 +118,7 @@ def matching_stations(form: MapFilterForm) -> list[Station]:
     return stations
 
 
+@reads_from_replica
 def station_map(request):
     form = MapFilterForm(request.GET)
     page = Paginator(matching_stations(form), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -139,6 +141,7 @@ def station_map(request):
     )
 
 
+@reads_from_replica
 def map_data(request):
     """The map's markers: public facts only (no contact person or phone)."""
     form = MapFilterForm(request.GET, with_area_choices=False)

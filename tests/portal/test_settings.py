@@ -24,6 +24,7 @@ VARIABLES = {
     "ALLOWED_HOSTS",
     "DEBUG",
     "DATABASE_URL",
+    "DATABASE_REPLICA_URL",
     "REDIS_URL",
     "SITE_URL",
     "CELERY_BROKER_URL",
@@ -82,6 +83,69 @@ def test_database_url_selects_postgresql():
     values = show(DATABASE_URL="postgres://portal@db.internal:5432/portal")
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["db_name"] == "portal"
+
+
+SHOW_DATABASES = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "databases": {alias: db["HOST"] for alias, db in settings.DATABASES.items()},
+    "replica": settings.DATABASES.get("replica", {}),
+    "routers": settings.DATABASE_ROUTERS,
+}))
+"""
+
+
+def test_without_a_replica_url_the_primary_is_the_only_database():
+    result = run([sys.executable, "-c", SHOW_DATABASES])
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert list(values["databases"]) == ["default"]
+    assert values["routers"] == []
+
+
+def test_a_replica_url_adds_the_replica_a_router_and_a_test_mirror():
+    result = run(
+        [sys.executable, "-c", SHOW_DATABASES],
+        DATABASE_URL="postgres://portal@db-primary.internal:5432/portal",
+        DATABASE_REPLICA_URL="postgres://portal@db-replica.internal:5432/portal",
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["databases"] == {
+        "default": "db-primary.internal",
+        "replica": "db-replica.internal",
+    }
+    assert values["routers"] == ["portal.replica.ReplicaRouter"]
+    # Tests make no database on it, and a replica that does not answer is given up on quickly.
+    assert values["replica"]["TEST"]["MIRROR"] == "default"
+    assert values["replica"]["OPTIONS"]["connect_timeout"] == 2
+
+
+def test_a_replica_needs_postgresql_on_both_sides():
+    result = run(
+        [sys.executable, "manage.py", "check"],
+        DATABASE_REPLICA_URL="postgres://portal@db-replica.internal:5432/portal",
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: DATABASE_REPLICA_URL needs PostgreSQL, and DATABASE_URL too "
+        "(its primary)"
+    ]
+
+
+def test_the_checks_warn_when_a_writer_could_read_a_replica_without_their_write():
+    result = run(
+        [sys.executable, "manage.py", "check"],
+        DATABASE_URL="postgres://portal@db-primary.internal:5432/portal",
+        DATABASE_REPLICA_URL="postgres://portal@db-replica.internal:5432/portal",
+        REPLICA_MAX_LAG_SECONDS="30",
+        REPLICA_AFTER_WRITE_SECONDS="20",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "(portal.W003) REPLICA_AFTER_WRITE_SECONDS is 20" in result.stderr
+    assert "Set REPLICA_AFTER_WRITE_SECONDS to 35 or more." in result.stderr
 
 
 def test_redis_url_selects_redis_for_cache_and_broker_and_stops_eager_tasks():
@@ -169,6 +233,9 @@ INTEGERS = [
     "PASSWORD_HISTORY",
     "PASSWORD_EXPIRY_DAYS",
     "SECURE_HSTS_SECONDS",
+    "REPLICA_MAX_LAG_SECONDS",
+    "REPLICA_CHECK_SECONDS",
+    "REPLICA_AFTER_WRITE_SECONDS",
 ]
 
 # The settings module run once per variable and bad value in one interpreter (an interpreter each
