@@ -418,6 +418,8 @@ def s3_storages() -> dict:
 
 if S3_BUCKET:
     MEDIA_STORAGES = s3_storages()
+elif S3_PUBLIC_BUCKET:
+    raise ImproperlyConfigured("S3_PUBLIC_BUCKET is set but S3_BUCKET is not: set both, or neither")
 else:
     # No location given: FileSystemStorage reads MEDIA_ROOT and MEDIA_URL when used.
     MEDIA_STORAGES = {

@@ -127,6 +127,7 @@ def test_s3_bucket_puts_both_media_storages_on_the_store_and_lets_pages_show_pub
         ({"S3_SECRET_ACCESS_KEY": ""}, "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together"),
         ({"MEDIA_ACCEL_REDIRECT": "/protected-media/"}, "leave it empty with S3_BUCKET"),
         ({"S3_ENDPOINT_URL": "oss.example.gov.cn"}, "must be an http(s) address"),
+        ({"S3_BUCKET": ""}, "S3_PUBLIC_BUCKET is set but S3_BUCKET is not"),
     ],
 )
 def test_a_half_done_object_store_configuration_stops_start_up(variables, message):
