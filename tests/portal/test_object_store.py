@@ -32,7 +32,7 @@ from feedback.models import Suggestion, SuggestionPhoto
 from registry.imports.columns import COLUMNS
 from registry.models import ImportJob, Worker
 from stations.models import Station, StationPhoto
-from tests.factories import StationFactory
+from tests.factories import StationFactory, SuggestionFactory
 from tests.stations.test_staff_pages import details
 from tests.webprocess import CeleryWorker, Web, free_port, production_environment, staff_cookies
 from tests.webprocess import wait_for as wait_until
@@ -321,6 +321,15 @@ def test_with_the_store_unreachable_an_upload_says_so_and_saves_nothing(
         )
         assert status == 503 and "文件存储暂时无法使用" in page.decode()
         assert not ImportJob.objects.exists()
+
+        # A photo saved before the store went away cannot be shown, and the page says so.
+        photo = SuggestionPhoto.objects.create(
+            suggestion=SuggestionFactory(area=tree.community_a),
+            image="feedback/gone.jpg",
+            thumbnail="feedback/gone-thumbnail.jpg",
+        )
+        status, _, page = staff.get(reverse("feedback:photo", args=[photo.image_file]))
+        assert status == 503 and "这个文件现在无法显示" in page.decode()
         assert "object store unreachable (EndpointConnectionError)" in web.logged()
         assert not files_on_disk(web)
     finally:
