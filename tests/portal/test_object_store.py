@@ -29,6 +29,7 @@ from openpyxl import Workbook, load_workbook
 from PIL import Image
 
 from feedback.models import Suggestion, SuggestionPhoto
+from portal.management.commands.make_buckets import public_read_policy
 from registry.imports.columns import COLUMNS
 from registry.models import ImportJob, Worker
 from stations.models import Station, StationPhoto
@@ -90,6 +91,16 @@ class Store:
             self.client.delete_bucket(Bucket=bucket)
 
 
+def make_buckets(store, folder):
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "make_buckets"],
+        env=production_environment(folder, "portal-make-buckets", **store.environment()),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 @pytest.fixture(scope="module")
 def hosts(django_db_setup, tmp_path_factory):
     url = os.environ.get("TEST_S3_URL", "")
@@ -97,13 +108,7 @@ def hosts(django_db_setup, tmp_path_factory):
         pytest.fail("these tests need TEST_S3_URL pointing at an S3 server (.ci/run starts one)")
     store = Store(url)
     web_host, worker_host = tmp_path_factory.mktemp("web"), tmp_path_factory.mktemp("worker")
-    made = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "make_buckets"],
-        env=production_environment(web_host, "portal-make-buckets", **store.environment()),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    made = make_buckets(store, web_host)
     assert made.returncode == 0, made.stdout + made.stderr
     assert f"{store.bucket}: private" in made.stdout
     web = Web(web_host, **store.environment())
@@ -334,3 +339,15 @@ def test_with_the_store_unreachable_an_upload_says_so_and_saves_nothing(
         assert not files_on_disk(web)
     finally:
         web.stop()
+
+
+def test_make_buckets_refuses_a_private_bucket_that_anyone_can_read(hosts, tmp_path):
+    store, _, _ = hosts
+    store.client.put_bucket_policy(Bucket=store.bucket, Policy=public_read_policy(store.bucket))
+    try:
+        made = make_buckets(store, tmp_path)
+        assert made.returncode == 1
+        assert f"{store.bucket} lets anyone read its files" in made.stderr
+    finally:
+        store.client.delete_bucket_policy(Bucket=store.bucket)
+    assert make_buckets(store, tmp_path).returncode == 0
