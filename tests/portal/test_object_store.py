@@ -111,12 +111,18 @@ def hosts(django_db_setup, tmp_path_factory):
     made = make_buckets(store, web_host)
     assert made.returncode == 0, made.stdout + made.stderr
     assert f"{store.bucket}: private" in made.stdout
-    web = Web(web_host, **store.environment())
-    worker = CeleryWorker(worker_host, **store.environment())
-    yield store, web, worker
-    worker.stop()
-    web.stop()
-    store.remove()
+    try:
+        web = Web(web_host, **store.environment())
+        try:
+            worker = CeleryWorker(worker_host, **store.environment())
+            try:
+                yield store, web, worker
+            finally:
+                worker.stop()
+        finally:
+            web.stop()
+    finally:
+        store.remove()
 
 
 class Session:
