@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.codes import readable_code
 from portal.models import Area, staff_reference
 from portal.scope import ScopedQuerySet
+from portal.storage import public_storage
 from registry.models import Worker
 
 
@@ -134,7 +135,9 @@ class Reward(models.Model):
         blank=True,
         help_text=_("What it is and where to pick it up, e.g. 社区党群服务中心一楼, 9:00–17:00."),
     )
-    picture = models.ImageField(_("picture"), upload_to=reward_picture_path, blank=True)
+    picture = models.ImageField(
+        _("picture"), upload_to=reward_picture_path, storage=public_storage, blank=True
+    )
     price = models.PositiveIntegerField(_("points price"), validators=[MinValueValidator(1)])
     stock = models.IntegerField(_("stock"), validators=[MinValueValidator(0)])
     active = models.BooleanField(

@@ -8,6 +8,13 @@ from disk, so no web worker waits on a slow phone. Without it the web process st
 
 Either way no browser or proxy keeps a copy: a photo a moderator hides, or retention deletes, is
 gone from the next view, and the next person on a shared phone finds nothing.
+
+On an object store (S3_BUCKET) the web process streams the file too, read through the storage API
+from the private bucket. A redirect to a short-lived presigned URL would spare the web process,
+but that URL opens the photo for anyone it is passed to until it expires (the 404 above would no
+longer hold), a browser or proxy may keep what it fetched, and every phone would need to reach
+the store itself and CSP to allow it. Photos are small (feedback.photos re-encodes them), so the
+stream costs little.
 """
 
 import mimetypes

@@ -150,6 +150,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "stations.middleware.StationNotFoundPages",
     "portal.outage.RedisOutage",
+    "portal.outage.StoreOutage",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -365,8 +366,95 @@ if MEDIA_ACCEL_REDIRECT and not (
         f"MEDIA_ACCEL_REDIRECT must start and end with / (e.g. /protected-media/), "
         f"not {MEDIA_ACCEL_REDIRECT!r}"
     )
+
+# Media. Two storages: "default", private (suggestion and result photos, survey lists), read only
+# through views that check who asks (portal.private_files); "public" (station photos, reward
+# pictures, QR codes), whose files browsers fetch by URL. With S3_BUCKET unset both are the local
+# disk under MEDIA_ROOT (the web processes and workers then need one shared disk). With it set,
+# both are buckets of an S3-compatible object store (django-storages): S3_BUCKET private,
+# S3_PUBLIC_BUCKET readable by anyone (docs/DEPLOYMENT.md says how to make them), so web processes
+# and workers on different machines find the same files.
+S3_BUCKET = env.str("S3_BUCKET", default="").strip()
+S3_PUBLIC_BUCKET = env.str("S3_PUBLIC_BUCKET", default="").strip()
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="").strip().rstrip("/")
+S3_REGION = env.str("S3_REGION", default="us-east-1").strip()
+S3_ACCESS_KEY_ID = env.str("S3_ACCESS_KEY_ID", default="").strip()
+S3_SECRET_ACCESS_KEY = env.str("S3_SECRET_ACCESS_KEY", default="").strip()
+# Where browsers read the public bucket, e.g. https://media.portal.example.gov.cn/portal-public
+# (a CDN-less proxy or the store's own address); empty: the endpoint's path-style address.
+S3_PUBLIC_URL = env.str("S3_PUBLIC_URL", default="").strip().rstrip("/")
+# Seconds the portal waits for the object store before an upload fails with a clear message.
+S3_TIMEOUT = env_int("S3_TIMEOUT", 5, low=1, high=120)
+
+
+def s3_storages() -> dict:
+    """The "default" and "public" storages on the object store; start-up stops on a half-done
+    configuration rather than writing private files where the public can read them."""
+    if not S3_PUBLIC_BUCKET or S3_PUBLIC_BUCKET == S3_BUCKET:
+        raise ImproperlyConfigured(
+            "S3_PUBLIC_BUCKET must name a second bucket, readable by anyone, when S3_BUCKET is set"
+        )
+    if bool(S3_ACCESS_KEY_ID) != bool(S3_SECRET_ACCESS_KEY):
+        raise ImproperlyConfigured("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together")
+    if MEDIA_ACCEL_REDIRECT:
+        raise ImproperlyConfigured(
+            "MEDIA_ACCEL_REDIRECT sends files from nginx's disk; leave it empty with S3_BUCKET"
+        )
+    from botocore.config import Config
+
+    public_url = urlsplit(S3_PUBLIC_URL or f"{S3_ENDPOINT_URL}/{S3_PUBLIC_BUCKET}")
+    if public_url.scheme not in ("http", "https") or not public_url.netloc:
+        raise ImproperlyConfigured(
+            "S3_PUBLIC_URL (or S3_ENDPOINT_URL, which it defaults from) must be an http(s) "
+            f"address, not {public_url.geturl()!r}"
+        )
+    common = {
+        "endpoint_url": S3_ENDPOINT_URL or None,
+        "region_name": S3_REGION,
+        "access_key": S3_ACCESS_KEY_ID or None,
+        "secret_key": S3_SECRET_ACCESS_KEY or None,
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+        # Never write over a file of the same name (two station photos both IMG_0001.jpg).
+        "file_overwrite": False,
+        # A store that is down fails an upload within seconds, not at gunicorn's timeout.
+        "client_config": Config(
+            connect_timeout=S3_TIMEOUT, read_timeout=S3_TIMEOUT, retries={"max_attempts": 2}
+        ),
+    }
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            # No ACL: the bucket's own, private. Never a URL for these (querystring_auth makes
+            # any that is asked for expire, but no page asks: portal.private_files streams them).
+            "OPTIONS": {**common, "bucket_name": S3_BUCKET, "querystring_auth": True},
+        },
+        "public": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": S3_PUBLIC_BUCKET,
+                "querystring_auth": False,
+                "url_protocol": f"{public_url.scheme}:",
+                "custom_domain": f"{public_url.netloc}{public_url.path}",
+            },
+        },
+    }
+
+
+if S3_BUCKET:
+    MEDIA_STORAGES = s3_storages()
+elif S3_PUBLIC_BUCKET:
+    raise ImproperlyConfigured("S3_PUBLIC_BUCKET is set but S3_BUCKET is not: set both, or neither")
+else:
+    # No location given: FileSystemStorage reads MEDIA_ROOT and MEDIA_URL when used.
+    MEDIA_STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **MEDIA_STORAGES,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -495,6 +583,14 @@ def tile_image_sources(tile_url: str) -> list[str]:
     return [f"{parts.scheme}://{'.'.join(labels)}"]
 
 
+def public_media_sources() -> list[str]:
+    """The img-src entry for the public bucket's origin (station photos, reward pictures)."""
+    if not S3_BUCKET:
+        return []
+    options = STORAGES["public"]["OPTIONS"]
+    return [f"{options['url_protocol']}//{options['custom_domain'].split('/', 1)[0]}"]
+
+
 # The friendly map's tiles (docs in the README): a Leaflet tile URL template, its attribution and
 # the values of its {s} placeholder. Empty: the map page shows the list and says the map is off.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="").strip()
@@ -508,7 +604,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *tile_image_sources(MAP_TILE_URL)],
+        "img-src": [SELF, "data:", *tile_image_sources(MAP_TILE_URL), *public_media_sources()],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

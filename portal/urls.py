@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -42,4 +44,9 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # The public uploads on the local disk, as nginx serves them in production; private ones
+    # (feedback/, imports/) only through the views that check who asks, on a laptop too.
+    for folder in ("stations/", "rewards/", "qr/"):
+        urlpatterns += static(
+            f"{settings.MEDIA_URL}{folder}", document_root=Path(settings.MEDIA_ROOT) / folder
+        )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Area, staff_reference
 from portal.scope import ScopedQuerySet
+from portal.storage import public_storage
 from portal.timeline import ReadableChanges
 
 
@@ -98,8 +99,8 @@ class Station(models.Model):
     closure_reason = models.CharField(_("reason for the closure"), max_length=100, blank=True)
     token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
     # The QR code images, made by a task for `qr_token`; stale when it differs from `token`.
-    qr_png = models.FileField(upload_to="qr/", blank=True, editable=False)
-    qr_svg = models.FileField(upload_to="qr/", blank=True, editable=False)
+    qr_png = models.FileField(upload_to="qr/", storage=public_storage, blank=True, editable=False)
+    qr_svg = models.FileField(upload_to="qr/", storage=public_storage, blank=True, editable=False)
     qr_token = models.CharField(max_length=32, blank=True, editable=False)
     created_by = staff_reference(_("added by"))
     created_at = models.DateTimeField(_("added at"), db_default=Now())
@@ -177,7 +178,7 @@ class RetiredToken(models.Model):
 
 class StationPhoto(models.Model):
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="stations/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to="stations/%Y/%m/", storage=public_storage)
     caption = models.CharField(_("caption"), max_length=100, blank=True)
     created_at = models.DateTimeField(db_default=Now())
 

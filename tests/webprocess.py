@@ -38,43 +38,53 @@ def wait_for(condition, seconds: float, what: str):
     raise AssertionError(f"{what} within {seconds} s")
 
 
+def production_environment(folder: Path, application_name: str, **environment) -> dict:
+    """The environment of a portal process under production settings on the test database:
+    the test process's keys (sessions and encrypted columns it makes are valid there, and back),
+    `folder`/media as MEDIA_ROOT; `environment` adds to or overrides it."""
+    db = connection.settings_dict
+    assert db["ENGINE"] == "django.db.backends.postgresql", "the services pass only"
+    user = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
+    environment = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+        "FIELD_HASH_KEY": settings.FIELD_HASH_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://portal.example.gov.cn",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": (
+            f"postgres://{user}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+            f"?application_name={application_name}"
+        ),
+        "STATIC_ROOT": str(folder / "static"),
+        "MEDIA_ROOT": str(folder / "media"),
+        **environment,
+    }
+    for name in ("DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL", "DEBUG"):
+        environment.pop(name, None)
+    return environment
+
+
 class Web:
     """bin/start-web in a process group of its own; its log (stdout and stderr) in a file.
     `environment` adds to or overrides the production environment given here."""
 
     def __init__(self, folder: Path, *, application_name="portal-test-web", **environment):
-        db = connection.settings_dict
-        assert db["ENGINE"] == "django.db.backends.postgresql", "the services pass only"
-        user = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
         self.port = free_port()
         self.media = folder / "media"
         self.log_path = folder / "web.log"
-        environment = {
-            **os.environ,
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            "DJANGO_ENV": "production",
-            # The test process's key: sessions it makes for staff are valid in the web process.
-            "SECRET_KEY": settings.SECRET_KEY,
-            # and its keys: the web process reads what the test process encrypted, and back.
-            "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
-            "FIELD_HASH_KEY": settings.FIELD_HASH_KEY,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SITE_URL": "https://portal.example.gov.cn",
-            "SECURE_SSL_REDIRECT": "false",
-            "DATABASE_URL": (
-                f"postgres://{user}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-                f"?application_name={application_name}"
-            ),
-            "STATIC_ROOT": str(folder / "static"),
-            "MEDIA_ROOT": str(self.media),
-            "HOST": "127.0.0.1",
-            "PORT": str(self.port),
-            "WEB_CONCURRENCY": "2",
-            "GUNICORN_THREADS": "2",
+        environment = production_environment(
+            folder,
+            application_name,
+            HOST="127.0.0.1",
+            PORT=str(self.port),
+            WEB_CONCURRENCY="2",
+            GUNICORN_THREADS="2",
             **environment,
-        }
-        for name in ("DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL", "DEBUG"):
-            environment.pop(name, None)
+        )
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603
             [str(ROOT / "bin" / "start-web")],
@@ -105,6 +115,40 @@ class Web:
             return response.status, response.headers, response.read()
         finally:
             conn.close()
+
+    def logged(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+class CeleryWorker:
+    """`celery --app portal worker` as docker-compose's worker service runs it (one process, solo
+    pool), under production settings on the test database and the test process's Redis, in a
+    process group of its own, its log in a file. `environment` as for Web."""
+
+    def __init__(self, folder: Path, *, application_name="portal-test-worker", **environment):
+        self.media = folder / "media"
+        self.log_path = folder / "worker.log"
+        environment = production_environment(folder, application_name, **environment)
+        self.log = self.log_path.open("w")
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "celery", "--app", "portal", "worker", "--pool", "solo",
+             "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT,
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        wait_for(self.ready, 60, f"the Celery worker did not start; see {self.log_path}")
+
+    def ready(self) -> bool:
+        assert self.process.poll() is None, self.log_path.read_text()
+        return " ready." in self.log_path.read_text()
 
     def logged(self) -> str:
         return self.log_path.read_text()

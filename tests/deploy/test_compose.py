@@ -23,29 +23,59 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_names_the_six_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "web", "nginx", "worker", "beat"}
+def test_compose_names_its_services(compose):
+    assert set(compose["services"]) == {
+        "postgres",
+        "redis",
+        "seaweedfs",
+        "buckets",
+        "web",
+        "nginx",
+        "worker",
+        "beat",
+    }
 
 
-def test_nginx_sends_public_uploads_and_private_ones_only_by_the_portals_redirect(compose):
-    """Only nginx is reachable (on the loopback, for the host's TLS proxy); it reads the media
-    volume read-only; its internal location is the web service's MEDIA_ACCEL_REDIRECT."""
+def test_web_worker_and_beat_share_media_only_through_the_object_store(compose):
+    """No media volume: files go to SeaweedFS's buckets, made once by `buckets` before the
+    portal starts, with the key SeaweedFS was started with."""
+    services = compose["services"]
+    seaweedfs = services["seaweedfs"]
+    assert seaweedfs["image"] == "chrislusf/seaweedfs"
+    assert "-s3" in seaweedfs["command"] and "-s3.port=8333" in seaweedfs["command"]
+    assert services["buckets"]["command"] == ["python", "manage.py", "make_buckets"]
+    assert services["buckets"]["depends_on"]["seaweedfs"]["condition"] == "service_healthy"
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        environment = service["environment"]
+        assert environment["S3_ENDPOINT_URL"] == "http://seaweedfs:8333"
+        assert environment["S3_BUCKET"] != environment["S3_PUBLIC_BUCKET"]
+        assert (
+            environment["S3_SECRET_ACCESS_KEY"] == seaweedfs["environment"]["AWS_SECRET_ACCESS_KEY"]
+        )
+        assert "MEDIA_ACCEL_REDIRECT" not in environment  # nginx has no disk to send from
+        assert not service.get("volumes")
+        assert service["depends_on"]["buckets"]["condition"] == "service_completed_successfully"
+
+
+def test_nginx_sends_only_the_public_bucket_and_only_for_reading(compose):
+    """Only nginx is reachable (on the loopback, for the host's TLS proxy); of the store, it
+    passes GETs of the public bucket's files at S3_PUBLIC_URL, and nothing of the private one."""
     services = compose["services"]
     nginx, web = services["nginx"], services["web"]
-    assert "ports" not in web
+    assert "ports" not in web and "ports" not in services["seaweedfs"]
     assert nginx["ports"] == ["127.0.0.1:8000:80"]
-    config_mount, media_mount = nginx["volumes"]
+    (config_mount,) = nginx["volumes"]
     source, target, mode = config_mount.split(":")
     assert (source, target, mode) == ("./deploy/nginx.conf", "/etc/nginx/conf.d/default.conf", "ro")
-    assert media_mount == "media:/srv/media:ro"
     config = (ROOT / "deploy" / "nginx.conf").read_text()
-    locations = dict(re.findall(r"location (\S+) \{([^}]*)\}", config))
-    private = web["environment"]["MEDIA_ACCEL_REDIRECT"]
-    assert "internal;" in locations[private] and "alias /srv/media/;" in locations[private]
-    # Public from disk: station photos and reward pictures only; /media/feedback/ goes to the
-    # portal, which answers 404.
-    public = {path for path, body in locations.items() if path.startswith("/media/")}
-    assert public == {"/media/stations/", "/media/rewards/"}
+    locations = dict(re.findall(r"location (\S+) \{(.*?)\n    \}", config, re.S))
+    assert set(locations) == {"/", "/media/public/"}
+    assert web["environment"]["S3_PUBLIC_URL"] == "${SITE_URL}/media/public"
+    public = locations["/media/public/"]
+    bucket = web["environment"]["S3_PUBLIC_BUCKET"]
+    assert f"proxy_pass http://seaweedfs:8333/{bucket}/;" in public
+    assert "limit_except GET { deny all; }" in public
     assert "proxy_pass http://web:8000;" in locations["/"]
 
 
@@ -58,7 +88,7 @@ def test_web_worker_and_beat_run_the_portal_image_against_postgres_and_redis(com
         assert service["environment"]["DJANGO_ENV"] == "production"
         assert service["environment"]["DATABASE_URL"].startswith("postgres://")
         assert service["environment"]["REDIS_URL"].startswith("redis://redis:")
-        assert set(service["depends_on"]) == {"postgres", "redis"}
+        assert set(service["depends_on"]) == {"postgres", "redis", "buckets"}
     assert services["web"]["command"] == ["bin/start-web"]
     assert services["worker"]["command"][:4] == ["celery", "--app", "portal", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "--app", "portal", "beat"]

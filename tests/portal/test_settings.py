@@ -32,6 +32,13 @@ VARIABLES = {
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "FIELD_ENCRYPTION_KEYS",
     "FIELD_HASH_KEY",
+    "S3_BUCKET",
+    "S3_PUBLIC_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_PUBLIC_URL",
+    "MEDIA_ACCEL_REDIRECT",
 }
 
 SHOW = """
@@ -48,6 +55,8 @@ print(json.dumps({
     "email": settings.EMAIL_BACKEND,
     "sms": settings.SMS_BACKEND,
     "static": settings.STORAGES["staticfiles"]["BACKEND"],
+    "media": [settings.STORAGES[alias]["BACKEND"] for alias in ("default", "public")],
+    "img_src": [str(s) for s in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]],
     "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0),
     "secure_cookies": getattr(settings, "SESSION_COOKIE_SECURE", False),
 }))
@@ -77,6 +86,7 @@ def test_with_nothing_set_it_runs_on_one_laptop():
     assert values["eager"] is True
     assert values["email"] == "django.core.mail.backends.console.EmailBackend"
     assert values["sms"] == "portal.sms.ConsoleBackend"
+    assert values["media"] == ["django.core.files.storage.FileSystemStorage"] * 2
 
 
 def test_database_url_selects_postgresql():
@@ -153,6 +163,42 @@ def test_redis_url_selects_redis_for_cache_and_broker_and_stops_eager_tasks():
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["broker"] == "redis://127.0.0.1:6379/3"
     assert values["eager"] is False
+
+
+S3 = {
+    "S3_BUCKET": "portal",
+    "S3_PUBLIC_BUCKET": "portal-public",
+    "S3_ENDPOINT_URL": "https://oss.example.gov.cn",
+    "S3_ACCESS_KEY_ID": "portal",
+    "S3_SECRET_ACCESS_KEY": "portal-secret",
+}
+
+
+def test_s3_bucket_puts_both_media_storages_on_the_store_and_lets_pages_show_public_files():
+    values = show(**S3)
+    assert values["media"] == ["storages.backends.s3.S3Storage"] * 2
+    assert "https://oss.example.gov.cn" in values["img_src"]
+    values = show(**S3, S3_PUBLIC_URL="https://media.portal.example.gov.cn/public")
+    assert "https://media.portal.example.gov.cn" in values["img_src"]
+    assert "https://oss.example.gov.cn" not in values["img_src"]
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"S3_PUBLIC_BUCKET": ""}, "S3_PUBLIC_BUCKET must name a second bucket"),
+        ({"S3_PUBLIC_BUCKET": "portal"}, "S3_PUBLIC_BUCKET must name a second bucket"),
+        ({"S3_SECRET_ACCESS_KEY": ""}, "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together"),
+        ({"MEDIA_ACCEL_REDIRECT": "/protected-media/"}, "leave it empty with S3_BUCKET"),
+        ({"S3_ENDPOINT_URL": "oss.example.gov.cn"}, "must be an http(s) address"),
+        ({"S3_BUCKET": ""}, "S3_PUBLIC_BUCKET is set but S3_BUCKET is not"),
+    ],
+)
+def test_a_half_done_object_store_configuration_stops_start_up(variables, message):
+    result = run([sys.executable, "manage.py", "check"], **{**S3, **variables})
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_production_turns_on_secure_cookies_hsts_and_hashed_static_files():

@@ -47,9 +47,9 @@ RIDER_TEMPLATES = [
 
 BASES = ["base.html", "rider/base.html", "rider/light.html", "staff/base.html"]
 
-# Whole documents of their own: the error page that must render without the database, and the
-# printed QR poster.
-STANDALONE = ["500.html", "stations/poster.html"]
+# Whole documents of their own: the error pages that must render without the database (or
+# without a query, after a failed save), and the printed QR poster.
+STANDALONE = ["500.html", "portal/store_down.html", "stations/poster.html"]
 
 EXTENDS = re.compile(r'\{% extends "([^"]+)" %\}')
 INCLUDE = re.compile(r'\{% include "([^"]+)"')
