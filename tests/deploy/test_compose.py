@@ -23,8 +23,23 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_names_the_six_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "web", "nginx", "worker", "beat"}
+def test_compose_names_the_seven_services(compose):
+    assert set(compose["services"]) == {
+        "postgres", "redis", "web", "nginx", "worker", "worker-heavy", "beat"
+    }  # fmt: skip
+
+
+def test_every_queue_has_a_worker_and_the_heavy_one_works_one_task_at_a_time(compose):
+    from portal.celery import app
+
+    consumed = {}
+    for name in ("worker", "worker-heavy"):
+        command = compose["services"][name]["command"]
+        assert command[:4] == ["celery", "--app", "portal", "worker"]
+        queues = command[command.index("-Q") + 1].split(",")
+        consumed |= {queue: int(command[command.index("--concurrency") + 1]) for queue in queues}
+    assert set(consumed) == set(app.amqp.queues) == {"quick", "heavy"}
+    assert consumed["heavy"] == 1
 
 
 def test_nginx_sends_public_uploads_and_private_ones_only_by_the_portals_redirect(compose):
@@ -52,7 +67,7 @@ def test_nginx_sends_public_uploads_and_private_ones_only_by_the_portals_redirec
 def test_web_worker_and_beat_run_the_portal_image_against_postgres_and_redis(compose):
     services = compose["services"]
     assert (ROOT / "Dockerfile").is_file()
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-heavy", "beat"):
         service = services[name]
         assert service["build"] == "."
         assert service["environment"]["DJANGO_ENV"] == "production"
@@ -60,7 +75,6 @@ def test_web_worker_and_beat_run_the_portal_image_against_postgres_and_redis(com
         assert service["environment"]["REDIS_URL"].startswith("redis://redis:")
         assert set(service["depends_on"]) == {"postgres", "redis"}
     assert services["web"]["command"] == ["bin/start-web"]
-    assert services["worker"]["command"][:4] == ["celery", "--app", "portal", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "--app", "portal", "beat"]
 
 

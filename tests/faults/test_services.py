@@ -242,7 +242,7 @@ def test_with_redis_stopped_riders_file_register_and_check_in_and_the_sweep_catc
     staff.post("token replaced", rotate, {"confirm": "on"}, form=detail)
     new.refresh_from_db()
     assert new.qr_token != new.token
-    assert redis_server.client.llen("celery") == 1  # enqueued by the same web process
+    assert redis_server.client.llen("heavy") == 1  # enqueued by the same web process
     assert web.logged().count("could not enqueue") == 1
 
     assert sweep_qr_codes.apply().get() == 1  # what beat runs every 10 minutes
