@@ -39,7 +39,7 @@ from stations.models import Station, StationVisit
 from stations.tasks import make_qr_codes, sweep_qr_codes
 from tests.factories import StationFactory, WorkerFactory
 from tests.stations.test_staff_pages import details
-from tests.webprocess import Web, free_port, staff_cookies, wait_for
+from tests.webprocess import Web, direct_url, free_port, staff_cookies, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -136,7 +136,14 @@ def services(django_db_setup, tmp_path_factory):
     folder = tmp_path_factory.mktemp("faults")
     private = PrivateRedis(folder)
     private.start()
-    web = Web(folder, application_name=APPLICATION_NAME, REDIS_URL=private.url)
+    # Straight to PostgreSQL, also when the tests go through PgBouncer: its server connections
+    # are shared with the test process's own, which pg_terminate_backend would cut too.
+    web = Web(
+        folder,
+        REDIS_URL=private.url,
+        DATABASE_URL=direct_url(APPLICATION_NAME),
+        DATABASE_POOLER="",
+    )
     yield private, web
     web.stop()
     if private.process.poll() is None:

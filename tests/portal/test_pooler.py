@@ -84,6 +84,7 @@ class PrivateBouncer:
         db = connection.settings_dict
         self.port = free_port()
         self.folder = folder
+        folder.mkdir()
         (folder / "userlist.txt").write_text(f'"{db["USER"]}" ""\n')
         (folder / "pgbouncer.ini").write_text(
             "[databases]\n"
@@ -122,7 +123,6 @@ def bouncer(tmp_path):
     if not Path("/usr/sbin/pgbouncer").exists():
         pytest.fail("this test needs PgBouncer: apt-get install pgbouncer")
     bouncer = PrivateBouncer(tmp_path / "pgbouncer")
-    bouncer.folder.mkdir()
     bouncer.start()
     yield bouncer
     if bouncer.process.poll() is None:
