@@ -77,6 +77,7 @@ def test_two_beats_at_once_send_each_reminder_and_text_once(
         mobile="13900000022",
     )
 
+    celery_app.loader.import_default_modules()  # every app's tasks, as a worker has them
     race([run_every_periodic_task, run_every_periodic_task])
 
     assert Notification.objects.filter(user=staff_a, url__contains=f"/{visit.pk}/").count() == 1
