@@ -7,8 +7,10 @@ own that is restarted under the real web process (tests/webprocess.py).
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from io import BytesIO
 from pathlib import Path
 
@@ -119,14 +121,18 @@ class PrivateBouncer:
 
 
 @pytest.fixture
-def bouncer(tmp_path):
+def bouncer():
     if not Path("/usr/sbin/pgbouncer").exists():
         pytest.fail("this test needs PgBouncer: apt-get install pgbouncer")
-    bouncer = PrivateBouncer(tmp_path / "pgbouncer")
+    # Not under pytest's tmp_path: as root, its folders are closed to the postgres user.
+    folder = Path(tempfile.mkdtemp(prefix="portal-pgbouncer-"))
+    folder.chmod(0o755)
+    bouncer = PrivateBouncer(folder / "pgbouncer")
     bouncer.start()
     yield bouncer
     if bouncer.process.poll() is None:
         bouncer.stop()
+    shutil.rmtree(folder)
 
 
 def rows_of(body: bytes) -> list[list]:
