@@ -321,6 +321,10 @@ def _escalate_each(due, now: datetime, reason: str) -> int:
                 .filter(pk=pk)
                 .first()
             )
+            # Escalated today is a row elsewhere, not a mark on the task: a run that escalated
+            # and committed after this statement's snapshot, before its lock, goes unseen by it.
+            if task is not None and not due(now).filter(pk=pk).exists():
+                task = None  # escalated by the other run; look again, with the lock held
             said = escalate(task, now, reason) if task else None
         if said:
             message, told = said

@@ -305,6 +305,10 @@ def ask_if_fixed(now: datetime) -> int:
             )
             if suggestion is None:
                 continue  # answered, reopened or being asked by another run
+            # Asked is a row elsewhere, not a mark on this one: a run that asked and committed
+            # after this statement's snapshot, before its lock, goes unseen by it. Look again.
+            if not due_to_ask(now).filter(pk=pk).exists():
+                continue
             Event.objects.create(
                 suggestion=suggestion, kind=Event.Kind.ASKED_IF_FIXED, public=False, created_at=now
             )

@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -212,6 +213,25 @@ if DATABASE_REPLICA_URL:
     replica["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"] = replica
     DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
+
+# A connection pooler between the portal and PostgreSQL (docs/DEPLOYMENT.md, "PgBouncer"):
+# `transaction` when it hands a server connection to a client for one transaction only
+# (PgBouncer's pool_mode = transaction). Nothing of a session then lasts past a transaction, so
+# Django's server-side cursors (declared WITH HOLD by .iterator() outside a transaction, and read
+# by later statements) are off: .iterator() reads each query's rows on the client, a chunk at a
+# time. The portal keeps no other session state (no SET outside a transaction, no session advisory
+# locks, no LISTEN, no temporary tables, no prepared statements with psycopg2); tests/portal/
+# test_pooler.py says so. `session` (or unset): a pooler in session mode, or none.
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="").strip().lower()
+if DATABASE_POOLER not in {"", "session", "transaction"}:
+    raise ImproperlyConfigured(
+        f"DATABASE_POOLER must be session or transaction (or unset), not {DATABASE_POOLER!r}"
+    )
+if DATABASE_POOLER == "transaction":
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOLER=transaction needs DATABASE_URL on PostgreSQL")
+    for database in DATABASES.values():
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when configured, holds the cache (and with it rate-limit counters) and is Celery's broker.
@@ -558,6 +578,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Two queues, so an import of 50,000 rows never holds up this morning's reminders: `quick` (the
+# default) for reminders, texts, follow-ups and small upkeep; `heavy` for the work that takes a
+# core for seconds or minutes: survey lists read and saved, QR codes drawn, photos deleted,
+# workers anonymised, the dashboard recounted. A worker started without -Q takes both (the tests'
+# workers do); production runs one per queue (docker-compose.yml, docs/DEPLOYMENT.md):
+#   celery --app portal worker -Q quick --concurrency 4
+#   celery --app portal worker -Q heavy --concurrency 1
+# There is no `bulk` queue: nothing texts many workers at once yet (activity reminders go one
+# sign-up at a time, on `quick`).
+CELERY_TASK_DEFAULT_QUEUE = "quick"
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("quick", "heavy")]
+CELERY_TASK_CREATE_MISSING_QUEUES = False  # a route to a queue nobody consumes is an error
+CELERY_TASK_ROUTES = {
+    name: {"queue": "heavy"}
+    for name in (
+        "registry.tasks.read_import",
+        "registry.tasks.commit_import",
+        "registry.tasks.sweep_imports",
+        "registry.tasks.purge_abandoned_imports",
+        "registry.tasks.anonymise_departed_workers",
+        "stations.tasks.make_qr_codes",
+        "stations.tasks.sweep_qr_codes",
+        "feedback.tasks.delete_expired_photos",
+        "portal.dashboard.tasks.refresh_dashboard",
+        "portal.dashboard.tasks.settle_dashboard",
+    )
+}
 
 
 def tile_image_sources(tile_url: str) -> list[str]:

@@ -37,3 +37,21 @@ def pytest_load_initial_conftests(early_config):
         for name in ("REDIS_URL", "CELERY_BROKER_URL"):
             if os.environ.get(name, "").startswith("redis"):
                 os.environ[name] = redis_url_for_worker(os.environ[name], int(worker[2:]))
+
+
+def drop_test_database_with_force(self, test_database_name, verbosity):
+    """Django's own DROP DATABASE, WITH (FORCE) (PostgreSQL 13+): a connection pooler in front of
+    PostgreSQL (CI's PgBouncer, .ci/run) keeps idle server connections to the test database after
+    the tests close theirs, and a plain DROP waits five seconds for them and fails. FORCE ends
+    them; PgBouncer drops a server connection that PostgreSQL ended and opens another when asked.
+    Only at the end of the run, when no test is left to use them."""
+    with self._nodb_cursor() as cursor:
+        cursor.execute(
+            f"DROP DATABASE {self.connection.ops.quote_name(test_database_name)} WITH (FORCE)"
+        )
+
+
+def pytest_configure(config):
+    from django.db.backends.postgresql.creation import DatabaseCreation
+
+    DatabaseCreation._destroy_test_db = drop_test_database_with_force

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import auth
@@ -66,6 +67,26 @@ def production_environment(folder: Path, application_name: str, **environment) -
     for name in ("DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL", "DEBUG"):
         environment.pop(name, None)
     return environment
+
+
+def direct_server() -> tuple[str, int]:
+    """PostgreSQL's own host and port. Under a pooler in transaction mode (CI's services pass goes
+    through PgBouncer) what needs a session of its own (pg_dump and pg_restore set their session
+    up first) or must see PostgreSQL itself drop connections goes straight to the server named by
+    DATABASE_DIRECT_URL, as an operator's backup does (docs/DEPLOYMENT.md, "PgBouncer")."""
+    if url := os.environ.get("DATABASE_DIRECT_URL"):
+        parts = urlsplit(url)
+        return parts.hostname, parts.port or 5432
+    db = connection.settings_dict
+    return db["HOST"], int(db["PORT"] or 5432)
+
+
+def direct_url(application_name: str) -> str:
+    """The test database on PostgreSQL itself (direct_server)."""
+    db = connection.settings_dict
+    user = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
+    host, port = direct_server()
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}?application_name={application_name}"
 
 
 class Web:

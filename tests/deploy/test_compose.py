@@ -32,8 +32,22 @@ def test_compose_names_its_services(compose):
         "web",
         "nginx",
         "worker",
+        "worker-heavy",
         "beat",
     }
+
+
+def test_every_queue_has_a_worker_and_the_heavy_one_works_one_task_at_a_time(compose):
+    from portal.celery import app
+
+    consumed = {}
+    for name in ("worker", "worker-heavy"):
+        command = compose["services"][name]["command"]
+        assert command[:4] == ["celery", "--app", "portal", "worker"]
+        queues = command[command.index("-Q") + 1].split(",")
+        consumed |= {queue: int(command[command.index("--concurrency") + 1]) for queue in queues}
+    assert set(consumed) == set(app.amqp.queues) == {"quick", "heavy"}
+    assert consumed["heavy"] == 1
 
 
 def test_web_worker_and_beat_share_media_only_through_the_object_store(compose):
@@ -45,7 +59,7 @@ def test_web_worker_and_beat_share_media_only_through_the_object_store(compose):
     assert "-s3" in seaweedfs["command"] and "-s3.port=8333" in seaweedfs["command"]
     assert services["buckets"]["command"] == ["python", "manage.py", "make_buckets"]
     assert services["buckets"]["depends_on"]["seaweedfs"]["condition"] == "service_healthy"
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-heavy", "beat"):
         service = services[name]
         environment = service["environment"]
         assert environment["S3_ENDPOINT_URL"] == "http://seaweedfs:8333"
@@ -82,7 +96,7 @@ def test_nginx_sends_only_the_public_bucket_and_only_for_reading(compose):
 def test_web_worker_and_beat_run_the_portal_image_against_postgres_and_redis(compose):
     services = compose["services"]
     assert (ROOT / "Dockerfile").is_file()
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-heavy", "beat"):
         service = services[name]
         assert service["build"] == "."
         assert service["environment"]["DJANGO_ENV"] == "production"
@@ -90,7 +104,6 @@ def test_web_worker_and_beat_run_the_portal_image_against_postgres_and_redis(com
         assert service["environment"]["REDIS_URL"].startswith("redis://redis:")
         assert set(service["depends_on"]) == {"postgres", "redis", "buckets"}
     assert services["web"]["command"] == ["bin/start-web"]
-    assert services["worker"]["command"][:4] == ["celery", "--app", "portal", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "--app", "portal", "beat"]
 
 

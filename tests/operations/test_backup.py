@@ -62,6 +62,7 @@ from tests.factories import (
     SuggestionPhotoFactory,
     WorkerFactory,
 )
+from tests.webprocess import direct_server
 
 pytestmark = pytest.mark.services
 
@@ -313,7 +314,10 @@ def test_a_dump_restored_into_a_fresh_database_holds_every_row(
     assert set(connection.introspection.django_table_names(include_views=False)) <= set(before)
 
     env = {**os.environ, "PGPASSWORD": db["PASSWORD"] or ""}
-    where = ["--host", db["HOST"], "--port", str(db["PORT"] or 5432), "--username", db["USER"]]
+    # pg_dump and pg_restore set their sessions up: straight to PostgreSQL, never through a
+    # pooler in transaction mode (tests.webprocess.direct_server).
+    host, port = direct_server()
+    where = ["--host", host, "--port", str(port), "--username", db["USER"]]
     dump = tmp_path / "portal.dump"
     started = time.monotonic()
     run("pg_dump", "--format=custom", "--file", str(dump), *where, db["NAME"], env=env)

@@ -58,3 +58,65 @@ def test_a_real_worker_runs_a_task_sent_through_redis():
             assert timezone.now() < deadline, f"the worker did not run task {result.id}"
             time.sleep(0.1)
     assert list(Session.objects.values_list("session_key", flat=True)) == ["current"]
+
+
+def wait_until(condition, what, seconds=20):
+    deadline = timezone.now() + timedelta(seconds=seconds)
+    while not condition():
+        assert timezone.now() < deadline, what
+        time.sleep(0.1)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_on_the_quick_queue_is_not_held_up_by_heavy_work(tree, media):
+    """Reminders and texts go to `quick`, QR codes (and imports, recounts) to `heavy`: a worker
+    of each (docker-compose.yml), so a long import never delays this morning's reminders."""
+    from celery.contrib.testing.worker import start_worker
+
+    from stations.models import Station
+    from stations.tasks import make_qr_codes
+    from tests.factories import StationFactory
+
+    station = StationFactory(area=tree.community_a)
+    assert station.qr_token != station.token  # its codes are not made yet
+    make_sessions()
+    worker = {"pool": "solo", "perform_ping_check": False, "shutdown_timeout": 10}
+    with start_worker(celery_app, queues=["quick"], **worker):
+        make_qr_codes.delay(station.pk)
+        clear_expired_sessions.delay()
+        wait_until(
+            lambda: not Session.objects.filter(session_key="expired").exists(),
+            "the quick worker did not run the quick task",
+        )
+        time.sleep(1)
+        assert Station.objects.get(pk=station.pk).qr_token != station.token  # still waiting
+    with start_worker(celery_app, queues=["heavy"], **worker):
+        wait_until(
+            lambda: Station.objects.get(pk=station.pk).qr_token == station.token,
+            "the heavy worker did not make the QR codes",
+        )
+
+
+def test_every_task_goes_to_a_queue_a_worker_consumes():
+    celery_app.loader.import_default_modules()
+    ours = [name for name in celery_app.tasks if not name.startswith("celery.")]
+    queues = {name: celery_app.amqp.router.route({}, name)["queue"].name for name in ours}
+    assert set(queues.values()) == set(celery_app.amqp.queues) == {"quick", "heavy"}
+    for reminder in (
+        "registry.tasks.remind_care_visits",
+        "points.tasks.remind_activities",
+        "feedback.tasks.follow_up",
+        "feedback.tasks.follow_up_desk",
+        "feedback.tasks.send_rider_text",
+        "feedback.tasks.sweep_rider_texts",
+    ):
+        assert queues[reminder] == "quick", reminder
+    for heavy in (
+        "registry.tasks.read_import",
+        "registry.tasks.commit_import",
+        "stations.tasks.make_qr_codes",
+        "feedback.tasks.delete_expired_photos",
+        "portal.dashboard.tasks.refresh_dashboard",
+    ):
+        assert queues[heavy] == "heavy", heavy
