@@ -56,7 +56,9 @@ def test_a_small_export_is_still_sent_at_once(client, large, staff_a, settings):
     assert not ExportJob.objects.exists()
 
 
-def test_a_large_export_becomes_a_job_whose_file_the_inbox_links_to(client, large, staff_a, on_commit):
+def test_a_large_export_becomes_a_job_whose_file_the_inbox_links_to(
+    client, large, staff_a, on_commit
+):
     job, response = ask(client, on_commit, staff_a, occupation="courier")
     assert response["Location"] == reverse("export_job", args=[job.pk])
     job.refresh_from_db()
@@ -157,7 +159,7 @@ def test_a_job_running_elsewhere_is_not_written_twice(large, staff_a, rf):
     assert table.count == 3
 
 
-def test_the_export_is_not_written_for_a_user_who_may_no_longer_export(client, large, staff_a, on_commit):
+def test_the_export_is_not_written_for_a_user_who_may_no_longer_export(large, staff_a):
     job = ExportJob.objects.create(user=staff_a, kind="registry.workers", filename="x.xlsx")
     staff_a.role = "department_handler"
     staff_a.save()
