@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -6,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Concat, Now, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
@@ -298,6 +301,7 @@ class AuditLog(models.Model):
         SECOND_FACTOR_FAILED = "second_factor_failed", _("Second factor failed")
         RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
+        DOWNLOADED = "downloaded", _("Export downloaded")
 
     # What a sign-in, a lock-out, a second factor, a password or a change of accounts is: the
     # security events proper, as against the use of personal data.
@@ -438,3 +442,56 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ExportJob(models.Model):
+    """A large export written in the background (portal.exports): who asked, for which list with
+    which filters, how far it got, and the file, kept in the private storage until `expires_at`.
+    The filters are kept as the query string; the scope is the requester's at run time."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Deleted")
+
+    user = staff_reference(_("requested by"))
+    kind = models.CharField(_("kind"), max_length=64)
+    query = models.TextField(_("filters"), blank=True)
+    title = models.CharField(_("list"), max_length=100, blank=True)
+    # What the access log says was exported: the list and its filters, in words.
+    description = models.CharField(_("what"), max_length=300, blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    language = models.CharField(max_length=16, default="zh-hans")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    # Kept as an English message id (portal.exports) and translated when shown.
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("requested at"), db_default=Now())
+    # The heartbeat: the task moves it with every progress report.
+    updated_at = models.DateTimeField(_("last progress at"), db_default=Now())
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # the sweep: jobs waiting or running too long, files past their time
+            models.Index(fields=["status", "updated_at"], name="exportjob_sweep"),
+        ]
+
+    def __str__(self):
+        return self.description or self.kind
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but no progress for EXPORT_STALE_MINUTES: its worker was killed or lost."""
+        limit = timezone.now() - timedelta(minutes=settings.EXPORT_STALE_MINUTES)
+        return self.status == self.Status.RUNNING and self.updated_at < limit

@@ -499,6 +499,14 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.ConsoleBackend")
 # Filter drop-downs read "All" rather than django-filter's dashes.
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
+# Exports (portal.exports): one of more than EXPORT_BACKGROUND_ROWS rows is written by a Celery
+# task into the private storage instead of in the request; the file is deleted EXPORT_KEEP_HOURS
+# after it is made. A job whose task has not reported progress for EXPORT_STALE_MINUTES (its
+# worker was killed or lost) is shown as failed, and may be started again.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000, low=0, high=10_000_000)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24, low=1, high=24 * 30)
+EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 15, low=1, high=24 * 60)
+
 # 三必访: days from a recorded trigger to the care visit's due date.
 CARE_VISIT_DUE_DAYS = env_int("CARE_VISIT_DUE_DAYS", 7, low=1, high=365)
 # Retention (PIPL): a worker who left or withdrew consent is anonymised this many days after

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal import accounts
+from portal import accounts, exports
 
 
 @shared_task
@@ -19,3 +19,16 @@ def upkeep_accounts():
     disabled = accounts.disable_unused(now)
     purged = accounts.purge_audit_log(now)
     return {"disabled": len(disabled), "purged": purged}
+
+
+@shared_task
+def write_export(job_id: int) -> None:
+    """Write a large export's file (portal.exports.run); safe to run twice."""
+    exports.run(job_id)
+
+
+@shared_task
+def sweep_exports() -> dict:
+    """Every 10 minutes (migration 0011): exports whose worker died fail visibly, lost ones are
+    sent again, files past EXPORT_KEEP_HOURS are deleted."""
+    return exports.sweep(timezone.now())

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import account_views, health, inbox_views, signin_views, views
+from portal import account_views, export_views, health, inbox_views, signin_views, views
 
 account_urls = [
     path("disable/", account_views.account_disable, name="account_disable"),
@@ -20,6 +20,9 @@ urlpatterns = [
     path("staff/inbox/", inbox_views.inbox, name="inbox"),
     path("staff/inbox/<int:pk>/read/", inbox_views.inbox_read, name="inbox_read"),
     path("staff/inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
+    path("staff/exports/<int:pk>/", export_views.job, name="export_job"),
+    path("staff/exports/<int:pk>/download/", export_views.download, name="export_download"),
+    path("staff/exports/<int:pk>/again/", export_views.again, name="export_again"),
     path("staff/audit-log/", views.audit_log, name="audit_log"),
     path("staff/audit-log/export/", views.audit_log_export, name="audit_log_export"),
     path("staff/accounts/", account_views.account_list, name="accounts"),

@@ -25,14 +25,19 @@ def safe_cell(value, sheet=None):
     return cell
 
 
-def xlsx_response(filename: str, sheet_title: str, header: list, rows: Iterable) -> FileResponse:
-    """Write the rows to a temporary file on disk and stream it to the client in chunks."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
+def workbook(sheet_title: str, header: list, rows: Iterable) -> Workbook:
+    """A write-only workbook of one sheet: openpyxl writes each row out as it comes."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_title[:31])
     sheet.append(header)
     for row in rows:
         sheet.append([safe_cell(value, sheet) for value in row])
-    return workbook_response(workbook, filename)
+    return book
+
+
+def xlsx_response(filename: str, sheet_title: str, header: list, rows: Iterable) -> FileResponse:
+    """Write the rows to a temporary file on disk and stream it to the client in chunks."""
+    return workbook_response(workbook(sheet_title, header, rows), filename)
 
 
 def workbook_response(workbook: Workbook, filename: str) -> FileResponse:

@@ -11,6 +11,7 @@ class RegistryConfig(AppConfig):
         from portal.navigation import NavItem, add
         from portal.signals import seed_demo
         from registry import demo
+        from registry.exports import register_exports
         from registry.selectors import due_count, my_registration, pending_count
         from registry.selectors import workbench as registry_work
 
@@ -21,3 +22,4 @@ class RegistryConfig(AppConfig):
         seed_demo.connect(demo.seed, dispatch_uid="registry.demo")
         slots.add(slots.RIDER_PAGE, "registry/_my_registration.html", my_registration, order=0)
         workbench.add(registry, "registry:pending", registry_work, order=10)
+        register_exports()

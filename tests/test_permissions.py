@@ -4,6 +4,8 @@ A new URL pattern fails `test_every_url_pattern_is_in_the_matrix` until it has a
 view escapes the check. Objects of another area answer 404, never 403, so nothing about them leaks.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.base import ContentFile
 from django.template.backends.django import Template
@@ -18,6 +20,7 @@ from points.services.activities import sign_up
 from points.services.ledger import award
 from points.services.rewards import redeem
 from portal.inbox import notify
+from portal.models import ExportJob
 from registry.models import ImportJob
 from tests.factories import (
     ActivityFactory,
@@ -187,6 +190,12 @@ MATRIX = [
         "post",
         expect(403, anonymous=LOGIN, administrator=302),
     ),
+    # A background export is its requester's alone (staff_a's here): everyone else gets 404.
+    ("export_job", "export_job_a", "get", expect(404, anonymous=LOGIN, staff_a=200)),
+    ("export_download", "export_job_a", "get", expect(404, anonymous=LOGIN, staff_a=200)),
+    ("export_again", "export_job_a", "get", expect(405)),
+    # A file still there is not made again: back to its page.
+    ("export_again", "export_job_a", "post", expect(404, anonymous=LOGIN, staff_a=302)),
     ("inbox", None, "get", STAFF),
     ("inbox_read", "notification_a", "get", expect(405)),
     # Only the recipient opens a message; to everyone else it does not exist.
@@ -576,6 +585,21 @@ MATRIX = [
 @pytest.fixture
 def notification_a(staff_a):
     return notify(staff_a, "提醒", url="/staff/")
+
+
+@pytest.fixture
+def export_job_a(staff_a, media):
+    """Staff A's roster export, written and waiting to be downloaded."""
+    job = ExportJob.objects.create(
+        user=staff_a,
+        kind="registry.workers",
+        title="Workers",
+        filename="Workers.xlsx",
+        status=ExportJob.Status.DONE,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    job.file.save("a.xlsx", ContentFile(b"xlsx"))
+    return job
 
 
 @pytest.fixture

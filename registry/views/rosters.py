@@ -1,83 +1,34 @@
 """The three rosters (workers, party members, mobile party members), their exports, and a
 worker's full record with the changes staff make to it."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal import export_views
 from portal.errors import flash_refusal
-from portal.filters import unfiltered_export
 from portal.models import Area, AreaLevel, AuditLog, Role
 from portal.pagination import CappedPaginator
 from portal.permissions import role_required
 from portal.replica import reads_from_replica
 from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
-from portal.xlsx import xlsx_response
 from registry import services
-from registry.exports import roster_header, roster_lines
-from registry.filters import WorkerFilter
+from registry.exports import ROSTERS, roster_rows
 from registry.forms import LeaveForm, StaffWorkerForm
-from registry.models import (
-    CheckIn,
-    PoliticalStatus,
-    Worker,
-    WorkerRole,
-    WorkerStatus,
-)
+from registry.models import Worker, WorkerRole, WorkerStatus
 from registry.views.review import decision_context
 
 PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class Roster:
-    title: Promise
-    rows: Q
-    party: bool  # shows where and when each member last reported as a party member
-
-
-ROSTERS = {
-    "workers": Roster(gettext_lazy("Workers"), Q(), party=False),
-    "party_members": Roster(
-        gettext_lazy("Party members"),
-        Q(political_status__in=PoliticalStatus.party()),
-        party=True,
-    ),
-    "mobile_party_members": Roster(
-        gettext_lazy("Mobile party members"), Q(is_mobile_party_member=True), party=True
-    ),
-}
-
-
-def roster_rows(request, roster: Roster):
-    """The filtered roster in the user's scope, newest first, and its filter set."""
-    workers = Worker.objects.in_scope(request.user).filter(roster.rows)
-    filters = WorkerFilter(request.GET, queryset=workers, user=request.user)
-    rows = filters.qs.select_related("area").order_by("-created_at", "-id")
-    if roster.party:
-        reports = CheckIn.objects.filter(worker=OuterRef("pk"), as_party_member=True).order_by(
-            "-created_at"
-        )
-        rows = rows.annotate(
-            reported_at=Subquery(reports.values("created_at")[:1]),
-            reported_to=Subquery(reports.values("area__name")[:1]),
-        )
-    return filters, rows
-
-
 @reads_from_replica
 @role_required(*READERS)
 def roster(request, roster):
-    filters, rows = roster_rows(request, ROSTERS[roster])
+    filters, rows = roster_rows(request.user, ROSTERS[roster], request.GET)
     rows = rows.prefetch_related(Prefetch("roles", queryset=WorkerRole.objects.order_by("role")))
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -96,25 +47,8 @@ def roster(request, roster):
 @reads_from_replica
 @role_required(*READERS)
 def roster_export(request, roster):
-    filters, rows = roster_rows(request, ROSTERS[roster])
-    if filters.errors:
-        return unfiltered_export(request, f"registry:{roster}")
-    title = str(ROSTERS[roster].title)
-    count = rows.count()
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    party = ROSTERS[roster].party
-    response = xlsx_response(
-        f"{title}-{stamp}.xlsx", title, roster_header(party), roster_lines(rows, party)
-    )
-    # Written once the file is made, before it is sent: a write before would send the reads
-    # of the export to the primary (portal.replica).
-    AuditLog.record(
-        request.user,
-        AuditLog.Action.EXPORTED,
-        f"{title} ({filters.describe()})",
-        rows=count,
-    )
-    return response
+    """The file at once, or for a large roster a background job (portal.exports)."""
+    return export_views.respond(request, f"registry.{roster}")
 
 
 def _scoped_worker(request, pk) -> Worker:
