@@ -611,6 +611,8 @@ CELERY_TASK_ROUTES = {
         "feedback.tasks.delete_expired_photos",
         "portal.dashboard.tasks.refresh_dashboard",
         "portal.dashboard.tasks.settle_dashboard",
+        "portal.tasks.write_export",
+        "portal.tasks.sweep_exports",
     )
 }
 

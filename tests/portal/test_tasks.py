@@ -118,5 +118,6 @@ def test_every_task_goes_to_a_queue_a_worker_consumes():
         "stations.tasks.make_qr_codes",
         "feedback.tasks.delete_expired_photos",
         "portal.dashboard.tasks.refresh_dashboard",
+        "portal.tasks.write_export",
     ):
         assert queues[heavy] == "heavy", heavy
