@@ -13,7 +13,11 @@ DESKTOP = {"width": 1280, "height": 800}
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # As long as an action may wait (new_page): on a CI machine shared with other work a page
+    # can take more than the 5 s an assertion waits by default to arrive after a click.
+    expect.set_options(timeout=10_000)
 
     # Playwright's sync API runs an event loop in this thread; the test still talks to the
     # database synchronously, which Django would otherwise refuse.
