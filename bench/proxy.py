@@ -5,7 +5,9 @@ tests/portal/test_two_hosts.py and by bench/load.py --proxy.
 
 Its `location /` is deploy/nginx.conf's (the upload limit, Host, X-Forwarded-For appended,
 X-Forwarded-Proto passed on), with the web processes as one upstream taken in turn (nginx's
-round-robin); each answer says which one gave it (X-Upstream: its host:port).
+round-robin), a new connection to it for each request as deploy/nginx.conf opens (no upstream
+keep-alive, so nginx never sends a POST down a connection gunicorn is just closing); each answer
+says which one gave it (X-Upstream: its host:port).
 """
 
 import http.client
@@ -44,7 +46,6 @@ http {{
     scgi_temp_path {folder}/scgi;
     upstream web {{
 {servers}
-        keepalive 32;
     }}
     server {{
         listen 127.0.0.1:{port};
@@ -52,8 +53,6 @@ http {{
         server_tokens off;
         location / {{
             proxy_pass http://web;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;
