@@ -38,12 +38,23 @@ does not, every rider counts as 127.0.0.1 and the deployed limits refuse all but
 posts. A key set in the Redis database before the run and looked for after it tells whether
 another process flushed that database (a test run's cache.clear()) and so reset the counters.
 
+With `--proxy` the clients reach two hosts through nginx, as the only way in (bench/proxy.py:
+Debian's nginx, round-robin): two gunicorns started by bin/start-web, each with a MEDIA_ROOT of
+its own and its own clients of the same Redis, media on an S3 object store (BENCH_S3_URL=
+http://KEY:SECRET@127.0.0.1:PORT, a SeaweedFS as .ci/run starts; two fresh buckets for the run)
+and a Celery worker; PROXY_COUNT=2, since the riders' X-Forwarded-For stands for the TLS proxy
+in front of nginx. `--photos SHARE` has that share of the suggestion posts carry a phone photo
+(1920×1440, the size WeChat sends a photo in unless told to send the original; bench/suggestion.py
+times the 12-megapixel one), and each such suggestion must have its photo stored, in the store
+when there is one. Each answer's X-Upstream (added by nginx) counts which host gave it.
+
 It prints Markdown tables for docs/RELIABILITY.md and exits with 1 if there was an error or the
 database disagrees with the answers.
 """
 
 import argparse
 import asyncio
+import contextlib
 import ipaddress
 import json
 import os
@@ -63,6 +74,7 @@ from urllib.parse import urlencode, urlsplit
 from redis import Redis
 
 from bench.landing import seed
+from bench.proxy import Nginx
 from bench.roster import (
     CASES,
     ROOT,
@@ -75,12 +87,13 @@ from bench.roster import (
     session_cookie,
     web_server,
 )
-from bench.suggestion import multipart
+from bench.suggestion import multipart, phone_photo
 
 ENDPOINTS = {
     "landing": "station landing page `GET /s/<token>/`",
     "form": "suggestion form `GET /s/<token>/suggest/`",
     "post": "suggestion `POST /s/<token>/suggest/`",
+    "photo": "suggestion with a photo `POST /s/<token>/suggest/`",
     "track": "tracking page `GET /track/<code>/` (the redirect)",
     "roster": "workers roster `GET /staff/registry/workers/` (staff)",
 }
@@ -97,6 +110,7 @@ CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 TRACKING_CODE = re.compile(r"/track/([^/]+)/")
 SENTINEL = "bench:load:sentinel"
+PHOTO_SIZE = (1920, 1440)  # as WeChat sends a phone's photo unless told to send the original
 
 
 def main():
@@ -115,6 +129,12 @@ def main():
     )
     parser.add_argument("--timeout", type=float, default=60, help="seconds per request")
     parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument(
+        "--proxy", action="store_true", help="two hosts behind nginx, media on BENCH_S3_URL"
+    )
+    parser.add_argument(
+        "--photos", type=float, default=0.0, help="share of suggestion posts with a photo"
+    )
     parser.add_argument("--client", metavar="PLAN", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
@@ -130,8 +150,9 @@ def main():
     os.environ.update(
         SERVER_ENVIRONMENT,
         DJANGO_SETTINGS_MODULE=args.settings or SETTINGS[args.limits],
-        PROXY_COUNT="1",
-        MEDIA_ROOT=str(work / "media"),  # the QR codes and nothing else; it goes afterwards
+        PROXY_COUNT="2" if args.proxy else "1",
+        MEDIA_ROOT=str(work / "media"),  # the QR codes and photos, or nothing; it goes afterwards
+        **(store_environment() if args.proxy else {}),
     )
     import django
 
@@ -144,6 +165,10 @@ def main():
 
     try:
         filled = fill(args.workers)
+        if args.proxy:
+            from django.core.management import call_command
+
+            call_command("make_buckets")
         seed()
         stations = list(Station.objects.order_by("id").values_list("token", flat=True))
         people = list(USERS.values())
@@ -155,7 +180,9 @@ def main():
             "per_address": settings.RATE_LIMITS["suggest:address"][0],
             "per_mobile": settings.RATE_LIMITS["suggest:mobile"][0],
             "per_station": settings.RATE_LIMITS["suggest:station"][0],
-            "forwarded": forwarded_address_believed(),
+            "forwarded": forwarded_address_believed(settings.PROXY_COUNT),
+            "proxy": args.proxy,
+            "photo_kb": 0,
             "redis": redis_url,
         }
         plan = {
@@ -171,10 +198,17 @@ def main():
             "staff_think": args.staff_think,
             "timeout": args.timeout,
             "results": str(work / "results.json"),
+            "photos": args.photos,
+            "photo": "",
         }
+        if args.photos:
+            photo = phone_photo(PHOTO_SIZE)
+            (work / "photo.jpg").write_bytes(photo)
+            plan["photo"], setup["photo_kb"] = str(work / "photo.jpg"), len(photo) // 1024
         (work / "plan.json").write_text(json.dumps(plan))
-        with web_server(args.port) as server:
-            setup["workers"] = len(server.workers())
+        with contextlib.ExitStack() as stack:
+            servers = serve(stack, work, args)
+            setup["workers"] = [len(server.workers()) for server in servers]
             last = Suggestion.objects.order_by("-id").values_list("id", flat=True).first() or 0
             setup["load_before"] = os.getloadavg()
             # The rate-limit counters live in that Redis database: a FLUSHDB from another
@@ -192,9 +226,19 @@ def main():
             stored = list(
                 Suggestion.objects.filter(id__gt=last).values_list("tracking_code", flat=True)
             )
-            setup["server_log"] = server_log_problems(Path(server.log))
-            if setup["server_log"]:  # web_server() deletes its log when the run went through
-                setup["server_log_kept"] = shutil.copy(server.log, f"{server.log}.kept")
+            setup["server_log"] = Counter()
+            setup["server_log_kept"] = []
+            for server in servers:
+                problems = server_log_problems(Path(server.log))
+                setup["server_log"] += problems
+                if problems:  # web_server() deletes its log when the run went through
+                    setup["server_log_kept"].append(shutil.copy(server.log, f"{server.log}.kept"))
+            if args.proxy:
+                nginx_log = (work / "nginx" / "error.log").read_text(errors="replace")
+                setup["nginx_errors"] = [
+                    line for line in nginx_log.splitlines() if "[error]" in line
+                ]
+        setup["photos_stored"] = photos_stored(results["photo_codes"], results["codes"])
         text, clean = report(args, setup, results, stored)
         print(text)
     finally:
@@ -203,16 +247,81 @@ def main():
         sys.exit(1)
 
 
-def forwarded_address_believed() -> bool:
-    """Whether the portal, behind one proxy (PROXY_COUNT=1), takes a rider's address from
+def store_environment() -> dict:
+    """The object store of BENCH_S3_URL (http://KEY:SECRET@HOST:PORT) and two fresh buckets."""
+    url = os.environ.get("BENCH_S3_URL", "")
+    if not url:
+        sys.exit(
+            "--proxy keeps media on an object store: set BENCH_S3_URL=http://KEY:SECRET@HOST:PORT"
+        )
+    parts = urlsplit(url)
+    bucket = f"bench-load-{os.urandom(4).hex()}"
+    return {
+        "S3_ENDPOINT_URL": f"{parts.scheme}://{parts.hostname}:{parts.port}",
+        "S3_BUCKET": bucket,
+        "S3_PUBLIC_BUCKET": f"{bucket}-public",
+        "S3_ACCESS_KEY_ID": parts.username,
+        "S3_SECRET_ACCESS_KEY": parts.password,
+    }
+
+
+def serve(stack, work: Path, args) -> list:
+    """One gunicorn on --port; with --proxy two, each its own MEDIA_ROOT, a Celery worker and
+    nginx on --port in front of them. The gunicorns, for their workers and logs."""
+    if not args.proxy:
+        return [stack.enter_context(web_server(args.port))]
+    servers = [
+        stack.enter_context(web_server(args.port + host, MEDIA_ROOT=str(work / f"host-{host}")))
+        for host in (1, 2)
+    ]
+    worker_log = (work / "worker.log").open("w")
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "--app", "portal", "worker", "--pool", "solo",
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT,
+        env={**os.environ, "MEDIA_ROOT": str(work / "worker")},
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    stack.callback(worker.wait, 60)
+    stack.callback(worker.terminate)
+    nginx = Nginx(work / "nginx", [server.port for server in servers], port=args.port)
+    stack.callback(nginx.stop)
+    return servers
+
+
+def photos_stored(photo_codes: list[str], codes: list[str]) -> dict:
+    """Of the suggestions answered with a photo, how many have exactly one photo whose image
+    and thumbnail are in the storage (the object store, when there is one); and how many of
+    those answered without one have a photo anyway."""
+    from django.core.files.storage import default_storage
+
+    from feedback.models import SuggestionPhoto
+
+    photos = SuggestionPhoto.objects.filter(suggestion__tracking_code__in=codes)
+    by_code = Counter(photos.values_list("suggestion__tracking_code", flat=True))
+    wanted = set(photo_codes)
+    stored = 0
+    for photo in photos.filter(suggestion__tracking_code__in=wanted):
+        if by_code[photo.suggestion.tracking_code] == 1 and all(
+            default_storage.exists(name) for name in (photo.image.name, photo.thumbnail.name)
+        ):
+            stored += 1
+    stray = sum(n for code, n in by_code.items() if code not in wanted)
+    return {"stored": stored, "stray": stray}
+
+
+def forwarded_address_believed(proxies: int) -> bool:
+    """Whether the portal, behind `proxies` proxies (PROXY_COUNT), takes a rider's address from
     X-Forwarded-For as the rate limits need; asked in this process, which runs the server's code
-    with the server's settings."""
+    with the server's settings. Behind nginx the header ends with nginx's own view: 127.0.0.1."""
     from django.test import RequestFactory
 
     from portal.ratelimit import client_address
 
     address = str(RIDER_ADDRESSES + 1)
-    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
+    forwarded = ", ".join([address] + ["127.0.0.1"] * (proxies - 1))
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     return client_address(request) == address
 
 
@@ -242,6 +351,8 @@ def run_client(plan_path: Path) -> None:
             {
                 "records": load.records,
                 "codes": load.codes,
+                "photo_codes": load.photo_codes,
+                "upstreams": load.upstreams,
                 "elapsed": load.elapsed,
                 "cpu": time.process_time(),
                 "riders": next(load.riders) - 1,
@@ -309,6 +420,9 @@ class Load:
         self.riders = count(1)
         self.records = []  # [endpoint, started s, seconds, status, error]
         self.codes = []
+        self.photo_codes = []
+        self.upstreams = Counter()  # nginx's X-Upstream: which host answered
+        self.photo = Path(plan["photo"]).read_bytes() if plan["photo"] else None
         self.elapsed = 0.0
 
     async def run(self) -> None:
@@ -336,6 +450,8 @@ class Load:
             self.record(endpoint, started, 0, type(error).__name__)
             return None
         status = answer[0]
+        for upstream in answer[1].get("x-upstream", []):
+            self.upstreams[upstream] += 1
         error = check(*answer) if check else ("" if status == 200 else f"HTTP {status}")
         self.record(endpoint, started, status, error)
         return None if error else answer
@@ -373,7 +489,10 @@ class Load:
         if page is None or not self.running():
             return
         cookie = CSRF_COOKIE.search(";".join(page[1]["set-cookie"])).group(1)
-        boundary, body = multipart(CSRF_INPUT.search(page[2]).group(1).decode(), None)
+        with_photo = self.photo is not None and self.rng.random() < self.plan["photos"]
+        boundary, body = multipart(
+            CSRF_INPUT.search(page[2]).group(1).decode(), self.photo if with_photo else None
+        )
         posting = {
             **headers,
             "Cookie": f"csrftoken={cookie}",
@@ -381,11 +500,14 @@ class Load:
             "Origin": self.origin,
             "Referer": self.origin + form,
         }
-        answer = await self.fetch(connection, "post", "POST", form, posting, body, check=filed)
+        endpoint = "photo" if with_photo else "post"
+        answer = await self.fetch(connection, endpoint, "POST", form, posting, body, check=filed)
         if answer is None:
             return
         location = urlsplit(answer[1]["location"][0])
         self.codes.append(TRACKING_CODE.search(location.path).group(1))
+        if with_photo:
+            self.photo_codes.append(self.codes[-1])
         if self.running():
             tracking = f"{location.path}?{location.query}"
             following = {**headers, "Cookie": f"csrftoken={cookie}", "Referer": self.origin + form}
@@ -442,14 +564,28 @@ def report(args, setup: dict, results: dict, stored: list[str]) -> tuple[str, bo
     lines = [
         f"Run on {date.today().isoformat()}: {machine()}; load average "
         f"{setup['load_before'][0]:.1f} before, {setup['load_after'][0]:.1f} at the end.",
-        f"gunicorn {setup['workers']} workers × {threads} threads (portal/gunicorn.conf.py), "
-        f"production settings (`{setup['settings']}`), PROXY_COUNT=1, Redis cache "
-        f"(`{setup['redis']}`). {setup['filled']}; {setup['stations']} stations.",
+        (
+            f"Two hosts behind nginx (bench/proxy.py, round-robin): gunicorn "
+            f"{' and '.join(map(str, setup['workers']))} workers × {threads} threads, each its "
+            f"own MEDIA_ROOT, media on the object store (`{os.environ['S3_ENDPOINT_URL']}`), a "
+            f"Celery worker; production settings (`{setup['settings']}`), PROXY_COUNT=2"
+            if setup["proxy"]
+            else f"gunicorn {setup['workers'][0]} workers × {threads} threads "
+            f"(portal/gunicorn.conf.py), production settings (`{setup['settings']}`), "
+            f"PROXY_COUNT=1"
+        )
+        + f", Redis cache (`{setup['redis']}`). {setup['filled']}; {setup['stations']} stations.",
         f"{args.clients} concurrent clients for {args.seconds} s (all answers in after "
         f"{elapsed:.1f} s) from a second process on the loopback (asyncio, HTTP/1.1; it used "
         f"{results['cpu']:.0f} s of CPU): {riders} riders, one after the other on each, "
         f"{results['riders']} in all, {args.submit_share:.0%} of them posting a suggestion "
-        f"(no photo); {args.staff} staff ({', '.join(USERS)}) reading the roster, "
+        + (
+            f"({args.photos:.0%} of the posts with a {PHOTO_SIZE[0]}×{PHOTO_SIZE[1]} photo of "
+            f"{setup['photo_kb']} kB)"
+            if args.photos
+            else "(no photo)"
+        )
+        + f"; {args.staff} staff ({', '.join(USERS)}) reading the roster, "
         f"{args.staff_think:g} s on each page.",
         "Client addresses: each rider its own X-Forwarded-For; the portal "
         + (
@@ -481,7 +617,14 @@ def report(args, setup: dict, results: dict, stored: list[str]) -> tuple[str, bo
         lines += [f"| {name} | {error} | {n} |" for (name, error), n in kinds.most_common()]
     if setup["server_log"]:
         problems = ", ".join(f"{n} {kind}" for kind, n in setup["server_log"].items())
-        lines += ["", f"Server log: {problems} (kept in {setup['server_log_kept']})."]
+        kept = ", ".join(setup["server_log_kept"])
+        lines += ["", f"Server log: {problems} (kept in {kept})."]
+    if setup.get("nginx_errors"):
+        lines += ["", f"nginx's error log: {len(setup['nginx_errors'])} errors, the first:"]
+        lines += [f"    {line}" for line in setup["nginx_errors"][:5]]
+    if results["upstreams"]:
+        served = ", ".join(f"{host} {n}" for host, n in sorted(results["upstreams"].items()))
+        lines += ["", f"Answers by host (nginx's X-Upstream): {served}."]
     if not setup["redis_kept"]:
         lines += [
             "",
@@ -498,7 +641,14 @@ def report(args, setup: dict, results: dict, stored: list[str]) -> tuple[str, bo
         f"| stored in the database during the run | {len(stored)} |",
         f"| the same tracking codes, one for one | {'✓' if same else '✗'} |",
     ]
-    clean = same and not kinds
+    photos = setup["photos_stored"]
+    if args.photos:
+        lines += [
+            f"| of the posts answered, those with a photo | {len(results['photo_codes'])} |",
+            f"| their photo and thumbnail in the storage, one each | {photos['stored']} |",
+        ]
+    whole = photos["stored"] == len(results["photo_codes"]) and not photos["stray"]
+    clean = same and whole and not kinds and not setup.get("nginx_errors")
     return "\n".join(lines), clean
 
 

@@ -200,12 +200,14 @@ class Server:
 
 
 @contextmanager
-def web_server(port: int):
+def web_server(port: int, **overrides):
     """bin/start-web as deployed (migrate, collectstatic, gunicorn), stopped afterwards; its log
-    is kept only when something went wrong."""
+    is kept only when something went wrong. `overrides` add to or replace this process's
+    environment (a host's own MEDIA_ROOT)."""
     log = tempfile.NamedTemporaryFile(prefix="bench-web-", suffix=".log", delete=False)  # noqa: SIM115
     environment = {
         **os.environ,
+        **overrides,
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",

@@ -90,13 +90,13 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def phone_photo() -> bytes:
-    """A JPEG the size of a phone camera's: a gradient under noise, which compresses about as
-    badly as a street scene does."""
+def phone_photo(size: tuple[int, int] = PHOTO_SIZE) -> bytes:
+    """A JPEG the size of a phone camera's (unless told): a gradient under noise, which
+    compresses about as badly as a street scene does."""
     from PIL import Image
 
-    noise = Image.effect_noise(PHOTO_SIZE, 40)
-    gradient = Image.linear_gradient("L").resize(PHOTO_SIZE)
+    noise = Image.effect_noise(size, 40)
+    gradient = Image.linear_gradient("L").resize(size)
     image = Image.merge("RGB", (noise, gradient, Image.blend(noise, gradient, 0.5)))
     buffer = BytesIO()
     image.save(buffer, "JPEG", quality=85)
