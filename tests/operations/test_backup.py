@@ -44,7 +44,7 @@ from points.services import activities, rewards
 from points.services.ledger import award
 from portal import accounts
 from portal.inbox import notify
-from portal.models import TextMessageDevice
+from portal.models import ExportJob, TextMessageDevice
 from registry import services as registry
 from registry.models import Channel as RegistryChannel
 from registry.models import ImportJob, ImportRow, WorkerRoleKind
@@ -235,6 +235,11 @@ def fill(tree, client, staff, handler, administrator):
     TextMessageDevice.objects.create(user=handler, name="短信", confirmed=True)
     accounts.disable(handler, reason="调离", by=administrator)
     accounts.confirm_review(by=administrator, note="已核对")
+
+    # exports: a large roster asked for, to be written in the background.
+    ExportJob.objects.create(
+        user=staff, kind="registry.workers", query="status=confirmed", filename="workers.xlsx"
+    )
 
     # dashboard: the figures counted from all of the above.
     refresh_recent(1)

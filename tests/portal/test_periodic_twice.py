@@ -5,9 +5,13 @@ lock (feedback.followup, feedback.texts, registry.care, points.services.activiti
 
 import json
 from datetime import date, datetime, time, timedelta
+from inspect import getsource
 
 import pytest
+from django.apps import apps
 from django.core import mail
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -36,6 +40,18 @@ def morning(monkeypatch):
     return now
 
 
+@pytest.fixture
+def schedules():
+    """The schedules the migrations store (their RunPython functions that write PeriodicTask
+    rows, all get_or_create), stored again: a transactional test earlier in the same process
+    flushed them with every other row."""
+    for migration in MigrationLoader(None, ignore_no_migrations=True).disk_migrations.values():
+        for operation in migration.operations:
+            if isinstance(operation, RunPython) and "PeriodicTask" in getsource(operation.code):
+                operation.code(apps, None)
+    assert PeriodicTask.objects.filter(task="registry.tasks.remind_care_visits").exists()
+
+
 def run_every_periodic_task():
     """What one beat sends: every enabled schedule the migrations stored, run here."""
     for periodic in PeriodicTask.objects.filter(enabled=True).order_by("name"):
@@ -48,7 +64,7 @@ def run_every_periodic_task():
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_two_beats_at_once_send_each_reminder_and_text_once(
-    morning, tree, staff_a, department_x, texts, eager_tasks, media
+    morning, tree, staff_a, department_x, texts, eager_tasks, media, schedules
 ):
     staff_a.email = "alice@example.gov.cn"
     staff_a.save(update_fields=["email"])
