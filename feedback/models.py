@@ -386,6 +386,9 @@ class PhotoFiles(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.image.name or self.get_state_display()
+
     @property
     def ready(self) -> bool:
         return self.state == PhotoState.READY
@@ -401,9 +404,6 @@ class PhotoFiles(models.Model):
     def file_named(self, name: str):
         """The display copy or the thumbnail, whichever `name` is."""
         return self.thumbnail if name == self.thumbnail_file else self.image
-
-    def __str__(self):
-        return self.image.name or self.get_state_display()
 
 
 class SuggestionPhoto(PhotoFiles):
