@@ -2,12 +2,15 @@
 rider and staff see "照片处理中"; a file the task cannot decode is recorded on the timeline; a
 photo whose message was lost is found by the sweep; a second run changes nothing."""
 
+import threading
+import time
 from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image
@@ -191,3 +194,60 @@ def test_a_result_photo_is_processed_alike_and_staff_see_it_being_processed_mean
     page = client.get(reverse("feedback:task", args=[task_x.pk])).text
     assert "照片处理中" not in page
     assert reverse("feedback:photo", args=[photo.thumbnail_file]) in page
+
+
+# On PostgreSQL with Redis and a real worker (the services pass).
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_processes_the_photo_sent_through_redis(tree, media):
+    from celery.contrib.testing.worker import start_worker
+
+    from feedback.services import submit
+    from portal.celery import app
+
+    assert not app.conf.task_always_eager
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        suggestion = submit(
+            {"category": "hazard", "text": "建设路口井盖缺失"},
+            [SimpleUploadedFile("IMG_0001.jpg", jpeg(exif=gps_exif()))],
+            channel="online",
+            area=tree.community_a,
+        )
+        photo = suggestion.photos.get()
+        deadline = timezone.now() + timedelta(seconds=20)
+        while photo.state == PhotoState.PENDING:
+            assert timezone.now() < deadline, "the worker did not process the photo"
+            time.sleep(0.1)
+            photo.refresh_from_db()
+    assert photo.state == PhotoState.READY
+    assert b"RiderPhone" not in stored(photo.image)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_photo_another_worker_is_processing_is_left_to_it(tree, media):
+    suggestion = SuggestionFactory(area=tree.community_a)
+    photo = SuggestionPhoto.objects.create(
+        suggestion=suggestion, original=SimpleUploadedFile("a.jpg", jpeg())
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        with transaction.atomic():
+            SuggestionPhoto.objects.select_for_update().get(pk=photo.pk)
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        assert tasks.process_suggestion_photo(photo.pk) is None  # skipped, not waited for
+        assert SuggestionPhoto.objects.get(pk=photo.pk).state == PhotoState.PENDING
+    finally:
+        release.set()
+        thread.join()
+    assert tasks.process_suggestion_photo(photo.pk) == PhotoState.READY
