@@ -366,25 +366,11 @@ def original_path(photo, filename: str) -> str:
     return f"{ORIGINAL_FOLDER}{secrets.token_hex(16)}"
 
 
-class PhotoFiles(models.Model):
+class PhotoFiles:
     """A photo's two files, a display copy and a thumbnail, by the names its URLs carry
     (feedback.views.photos); no /media/ URL is ever shown: the files are sent only to those who
-    may see them.
-
-    A photo is stored as uploaded (`original`, private) and is PENDING until the task
-    feedback.tasks.process_photo has turned it upright, re-encoded it without EXIF into the two
-    copies and deleted the original (feedback.services.photos); a file it cannot decode is
-    FAILED, its original deleted, and the suggestion's timeline says so."""
-
-    image = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path, blank=True)
-    original = models.FileField(_("upload"), upload_to=original_path, blank=True)
-    state = models.CharField(
-        _("state"), max_length=8, choices=PhotoState.choices, default=PhotoState.PENDING
-    )
-
-    class Meta:
-        abstract = True
+    may see them. A plain mixin, not a model: migration 0016 names it among TaskPhoto's bases, so
+    a field here would appear in every historical state of the model."""
 
     def __str__(self):
         return self.image.name or self.get_state_display()
@@ -406,7 +392,26 @@ class PhotoFiles(models.Model):
         return self.thumbnail if name == self.thumbnail_file else self.image
 
 
-class SuggestionPhoto(PhotoFiles):
+class Photo(PhotoFiles, models.Model):
+    """A rider's photo or a department's result photo.
+
+    It is stored as uploaded (`original`, private, never served) and is PENDING until the task
+    feedback.tasks.process_*_photo has turned it upright, re-encoded it without EXIF into the two
+    copies and deleted the original (feedback.services.photos); a file it cannot decode is
+    FAILED, its original deleted, and the suggestion's timeline says so."""
+
+    image = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path, blank=True)
+    original = models.FileField(_("upload"), upload_to=original_path, blank=True)
+    state = models.CharField(
+        _("state"), max_length=8, choices=PhotoState.choices, default=PhotoState.PENDING
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SuggestionPhoto(Photo):
     """A rider's photo, re-encoded without EXIF: a display-size copy and a thumbnail."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="photos")
@@ -816,7 +821,7 @@ class TaskSupervision(models.Model):
         return f"{self.task_id}: {self.text[:30]}"
 
 
-class TaskPhoto(PhotoFiles):
+class TaskPhoto(Photo):
     """A photo of the result, taken with the 办结 (the same handling as a rider's: re-encoded
     without EXIF, feedback.photos). Staff see it; the submitter sees it on the tracking page only
     once staff publish it, and never once hidden."""

@@ -441,7 +441,7 @@ def photo_with_gps() -> SimpleUploadedFile:
 
 
 def test_the_handler_finishes_with_a_photo_that_staff_see_and_may_publish(
-    english, client, media, task, handler, staff_a, django_capture_on_commit_callbacks
+    english, client, media, task, handler, staff_a, django_capture_on_commit_callbacks, eager_tasks
 ):
     english.force_login(handler)
     with django_capture_on_commit_callbacks(execute=True):  # the photo processed (eager)

@@ -79,7 +79,7 @@ def test_the_rider_sees_photo_being_processed_until_the_task_has_run_then_the_ph
 
 
 def test_the_eager_task_processes_the_photo_as_the_suggestion_is_filed(
-    client, station, django_capture_on_commit_callbacks
+    client, station, django_capture_on_commit_callbacks, eager_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         suggestion = file_as_a_rider(client, station, jpeg())
@@ -155,7 +155,9 @@ def test_a_second_run_changes_nothing(client, station):
     assert not Event.objects.filter(kind=Event.Kind.PHOTO_UNREADABLE).exists()
 
 
-def test_the_sweep_processes_a_photo_whose_message_was_lost_and_leaves_a_new_one(client, station):
+def test_the_sweep_processes_a_photo_whose_message_was_lost_and_leaves_a_new_one(
+    client, station, eager_tasks
+):
     lost = file_as_a_rider(client, station, jpeg()).photos.get()
     SuggestionPhoto.objects.filter(pk=lost.pk).update(
         created_at=timezone.now() - SWEEP_AFTER - timedelta(seconds=1)

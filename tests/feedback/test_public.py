@@ -146,7 +146,7 @@ def test_an_anonymous_suggestion_from_the_website_goes_to_the_chosen_community(e
 
 
 def test_photos_are_stored_re_encoded_without_their_exif(
-    english, station, django_capture_on_commit_callbacks
+    english, station, django_capture_on_commit_callbacks, eager_tasks
 ):
     exif = Image.Exif()
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
@@ -332,7 +332,7 @@ def test_text_is_shown_escaped(english, tree):
 
 
 def test_only_visible_photos_are_shown(
-    english, station, staff_a, django_capture_on_commit_callbacks
+    english, station, staff_a, django_capture_on_commit_callbacks, eager_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):  # the photos processed (eager)
         english.post(station_form(station), data(photos=[photo(), photo("b.jpg")]))

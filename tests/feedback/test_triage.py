@@ -579,7 +579,7 @@ def test_more_than_three_photos_are_refused(alice, tree):
 
 
 def test_photos_are_stored_without_their_exif(
-    alice, tree, media, django_capture_on_commit_callbacks
+    alice, tree, media, django_capture_on_commit_callbacks, eager_tasks
 ):
     exif = Image.Exif()
     exif[0x010F] = "Phone maker"  # Make

@@ -103,7 +103,7 @@ def test_a_truncated_png_is_refused_as_damaged(station):
 
 
 def test_a_truncated_jpeg_is_taken_and_recorded_on_the_timeline_once_the_task_finds_it(
-    station, django_capture_on_commit_callbacks
+    station, django_capture_on_commit_callbacks, eager_tasks
 ):
     # Its header is whole: only decoding it, the task's work, finds the rest missing.
     content = jpeg()
@@ -127,7 +127,9 @@ def test_a_file_named_like_a_photo_that_is_none_is_refused_and_its_name_shown_es
     assert_never_raw(html(response), name)
 
 
-def test_gps_exif_is_gone_from_both_stored_files(station, django_capture_on_commit_callbacks):
+def test_gps_exif_is_gone_from_both_stored_files(
+    station, django_capture_on_commit_callbacks, eager_tasks
+):
     content = jpeg(exif=gps_exif())
     assert ExifTags.IFD.GPSInfo in Image.open(BytesIO(content)).getexif()  # the test's premise
 
