@@ -79,9 +79,9 @@ def main():
             handler = in_process(post, photo, args.in_process)
             stored_before = Suggestion.objects.count()
             scripts = {
-                FLOORS["without a photo"]: (INSERT, lua(work, server.port, INSERT, photo=None)),
+                FLOORS["without a photo"]: (INSERT, lua(work, server.port, INSERT, None, post)),
                 "without a photo": (post, lua(work, server.port, post, photo=None)),
-                FLOORS["with a photo"]: (UPLOAD, lua(work, server.port, UPLOAD, photo=photo)),
+                FLOORS["with a photo"]: (UPLOAD, lua(work, server.port, UPLOAD, photo, post)),
                 "with a photo": (post, lua(work, server.port, post, photo=photo)),
             }
             rounds = {BARE: [], **{name: [] for name in scripts}}
@@ -161,9 +161,10 @@ def csrf_token(port: int, path: str) -> str:
     return match.group(1)
 
 
-def lua(work: Path, port: int, path: str, photo: bytes | None) -> str:
-    """A wrk script that posts the form, checked once by posting it here first."""
-    token = csrf_token(port, path)
+def lua(work: Path, port: int, path: str, photo: bytes | None, form: str = "") -> str:
+    """A wrk script that posts the form (whose page is `form`, `path` itself if not given) to
+    `path`, checked once by posting it here first."""
+    token = csrf_token(port, form or path)
     boundary, body = multipart(token, photo)
     floor = path.startswith("/bench/")
     name = ("floor-" if floor else "") + ("with-photo" if photo else "without-photo")

@@ -66,8 +66,7 @@ def process(model: PhotoModel, pk: int) -> str | None:
             return None
         original = photo.original.name
         try:
-            with photo.original.open("rb") as file:
-                prepared = pixels.prepare(file, original)
+            prepared = _prepared(photo)
         except (ValidationError, FileNotFoundError):
             _failed(photo)
         else:
@@ -75,6 +74,27 @@ def process(model: PhotoModel, pk: int) -> str | None:
         if original:
             transaction.on_commit(partial(photo.original.storage.delete, original))
     return photo.state
+
+
+def _prepared(photo: Photo) -> pixels.PreparedPhoto:
+    """The two copies; ValidationError for a file that cannot be decoded, FileNotFoundError for
+    an upload no longer there. A failure to reach the storage propagates: the task is retried
+    (portal.background.Task), and the sweep finds the photo still pending."""
+    with photo.original.open("rb") as file:
+        try:
+            return pixels.prepare(file, photo.original.name)
+        except ValidationError:
+            raise
+        except Exception as error:
+            # A decoder's own failure on a file it cannot read (each library raises its own):
+            # run again, it would fail again, so the photo is failed, not retried for ever.
+            logger.warning(
+                "photo %s %s: the decoder failed (%s)",
+                photo._meta.model_name,
+                photo.pk,
+                type(error).__name__,
+            )
+            raise ValidationError("undecodable", code="photo_damaged") from error
 
 
 def _ready(photo: Photo, prepared: pixels.PreparedPhoto) -> None:
