@@ -14,6 +14,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
+from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -80,21 +81,24 @@ def _prepared(photo: Photo) -> pixels.PreparedPhoto:
     """The two copies; ValidationError for a file that cannot be decoded, FileNotFoundError for
     an upload no longer there. A failure to reach the storage propagates: the task is retried
     (portal.background.Task), and the sweep finds the photo still pending."""
+    # Read whole first (at most FEEDBACK_PHOTO_MAX_BYTES), so that a storage failure is never
+    # taken for the decoder's.
     with photo.original.open("rb") as file:
-        try:
-            return pixels.prepare(file, photo.original.name)
-        except ValidationError:
-            raise
-        except Exception as error:
-            # A decoder's own failure on a file it cannot read (each library raises its own):
-            # run again, it would fail again, so the photo is failed, not retried for ever.
-            logger.warning(
-                "photo %s %s: the decoder failed (%s)",
-                photo._meta.model_name,
-                photo.pk,
-                type(error).__name__,
-            )
-            raise ValidationError("undecodable", code="photo_damaged") from error
+        content = BytesIO(file.read())
+    try:
+        return pixels.prepare(content, photo.original.name)
+    except ValidationError:
+        raise
+    except Exception as error:
+        # A decoder's own failure on a file it cannot read (each library raises its own): run
+        # again, it would fail again, so the photo is failed, not retried for ever.
+        logger.warning(
+            "photo %s %s: the decoder failed (%s)",
+            photo._meta.model_name,
+            photo.pk,
+            type(error).__name__,
+        )
+        raise ValidationError("undecodable", code="photo_damaged") from error
 
 
 def _ready(photo: Photo, prepared: pixels.PreparedPhoto) -> None:
