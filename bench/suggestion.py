@@ -7,13 +7,18 @@ Migrates and seeds as bench/landing.py does (the demo city and the benchmark sta
 real web server (bin/start-web: gunicorn, production settings) with the bare view beside the
 portal (bench/urls.py, whose settings lift the submission rate limits), fetches a CSRF cookie
 once and has wrk post the station's form (`/s/<token>/suggest/`) with it over and over through a
-Lua script: a hazard report without a photo, and the same with a phone-sized JPEG. The bare view
-and the two posts run in alternating rounds of equal length, so the machine's noise falls on all
-alike; each script's post is checked once to answer with the redirect to the tracking page, and
-the suggestions stored are counted against the posts wrk reports (a form shown again with an
-error would be a 200, which wrk counts as a success). It prints Markdown tables for
-docs/BENCHMARKS.md: requests per second of each round, their medians, and each post's share of
-the bare view's (the feedback issue's target: ≥ 40 % without a photo).
+Lua script: a hazard report without a photo, and the same with a phone-sized JPEG. Beside each
+post, its floor (issue 19, point 8): a bare view that parses the same form and commits one INSERT
+through Django, and a bare view that only receives the same 12 MP upload and writes it to the
+storage (bench/urls.py). The bare view, the floors and the posts run in alternating rounds of
+equal length, so the machine's noise falls on all alike; each script's post is checked once to
+answer with the redirect to the tracking page (a floor with its "ok"), and the suggestions stored
+are counted against the posts wrk reports (a form shown again with an error would be a 200, which
+wrk counts as a success). A photo is stored as uploaded and processed by a Celery task
+(feedback.services.photos): no worker runs here, so the posts are timed without that work, as a
+rider waits for them. It prints Markdown tables for docs/BENCHMARKS.md: requests per second of
+each round, their medians, and each post's share of the bare view's and of its floor's (the
+feedback issue's target: ≥ 40 % of the bare view's without a photo).
 """
 
 import argparse
@@ -33,10 +38,18 @@ from pathlib import Path
 from bench.landing import seed, wrk
 from bench.roster import BARE, SERVER_ENVIRONMENT, machine, web_server
 
+INSERT = "/bench/insert/"  # the floor without a photo: the form parsed, one INSERT committed
+UPLOAD = "/bench/upload/"  # the floor with a photo: the upload received and written as it came
+
 TARGET_SHARE = 0.40
 TEXT = "建设路与平原路路口的井盖缺失，晚上送餐经过看不见，电动车很容易掉进去，请尽快处理。"
 PHOTO_SIZE = (4032, 3024)  # a 12-megapixel phone photo
 SETTLE_SECONDS = 5
+# Each post's floor, by the post's name.
+FLOORS = {
+    "without a photo": "floor: the form parsed, one INSERT",
+    "with a photo": "floor: the upload written to the storage",
+}
 
 
 def main():
@@ -66,21 +79,23 @@ def main():
             handler = in_process(post, photo, args.in_process)
             stored_before = Suggestion.objects.count()
             scripts = {
-                "without a photo": lua(work, server.port, post, photo=None),
-                "with a photo": lua(work, server.port, post, photo=photo),
+                FLOORS["without a photo"]: (INSERT, lua(work, server.port, INSERT, None, post)),
+                "without a photo": (post, lua(work, server.port, post, photo=None)),
+                FLOORS["with a photo"]: (UPLOAD, lua(work, server.port, UPLOAD, photo, post)),
+                "with a photo": (post, lua(work, server.port, post, photo=photo)),
             }
             rounds = {BARE: [], **{name: [] for name in scripts}}
             for _ in range(args.rounds):
                 rounds[BARE].append(
                     wrk(wrk_program, server.port, BARE, args.seconds, args.connections)
                 )
-                for name, script in scripts.items():
+                for name, (path, script) in scripts.items():
                     rounds[name].append(
-                        wrk(wrk_program, server.port, post, args.seconds, args.connections, script)
+                        wrk(wrk_program, server.port, path, args.seconds, args.connections, script)
                     )
                     # gunicorn finishes the posts wrk left in flight before the next round.
                     time.sleep(SETTLE_SECONDS)
-        posted = sum(sum(rounds[name]) * args.seconds for name in scripts)
+        posted = sum(sum(rounds[name]) * args.seconds for name in FLOORS)
         stored = Suggestion.objects.count() - stored_before
         # wrk counts a form shown again (a 200) as a success: only stored suggestions are.
         if stored < 0.95 * posted:
@@ -146,11 +161,13 @@ def csrf_token(port: int, path: str) -> str:
     return match.group(1)
 
 
-def lua(work: Path, port: int, path: str, photo: bytes | None) -> str:
-    """A wrk script that posts the form, checked once by posting it here first."""
-    token = csrf_token(port, path)
+def lua(work: Path, port: int, path: str, photo: bytes | None, form: str = "") -> str:
+    """A wrk script that posts the form (whose page is `form`, `path` itself if not given) to
+    `path`, checked once by posting it here first."""
+    token = csrf_token(port, form or path)
     boundary, body = multipart(token, photo)
-    name = "with-photo" if photo else "without-photo"
+    floor = path.startswith("/bench/")
+    name = ("floor-" if floor else "") + ("with-photo" if photo else "without-photo")
     (work / f"{name}.body").write_bytes(body)
     headers = {
         "Content-Type": f"multipart/form-data; boundary={boundary}",
@@ -163,7 +180,10 @@ def lua(work: Path, port: int, path: str, photo: bytes | None) -> str:
         response.read()
     finally:
         connection.close()
-    if response.status != 302 or "/track/" not in (response.getheader("Location") or ""):
+    if floor:
+        if response.status != 200:
+            sys.exit(f"POST {path} ({name}) answered {response.status}, not 200")
+    elif response.status != 302 or "/track/" not in (response.getheader("Location") or ""):
         sys.exit(f"POST {path} ({name}) answered {response.status}, not the tracking page")
     script = work / f"{name}.lua"
     script.write_text(
@@ -212,8 +232,11 @@ def in_process(post: str, photo: bytes, requests: int) -> dict:
         "bare Django view": median_ms(lambda: client.get(BARE)),
         "suggestion post without a photo": median_ms(posted(False)),
         "suggestion post with a photo": median_ms(posted(True)),
-        "of which feedback.photos.prepare": median_ms(
-            lambda: photos.prepare(SimpleUploadedFile("IMG_0001.jpg", photo))
+        "of which feedback.photos.check (the header, in the request)": median_ms(
+            lambda: photos.check(SimpleUploadedFile("IMG_0001.jpg", photo))
+        ),
+        "feedback.photos.prepare (decoded and re-encoded, in the task since issue 19)": median_ms(
+            lambda: photos.prepare(BytesIO(photo), "IMG_0001.jpg")
         ),
     }
 
@@ -245,6 +268,15 @@ def report(args, post, photo, rounds, handler, posted, stored) -> str:
             f"| suggestion `POST /s/<token>/suggest/` {name} | {joined(values)} | "
             f"{statistics.median(values):.0f} |"
         )
+    for floor_name, path in zip(FLOORS.values(), (INSERT, UPLOAD), strict=True):
+        values = rounds[floor_name]
+        lines.append(
+            f"| {floor_name} (`POST {path}`) | {joined(values)} | {statistics.median(values):.0f} |"
+        )
+    lines += ["", "| post ÷ its floor, round by round | median |", "|---|---:|"]
+    for post_name, floor_name in FLOORS.items():
+        ratio = [p / f for p, f in zip(rounds[post_name], rounds[floor_name], strict=True)]
+        lines.append(f"| {post_name}: {joined(ratio, '{:.0%}')} | {statistics.median(ratio):.1%} |")
     lines += [
         "",
         f"| post ÷ bare, round by round | median | target ≥ {TARGET_SHARE:.0%} |",

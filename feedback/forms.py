@@ -28,8 +28,8 @@ class PhotosInput(forms.FileInput):
 
 
 class PhotosField(forms.FileField):
-    """Up to MAX_PHOTOS pictures from one file input, each checked and re-encoded
-    (feedback.photos): cleans to a list of PreparedPhoto."""
+    """Up to MAX_PHOTOS pictures from one file input, each checked by its size and header
+    (feedback.photos.check; a task re-encodes it later): cleans to a list of the uploads."""
 
     widget = PhotosInput(attrs={"accept": "image/*", "multiple": True})
 
@@ -44,7 +44,7 @@ class PhotosField(forms.FileField):
         prepared, errors = [], []
         for file in files:
             try:
-                prepared.append(photos.prepare(super().clean(file)))
+                prepared.append(photos.check(super().clean(file)))
             except forms.ValidationError as error:
                 errors.extend(error.messages)
         if errors:

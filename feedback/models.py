@@ -350,10 +350,34 @@ class PhotoQuerySet(models.QuerySet):
         return self.filter(models.Q(image=path) | models.Q(thumbnail=path))
 
 
+class PhotoState(models.TextChoices):
+    PENDING = "pending", _("Being processed")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Could not be read")
+
+
+# Uploads as they came, until feedback.services.photos.process turns them into the two copies;
+# never served (only PHOTO_FOLDER's files are), and deleted once processed.
+ORIGINAL_FOLDER = "feedback-originals/"
+
+
+def original_path(photo, filename: str) -> str:
+    # Not the upload's name, not even its extension: nothing the sender chose reaches the storage.
+    return f"{ORIGINAL_FOLDER}{secrets.token_hex(16)}"
+
+
 class PhotoFiles:
     """A photo's two files, a display copy and a thumbnail, by the names its URLs carry
     (feedback.views.photos); no /media/ URL is ever shown: the files are sent only to those who
-    may see them."""
+    may see them. A plain mixin, not a model: migration 0016 names it among TaskPhoto's bases, so
+    a field here would appear in every historical state of the model."""
+
+    def __str__(self):
+        return self.image.name or self.get_state_display()
+
+    @property
+    def ready(self) -> bool:
+        return self.state == PhotoState.READY
 
     @property
     def image_file(self) -> str:
@@ -368,12 +392,29 @@ class PhotoFiles:
         return self.thumbnail if name == self.thumbnail_file else self.image
 
 
-class SuggestionPhoto(PhotoFiles, models.Model):
-    """A photo re-encoded without EXIF: a display-size copy and a thumbnail (feedback.photos)."""
+class Photo(PhotoFiles, models.Model):
+    """A rider's photo or a department's result photo.
+
+    It is stored as uploaded (`original`, private, never served) and is PENDING until the task
+    feedback.tasks.process_*_photo has turned it upright, re-encoded it without EXIF into the two
+    copies and deleted the original (feedback.services.photos); a file it cannot decode is
+    FAILED, its original deleted, and the suggestion's timeline says so."""
+
+    image = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path, blank=True)
+    original = models.FileField(_("upload"), upload_to=original_path, blank=True)
+    state = models.CharField(
+        _("state"), max_length=8, choices=PhotoState.choices, default=PhotoState.PENDING
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SuggestionPhoto(Photo):
+    """A rider's photo, re-encoded without EXIF: a display-size copy and a thumbnail."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=photo_path)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path)
     hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     created_at = models.DateTimeField(_("added at"), db_default=Now())
 
@@ -383,9 +424,14 @@ class SuggestionPhoto(PhotoFiles, models.Model):
         verbose_name = _("suggestion photo")
         verbose_name_plural = _("suggestion photos")
         ordering = ["id"]
-
-    def __str__(self):
-        return self.image.name
+        indexes = [
+            # the photos still being processed, oldest first (feedback.services.photos.sweep)
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state="pending"),
+                name="suggestion_photo_pending",
+            ),
+        ]
 
 
 class Department(models.Model):
@@ -775,14 +821,12 @@ class TaskSupervision(models.Model):
         return f"{self.task_id}: {self.text[:30]}"
 
 
-class TaskPhoto(PhotoFiles, models.Model):
+class TaskPhoto(Photo):
     """A photo of the result, taken with the 办结 (the same handling as a rider's: re-encoded
     without EXIF, feedback.photos). Staff see it; the submitter sees it on the tracking page only
     once staff publish it, and never once hidden."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=photo_path)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path)
     published = models.BooleanField(_("shown to the submitter"), default=False)
     hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     created_at = models.DateTimeField(_("added at"), db_default=Now())
@@ -800,10 +844,13 @@ class TaskPhoto(PhotoFiles, models.Model):
                 condition=models.Q(published=True, hidden=False),
                 name="task_photo_published",
             ),
+            # the photos still being processed, oldest first (feedback.services.photos.sweep)
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state="pending"),
+                name="task_photo_pending",
+            ),
         ]
-
-    def __str__(self):
-        return self.image.name
 
 
 class Event(models.Model):
@@ -830,6 +877,7 @@ class Event(models.Model):
         REOPENED = "reopened", _("Reopened: not solved")
         CLOSED = "closed", _("Closed")
         PHOTO_HIDDEN = "photo_hidden", _("Photo hidden")
+        PHOTO_UNREADABLE = "photo_unreadable", _("A photo could not be read")
         REMINDED = "reminded", _("Reminder sent")
         # A department's work on its task, as a 12345 hotline's (feedback.services.desk).
         ACKNOWLEDGED = "acknowledged", _("Task acknowledged (签收)")

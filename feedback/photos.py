@@ -1,12 +1,18 @@
-"""A rider's photo, checked and re-encoded before it is stored.
+"""A rider's photo: checked cheaply in the request, re-encoded later by a task.
 
-Only the pixels survive: the photo is turned upright by its EXIF orientation, then written afresh
-as JPEG without EXIF (GPS position, phone model, time), XMP or comments. Anything Pillow cannot read
-as one of the accepted formats is refused with a message, and so is a file whose header promises
-more pixels than settings.FEEDBACK_PHOTO_MAX_PIXELS (a decompression bomb) before it is decoded.
+`check`, in the request, reads only the header: anything Pillow cannot read as one of the
+accepted formats is refused with a message at once, and so is a file larger than
+settings.FEEDBACK_PHOTO_MAX_BYTES or whose header promises more pixels than
+settings.FEEDBACK_PHOTO_MAX_PIXELS (a decompression bomb). Nothing is decoded there.
+
+`prepare`, in the task (feedback.services.photos), does the costly part: only the pixels survive,
+the photo turned upright by its EXIF orientation, then written afresh as JPEG without EXIF (GPS
+position, phone model, time), XMP or comments. A file damaged past its header is found there.
 """
 
 import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
 from io import BytesIO
 
 from django.conf import settings
@@ -15,8 +21,6 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
-
-from feedback.services import PreparedPhoto
 
 register_heif_opener()
 
@@ -27,8 +31,17 @@ THUMBNAIL_SIDE = 320
 JPEG_QUALITY = 85
 
 
-def prepare(uploaded_file) -> PreparedPhoto:
-    """The upload as a display-size JPEG and a thumbnail, or ValidationError saying why not."""
+@dataclass
+class PreparedPhoto:
+    """An upload re-encoded without EXIF: a display-size JPEG and a thumbnail."""
+
+    display: ContentFile
+    thumbnail: ContentFile
+
+
+def check(uploaded_file):
+    """The upload, if its size and header are those of a photo we take; ValidationError saying
+    why not. Cheap: the header is read and checked (Image.verify), no pixel is decoded."""
     name = uploaded_file.name
     if uploaded_file.size > settings.FEEDBACK_PHOTO_MAX_BYTES:
         raise ValidationError(
@@ -36,16 +49,41 @@ def prepare(uploaded_file) -> PreparedPhoto:
             % {"name": name, "limit": settings.FEEDBACK_PHOTO_MAX_BYTES // (1024 * 1024) or 1},
             code="photo_size",
         )
+    with _reading(name):
+        uploaded_file.seek(0)
+        with Image.open(uploaded_file) as image:
+            _check_header(image, name)
+            image.verify()
     uploaded_file.seek(0)
+    return uploaded_file
+
+
+def prepare(file, name: str) -> PreparedPhoto:
+    """The photo in `file` as a display-size JPEG and a thumbnail, or ValidationError saying why
+    not (named `name` in the message)."""
+    with _reading(name):
+        file.seek(0)
+        with Image.open(file) as image:
+            _check_header(image, name)
+            # A JPEG decodes straight at the smallest scale still as large as the display copy.
+            image.draft("RGB", _fit(image.size, DISPLAY_SIDE))
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+    icc_profile = upright.info.get("icc_profile")
+    rgb = _as_rgb(upright)
+    return PreparedPhoto(
+        display=_jpeg(rgb, DISPLAY_SIDE, icc_profile, "photo.jpg"),
+        thumbnail=_jpeg(rgb, THUMBNAIL_SIDE, icc_profile, "thumbnail.jpg"),
+    )
+
+
+@contextmanager
+def _reading(name: str):
+    """Pillow's complaints about a file, as the ValidationError a rider reads."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(uploaded_file) as image:
-                _check_header(image, name)
-                # A JPEG decodes straight at the smallest scale still as large as the display copy.
-                image.draft("RGB", _fit(image.size, DISPLAY_SIDE))
-                image.load()
-                upright = ImageOps.exif_transpose(image)
+            yield
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise _too_many_pixels(name) from error
         except (UnidentifiedImageError, SyntaxError) as error:
@@ -61,12 +99,6 @@ def prepare(uploaded_file) -> PreparedPhoto:
                 % {"name": name},
                 code="photo_damaged",
             ) from error
-    icc_profile = upright.info.get("icc_profile")
-    rgb = _as_rgb(upright)
-    return PreparedPhoto(
-        display=_jpeg(rgb, DISPLAY_SIDE, icc_profile, "photo.jpg"),
-        thumbnail=_jpeg(rgb, THUMBNAIL_SIDE, icc_profile, "thumbnail.jpg"),
-    )
 
 
 def _check_header(image, name: str) -> None:

@@ -19,6 +19,7 @@ from feedback.models import (
     PHOTO_FOLDER,
     SHOWN_STATES,
     Category,
+    PhotoState,
     State,
     Suggestion,
     Support,
@@ -213,7 +214,9 @@ def published():
     """Suggestions that may show where riders scan, with their supporters counted and the
     thumbnail of their first result photo that staff published (`photo`, or None)."""
     photo = (
-        TaskPhoto.objects.filter(task__suggestion=OuterRef("pk"), published=True, hidden=False)
+        TaskPhoto.objects.filter(
+            task__suggestion=OuterRef("pk"), published=True, hidden=False, state=PhotoState.READY
+        )
         .order_by("id")
         .values("thumbnail")[:1]
     )
@@ -233,7 +236,7 @@ def published_photos():
     riders scan (feedback.views.photos.done_photo)."""
     done = published().filter(state__in=DONE_STATES)
     return TaskPhoto.objects.filter(
-        published=True, hidden=False, task__suggestion__in=done.values("pk")
+        published=True, hidden=False, state=PhotoState.READY, task__suggestion__in=done.values("pk")
     )
 
 

@@ -2,6 +2,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from feedback import followup, services, texts
+from feedback.models import SuggestionPhoto, TaskPhoto
+from feedback.services import photos
 
 
 @shared_task
@@ -41,3 +43,24 @@ def follow_up_desk() -> dict[str, int]:
     reminded, then escalated, and overdue tasks are escalated within hours of their deadline
     (a 紧急 task is due in hours, not days). Safe to run twice (feedback.followup)."""
     return followup.follow_up_desk(timezone.now())
+
+
+@shared_task
+def process_suggestion_photo(photo_id: int) -> str | None:
+    """A rider's photo, enqueued when the suggestion is filed: turned upright, re-encoded without
+    EXIF into a display copy and a thumbnail, its upload deleted (feedback.services.photos).
+    Safe to run twice: a photo is processed once."""
+    return photos.process(SuggestionPhoto, photo_id)
+
+
+@shared_task
+def process_task_photo(photo_id: int) -> str | None:
+    """A department's result photo, enqueued with the 办结; as process_suggestion_photo."""
+    return photos.process(TaskPhoto, photo_id)
+
+
+@shared_task
+def sweep_photos() -> int:
+    """Every 5 minutes (migration 0022): process the photos left pending (a lost message, a
+    worker stopped mid-way; feedback.services.photos.sweep)."""
+    return photos.sweep(timezone.now())

@@ -150,7 +150,8 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 
 
 class SuggestionPhotoFactory(factory.django.DjangoModelFactory):
-    """A photo and its thumbnail, small JPEGs written to MEDIA_ROOT (use the `media` fixture)."""
+    """A processed photo and its thumbnail, small JPEGs written to MEDIA_ROOT (use the `media`
+    fixture)."""
 
     class Meta:
         model = "feedback.SuggestionPhoto"
@@ -158,3 +159,4 @@ class SuggestionPhotoFactory(factory.django.DjangoModelFactory):
     suggestion = factory.SubFactory(SuggestionFactory)
     image = factory.django.ImageField(filename="photo.jpg", format="JPEG", width=64, height=48)
     thumbnail = factory.django.ImageField(filename="thumb.jpg", format="JPEG", width=32, height=24)
+    state = "ready"

@@ -686,6 +686,7 @@ def result_photo_a(task_a, media):
         task=task_a,
         image=ContentFile(b"photo", name="a.jpg"),
         thumbnail=ContentFile(b"thumb", name="a.jpg"),
+        state="ready",
     )
 
 
@@ -787,6 +788,7 @@ def _result_photo(station_a, department_x, published):
         task=task,
         image=ContentFile(b"photo", name="r.jpg"),
         thumbnail=ContentFile(b"thumbnail", name="r-thumbnail.jpg"),
+        state="ready",
         published=published,
     )
     return [photo.thumbnail_file]

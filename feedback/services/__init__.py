@@ -8,12 +8,11 @@ shown with: of two staff acting at once, the second is refused instead of overwr
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -39,6 +38,7 @@ from feedback.models import (
     TaskPhoto,
     UrgencyClass,
 )
+from feedback.services import photos as processing
 from feedback.texts import tell_rider
 from points.models import EntryKind
 from points.services.ledger import award, cause_of
@@ -54,14 +54,6 @@ logger = logging.getLogger(__name__)
 
 class FeedbackError(DomainError):
     """A change of a suggestion or its tasks that cannot be made, and why."""
-
-
-@dataclass
-class PreparedPhoto:
-    """An upload already checked and re-encoded without EXIF (feedback.photos.prepare)."""
-
-    display: ContentFile
-    thumbnail: ContentFile
 
 
 def _written(text: str, code: str, message: str) -> str:
@@ -123,7 +115,7 @@ def _change(suggestion: Suggestion, allowed: list[State], version: int | None, *
 
 def submit(
     details: dict,
-    photos: Sequence[PreparedPhoto] = (),
+    photos: Sequence[File] = (),
     *,
     channel: str,
     area: Area,
@@ -151,10 +143,8 @@ def submit(
             created_by=by,
             worker=worker,
         )
-        for photo in photos:
-            SuggestionPhoto.objects.create(
-                suggestion=suggestion, image=photo.display, thumbnail=photo.thumbnail
-            )
+        # Stored as uploaded and processed by a task once this commits (feedback.services.photos).
+        processing.add(SuggestionPhoto, photos, suggestion=suggestion)
         _record(suggestion, Event.Kind.SUBMITTED, by=by)
     return suggestion
 
@@ -393,13 +383,13 @@ def complete_task(
     *,
     result: str,
     by,
-    photos: Sequence[PreparedPhoto] = (),
+    photos: Sequence[File] = (),
     version: int | None = None,
 ) -> None:
     """The department says what it did (办结), with photos of the result if it took any (re-encoded
-    without EXIF by feedback.photos; staff see them, the submitter only once staff publish them);
-    the task is done. Done once: a second click is refused, and so is a form shown before another
-    change to the task (its `version`)."""
+    without EXIF by a task: feedback.services.photos; staff see them, the submitter only once
+    staff publish them); the task is done. Done once: a second click is refused, and so is a form
+    shown before another change to the task (its `version`)."""
     result = _written(result, "result", _("Say what was done."))
     now = timezone.now()
     with transaction.atomic():
@@ -422,8 +412,7 @@ def complete_task(
         if not done:
             raise FeedbackError("state", _("This task is already done."))
         task.refresh_from_db()
-        for photo in photos:
-            TaskPhoto.objects.create(task=task, image=photo.display, thumbnail=photo.thumbnail)
+        processing.add(TaskPhoto, photos, task=task)
         Suggestion.objects.filter(pk=task.suggestion_id).update(version=F("version") + 1)
         # Internal: staff may show it to the submitter when they resolve the suggestion.
         _record(
@@ -606,7 +595,7 @@ def delete_expired_photos(now: datetime) -> int:
                     photos_past_retention(now, model, to_suggestion)
                     # A second run at the same moment takes the rows this one does not hold.
                     .select_for_update(skip_locked=True, of=("self",))
-                    .values("pk", "image", "thumbnail", f"{to_suggestion}_id")
+                    .values("pk", "image", "thumbnail", "original", f"{to_suggestion}_id")
                     .order_by("id")[:RETENTION_BATCH]
                 )
                 if not batch:
@@ -614,7 +603,7 @@ def delete_expired_photos(now: datetime) -> int:
                 model.objects.filter(pk__in=[photo["pk"] for photo in batch]).delete()
                 storage = model._meta.get_field("image").storage
                 for photo in batch:
-                    for name in (photo["image"], photo["thumbnail"]):
+                    for name in (photo["image"], photo["thumbnail"], photo["original"]):
                         if name:
                             # robust: one file that cannot be deleted does not keep the others.
                             transaction.on_commit(partial(storage.delete, name), robust=True)

@@ -69,6 +69,7 @@ def near(station, tree, media):
         ),
         image=jpeg(640, 480),
         thumbnail=jpeg(320, 240),
+        state="ready",
         published=True,
     )
     published(

@@ -441,13 +441,14 @@ def photo_with_gps() -> SimpleUploadedFile:
 
 
 def test_the_handler_finishes_with_a_photo_that_staff_see_and_may_publish(
-    english, client, media, task, handler, staff_a
+    english, client, media, task, handler, staff_a, django_capture_on_commit_callbacks, eager_tasks
 ):
     english.force_login(handler)
-    response = english.post(
-        reverse("feedback:task_done", args=[task.pk]),
-        {"result": "已补装井盖", "photos": [photo_with_gps()], "version": task.version},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the photo processed (eager)
+        response = english.post(
+            reverse("feedback:task_done", args=[task.pk]),
+            {"result": "已补装井盖", "photos": [photo_with_gps()], "version": task.version},
+        )
     assert said(response) == "Marked as done. Staff will write the reply to the submitter."
     photo = TaskPhoto.objects.get()
     with Image.open(photo.image.path) as stored:
@@ -651,6 +652,7 @@ def test_result_photos_are_deleted_with_the_suggestions_photos_after_retention(
         task=task,
         image=ContentFile(b"photo", name="a.jpg"),
         thumbnail=ContentFile(b"thumb", name="a.jpg"),
+        state="ready",
     )
     path = photo.image.path
     closed = timezone.now() - timedelta(days=settings.FEEDBACK_PHOTO_RETENTION_DAYS + 1)

@@ -74,6 +74,7 @@ def result_photo(suggestion, **fields):
         task=task,
         image=ContentFile(b"photo", name="result.jpg"),
         thumbnail=ContentFile(b"thumbnail", name="result-thumbnail.jpg"),
+        state="ready",
         **fields,
     )
 

@@ -1,4 +1,5 @@
-"""feedback.photos.prepare: what a rider's upload becomes, and what it refuses."""
+"""feedback.photos: what a rider's upload becomes (prepare, in the task), and what it refuses
+(check, in the request, from the header; prepare, for a file damaged past it)."""
 
 import struct
 import zlib
@@ -10,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import ExifTags, Image
 
-from feedback.photos import DISPLAY_SIDE, THUMBNAIL_SIDE, prepare
+from feedback import photos
+from feedback.photos import DISPLAY_SIDE, THUMBNAIL_SIDE
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +30,11 @@ def image_bytes(fmt="JPEG", size=(64, 48), colour="red", mode="RGB", **save) -> 
     buffer = BytesIO()
     Image.new(mode, size, colour).save(buffer, fmt, **save)
     return buffer.getvalue()
+
+
+def prepare(uploaded):
+    """What the request and then the task make of an upload."""
+    return photos.prepare(photos.check(uploaded), uploaded.name)
 
 
 def opened(content_file) -> Image.Image:

@@ -145,11 +145,14 @@ def test_an_anonymous_suggestion_from_the_website_goes_to_the_chosen_community(e
     assert suggestion.is_anonymous
 
 
-def test_photos_are_stored_re_encoded_without_their_exif(english, station):
+def test_photos_are_stored_re_encoded_without_their_exif(
+    english, station, django_capture_on_commit_callbacks, eager_tasks
+):
     exif = Image.Exif()
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     gps[ExifTags.GPS.GPSLatitude] = (34.0, 24.0, 50.0)
-    english.post(station_form(station), data(photos=[photo(exif=exif), photo("second.jpg")]))
+    with django_capture_on_commit_callbacks(execute=True):  # the photos processed (eager)
+        english.post(station_form(station), data(photos=[photo(exif=exif), photo("second.jpg")]))
     stored = SuggestionPhoto.objects.filter(suggestion=Suggestion.objects.get())
     assert stored.count() == 2
     for row in stored:
@@ -328,8 +331,11 @@ def test_text_is_shown_escaped(english, tree):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
-def test_only_visible_photos_are_shown(english, station, staff_a):
-    english.post(station_form(station), data(photos=[photo(), photo("b.jpg")]))
+def test_only_visible_photos_are_shown(
+    english, station, staff_a, django_capture_on_commit_callbacks, eager_tasks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the photos processed (eager)
+        english.post(station_form(station), data(photos=[photo(), photo("b.jpg")]))
     suggestion = Suggestion.objects.get()
     shown, hidden = suggestion.photos.all()
     services.hide_photo(hidden, by=staff_a)

@@ -535,12 +535,16 @@ def test_the_task_page_shows_the_suggestion_without_the_submitters_name_or_mobil
     english, media, accepted_a, task_x, handler
 ):
     SuggestionPhoto.objects.create(
-        suggestion=accepted_a, image="feedback/shown.jpg", thumbnail="feedback/shown-t.jpg"
+        suggestion=accepted_a,
+        image="feedback/shown.jpg",
+        thumbnail="feedback/shown-t.jpg",
+        state="ready",
     )
     SuggestionPhoto.objects.create(
         suggestion=accepted_a,
         image="feedback/hidden.jpg",
         thumbnail="feedback/hidden-t.jpg",
+        state="ready",
         hidden=True,
     )
     english.force_login(handler)

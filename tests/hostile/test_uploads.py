@@ -94,10 +94,27 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(station):
     assert message == "“bomb.png”像素太多，无法接收。请换一张小一点的照片，或上传它的截图。"
 
 
-def test_a_truncated_photo_is_refused_as_damaged(station):
+def test_a_truncated_png_is_refused_as_damaged(station):
+    buffer = BytesIO()
+    Image.new("RGB", (640, 480), "red").save(buffer, "PNG")
+    content = buffer.getvalue()
+    message = refusal(send(station, upload("cut.png", content[: len(content) - 20])))
+    assert message == "“cut.png”已损坏或不完整，请重新拍摄或选择照片。"
+
+
+def test_a_truncated_jpeg_is_taken_and_recorded_on_the_timeline_once_the_task_finds_it(
+    station, django_capture_on_commit_callbacks, eager_tasks
+):
+    # Its header is whole: only decoding it, the task's work, finds the rest missing.
     content = jpeg()
-    message = refusal(send(station, upload("cut.jpg", content[: len(content) // 2])))
-    assert message == "“cut.jpg”已损坏或不完整，请重新拍摄或选择照片。"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(station, upload("cut.jpg", content[: len(content) // 2]))
+    assert_no_server_error(response)
+    assert response.status_code == 302
+    (photo,) = SuggestionPhoto.objects.all()
+    assert photo.state == "failed" and not photo.image and not photo.original
+    event = Suggestion.objects.get().events.get(kind="photo_unreadable")
+    assert event.get_kind_display() == "有一张照片无法读取"
 
 
 def test_a_file_named_like_a_photo_that_is_none_is_refused_and_its_name_shown_escaped(station):
@@ -110,11 +127,14 @@ def test_a_file_named_like_a_photo_that_is_none_is_refused_and_its_name_shown_es
     assert_never_raw(html(response), name)
 
 
-def test_gps_exif_is_gone_from_both_stored_files(station):
+def test_gps_exif_is_gone_from_both_stored_files(
+    station, django_capture_on_commit_callbacks, eager_tasks
+):
     content = jpeg(exif=gps_exif())
     assert ExifTags.IFD.GPSInfo in Image.open(BytesIO(content)).getexif()  # the test's premise
 
-    response = send(station, upload("gps.jpg", content))
+    with django_capture_on_commit_callbacks(execute=True):  # the photo processed (eager)
+        response = send(station, upload("gps.jpg", content))
 
     assert_no_server_error(response)
     assert response.status_code == 302

@@ -168,7 +168,7 @@ def fill(tree, client, staff, handler, administrator):
     department = DepartmentFactory(area=tree.district, handlers=[handler])
     hazard = feedback.submit(
         {"category": Category.HAZARD, "text": "井盖缺失", "name": "王小明", "mobile": rider.mobile},
-        [feedback.PreparedPhoto(display=jpeg("photo.jpg"), thumbnail=jpeg("thumbnail.jpg"))],
+        [jpeg("photo.jpg")],
         channel=Channel.QR_CODE,
         area=tree.community_a,
         station=station,
@@ -196,7 +196,7 @@ def fill(tree, client, staff, handler, administrator):
         Task.objects.get(pk=task.pk),
         result="已更换井盖",
         by=handler,
-        photos=[feedback.PreparedPhoto(display=jpeg("done.jpg"), thumbnail=jpeg("done_t.jpg"))],
+        photos=[jpeg("done.jpg")],
     )
     feedback.resolve(hazard, version=None, reply="已更换", by=staff)
     feedback.record_callback(hazard, reached=True, satisfaction=5, words="满意", by=staff)

@@ -28,7 +28,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
-from feedback.models import Suggestion, SuggestionPhoto
+from feedback.models import PhotoState, Suggestion, SuggestionPhoto
 from portal.management.commands.make_buckets import public_read_policy
 from registry.imports.columns import COLUMNS
 from registry.models import ImportJob, Worker
@@ -210,7 +210,16 @@ def test_a_riders_photo_is_kept_private_and_shown_to_staff_through_the_portal(ho
     status, headers, _ = file_a_hazard(web, station)
     assert status == 302, headers
     photo = SuggestionPhoto.objects.get(suggestion__station=station)
+    original = photo.original.name  # stored as uploaded, for the worker
+    assert original
+
+    def processed():
+        photo.refresh_from_db()
+        return photo.state == PhotoState.READY
+
+    wait_until(processed, 30, f"the worker did not process the photo; see {worker.log_path}")
     assert {photo.image.name, photo.thumbnail.name} <= set(store.names(store.bucket))
+    wait_until(lambda: original not in store.names(store.bucket), 10, "the upload was not deleted")
     assert not files_on_disk(web, worker)
     # Nobody reads it from the store without the portal's key …
     assert store.anyone_reads(store.bucket, photo.image.name) == 403
@@ -338,6 +347,7 @@ def test_with_the_store_unreachable_an_upload_says_so_and_saves_nothing(
             suggestion=SuggestionFactory(area=tree.community_a),
             image="feedback/gone.jpg",
             thumbnail="feedback/gone-thumbnail.jpg",
+            state=PhotoState.READY,
         )
         status, _, page = staff.get(reverse("feedback:photo", args=[photo.image_file]))
         assert status == 503 and "这个文件现在无法显示" in page.decode()

@@ -117,6 +117,8 @@ def test_every_task_goes_to_a_queue_a_worker_consumes():
         "registry.tasks.commit_import",
         "stations.tasks.make_qr_codes",
         "feedback.tasks.delete_expired_photos",
+        "feedback.tasks.process_suggestion_photo",
+        "feedback.tasks.process_task_photo",
         "portal.dashboard.tasks.refresh_dashboard",
         "portal.tasks.write_export",
     ):
