@@ -67,9 +67,19 @@ def wait_until(condition, what, seconds=20):
         time.sleep(0.1)
 
 
+@pytest.fixture
+def every_queue_afterwards():
+    """A worker started with queues (`-Q`) narrows the app's own list of queues to consume for
+    the rest of the process: a worker started after it by another test would take only those."""
+    yield
+    celery_app.amqp.queues.select(list(celery_app.amqp.queues))
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_on_the_quick_queue_is_not_held_up_by_heavy_work(tree, media):
+def test_a_worker_on_the_quick_queue_is_not_held_up_by_heavy_work(
+    tree, media, every_queue_afterwards
+):
     """Reminders and texts go to `quick`, QR codes (and imports, recounts) to `heavy`: a worker
     of each (docker-compose.yml), so a long import never delays this morning's reminders."""
     from celery.contrib.testing.worker import start_worker
