@@ -44,6 +44,7 @@ LINK_HEIGHT = 24  # every other link
 NOT_PAGES = {
     "audit_log_export",
     "dashboard:export",
+    "export_download",
     "feedback:done_photo",
     "feedback:ledger_export",
     "feedback:photo",
