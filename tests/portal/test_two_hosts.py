@@ -23,7 +23,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from openpyxl import load_workbook
 
 from bench.proxy import Nginx
-from feedback.models import SuggestionPhoto
+from feedback.models import PhotoState, SuggestionPhoto
 from portal.privacy import mask_mobile
 from registry.models import ImportJob, Worker
 from stations.models import StationVisit
@@ -163,7 +163,14 @@ def test_every_journey_works_through_nginx_whichever_host_answers(hosts, tree, s
     tracking = headers["Location"]
     for _ in range(2):
         assert rider.get(tracking)[0] == 200
-    photo = SuggestionPhoto.objects.get(suggestion__station=station)
+    # The photo is stored as uploaded and processed by the worker (feedback.services.photos).
+    photo = wait_for(
+        lambda: SuggestionPhoto.objects.filter(
+            suggestion__station=station, state=PhotoState.READY
+        ).first(),
+        60,
+        "the worker processed the photo",
+    )
     assert {photo.image.name, photo.thumbnail.name} <= set(store.names(store.bucket))
 
     # Staff see the photo, streamed from the store by whichever host answers.
