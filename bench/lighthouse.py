@@ -21,13 +21,13 @@ import argparse
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
+from bench.proxy import free_port
 from bench.roster import web_server
 
 CATEGORIES = {
@@ -91,12 +91,6 @@ def main():
     ]
     if missed:
         sys.exit("Below target: " + ", ".join(missed))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def seed() -> dict:

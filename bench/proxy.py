@@ -28,6 +28,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class LoopbackHTTP:
+    """Requests to a server of ours on the loopback (`self.port`), each on a fresh connection,
+    as a phone's would be: nginx here, gunicorn in tests/webprocess.py."""
+
+    timeout = 30
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, headers, text); OSError when nothing answered."""
+        status, response_headers, content = self.request_bytes(method, path, body, headers)
+        return status, response_headers, content.decode(errors="replace")
+
+    def request_bytes(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+
 def configuration(folder: Path, port: int, upstreams: list[int]) -> str:
     servers = "\n".join(f"        server 127.0.0.1:{upstream};" for upstream in upstreams)
     # A master started as root (CI) would run its workers as nobody, who may not write the
@@ -64,8 +85,10 @@ http {{
 """
 
 
-class Nginx:
+class Nginx(LoopbackHTTP):
     """The master in a process group of its own (daemon off), stopped by stop()."""
+
+    timeout = 60
 
     def __init__(self, folder: Path, upstreams: list[int], port: int | None = None):
         if not Path(NGINX).is_file():
@@ -95,20 +118,6 @@ class Nginx:
                 return True
         except OSError:
             return False
-
-    def request(self, method, path, body=None, headers=None):
-        """(status, headers, text) on a fresh connection, as tests/webprocess.py's Web."""
-        status, response_headers, content = self.request_bytes(method, path, body, headers)
-        return status, response_headers, content.decode(errors="replace")
-
-    def request_bytes(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, response.headers, response.read()
-        finally:
-            conn.close()
 
     def logged(self) -> str:
         return "\n".join(

@@ -2,10 +2,8 @@
 portal/gunicorn.conf.py) under production settings, DEBUG off, on the test database (PostgreSQL:
 the `services` pass). Used by tests/faults and by the private photo files' test."""
 
-import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,15 +16,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from bench.proxy import LoopbackHTTP, free_port
 from tests.signin import authenticator
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(condition, seconds: float, what: str):
@@ -89,7 +82,7 @@ def direct_url(application_name: str) -> str:
     return f"postgres://{user}@{host}:{port}/{db['NAME']}?application_name={application_name}"
 
 
-class Web:
+class Web(LoopbackHTTP):
     """bin/start-web in a process group of its own; its log (stdout and stderr) in a file.
     `environment` adds to or overrides the production environment given here."""
 
@@ -122,20 +115,6 @@ class Web:
             return self.request("GET", "/healthz")[0] == 200
         except OSError:
             return False
-
-    def request(self, method, path, body=None, headers=None):
-        """(status, headers, text) on a fresh connection; OSError when nothing answered."""
-        status, response_headers, content = self.request_bytes(method, path, body, headers)
-        return status, response_headers, content.decode(errors="replace")
-
-    def request_bytes(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, response.headers, response.read()
-        finally:
-            conn.close()
 
     def logged(self) -> str:
         return self.log_path.read_text()

@@ -35,8 +35,14 @@ from registry.models import ImportJob, Worker
 from stations.models import Station, StationPhoto
 from tests.factories import StationFactory, SuggestionFactory
 from tests.stations.test_staff_pages import details
-from tests.webprocess import CeleryWorker, Web, free_port, production_environment, staff_cookies
-from tests.webprocess import wait_for as wait_until
+from tests.webprocess import (
+    CeleryWorker,
+    Web,
+    free_port,
+    production_environment,
+    staff_cookies,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -217,9 +223,9 @@ def test_a_riders_photo_is_kept_private_and_shown_to_staff_through_the_portal(ho
         photo.refresh_from_db()
         return photo.state == PhotoState.READY
 
-    wait_until(processed, 30, f"the worker did not process the photo; see {worker.log_path}")
+    wait_for(processed, 30, f"the worker did not process the photo; see {worker.log_path}")
     assert {photo.image.name, photo.thumbnail.name} <= set(store.names(store.bucket))
-    wait_until(lambda: original not in store.names(store.bucket), 10, "the upload was not deleted")
+    wait_for(lambda: original not in store.names(store.bucket), 10, "the upload was not deleted")
     assert not files_on_disk(web, worker)
     # Nobody reads it from the store without the portal's key …
     assert store.anyone_reads(store.bucket, photo.image.name) == 403
@@ -243,7 +249,7 @@ def test_the_worker_makes_a_new_stations_qr_codes_where_anyone_may_read_them(hos
         station.refresh_from_db()
         return station.qr_token == station.token
 
-    wait_until(made, 30, f"the worker made no QR codes; see {worker.log_path}")
+    wait_for(made, 30, f"the worker made no QR codes; see {worker.log_path}")
     assert {station.qr_png.name, station.qr_svg.name} <= set(store.names(store.public_bucket))
     status, headers, content = staff.get(reverse("stations:qr_png", args=[station.pk]))
     assert status == 200 and content.startswith(b"\x89PNG")
@@ -273,6 +279,18 @@ def test_a_station_photo_is_shown_from_the_public_bucket(hosts, tree, staff_a):
     assert not files_on_disk(web, worker)
 
 
+def import_reaches(job, status, worker, what):
+    """Waits until the worker has brought the import `job` to `status`; a failed job ends the
+    wait with the worker's log."""
+
+    def reached():
+        job.refresh_from_db()
+        assert job.status != ImportJob.Status.FAILED, worker.logged()
+        return job.status == status
+
+    wait_for(reached, 30, what)
+
+
 def test_a_list_uploaded_to_the_web_host_is_read_and_saved_by_the_worker_host(hosts, tree, staff_a):
     store, web, worker = hosts
     staff = Session(web, staff_cookies(staff_a))
@@ -287,15 +305,7 @@ def test_a_list_uploaded_to_the_web_host_is_read_and_saved_by_the_worker_host(ho
     assert job.file.name in store.names(store.bucket)
     assert store.anyone_reads(store.bucket, job.file.name) == 403
 
-    def status_is(wanted):
-        def check():
-            job.refresh_from_db()
-            assert job.status != ImportJob.Status.FAILED, worker.logged()
-            return job.status == wanted
-
-        return check
-
-    wait_until(status_is(ImportJob.Status.READ), 30, "the worker did not read the list")
+    import_reaches(job, ImportJob.Status.READ, worker, "the worker read the list")
     assert job.valid_rows == 2
     status, _, _ = staff.post(
         reverse("registry:import_commit", args=[job.pk]),
@@ -303,10 +313,10 @@ def test_a_list_uploaded_to_the_web_host_is_read_and_saved_by_the_worker_host(ho
         form=reverse("registry:import_job", args=[job.pk]),
     )
     assert status == 302
-    wait_until(status_is(ImportJob.Status.DONE), 30, "the worker did not save the list")
+    import_reaches(job, ImportJob.Status.DONE, worker, "the worker saved the list")
     assert set(Worker.objects.values_list("mobile", flat=True)) == {"13900000011", "13900000012"}
     # Saved: the list, personal data, is deleted from the store.
-    wait_until(lambda: job.file.name not in store.names(store.bucket), 10, "the list was kept")
+    wait_for(lambda: job.file.name not in store.names(store.bucket), 10, "the list was kept")
     assert not files_on_disk(web, worker)
     # The roster's export is made in the web process, from the database alone.
     status, headers, content = staff.get(reverse("registry:workers_export"))

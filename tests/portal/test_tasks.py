@@ -8,6 +8,7 @@ from django_celery_beat.models import PeriodicTask
 
 from portal.celery import app as celery_app
 from portal.tasks import clear_expired_sessions
+from tests.webprocess import wait_for
 
 
 def make_sessions():
@@ -60,13 +61,6 @@ def test_a_real_worker_runs_a_task_sent_through_redis():
     assert list(Session.objects.values_list("session_key", flat=True)) == ["current"]
 
 
-def wait_until(condition, what, seconds=20):
-    deadline = timezone.now() + timedelta(seconds=seconds)
-    while not condition():
-        assert timezone.now() < deadline, what
-        time.sleep(0.1)
-
-
 @pytest.fixture
 def every_queue_afterwards():
     """A worker started with queues (`-Q`) narrows the app's own list of queues to consume for
@@ -95,16 +89,18 @@ def test_a_worker_on_the_quick_queue_is_not_held_up_by_heavy_work(
     with start_worker(celery_app, queues=["quick"], **worker):
         make_qr_codes.delay(station.pk)
         clear_expired_sessions.delay()
-        wait_until(
+        wait_for(
             lambda: not Session.objects.filter(session_key="expired").exists(),
-            "the quick worker did not run the quick task",
+            20,
+            "the quick worker ran the quick task",
         )
         time.sleep(1)
         assert Station.objects.get(pk=station.pk).qr_token != station.token  # still waiting
     with start_worker(celery_app, queues=["heavy"], **worker):
-        wait_until(
+        wait_for(
             lambda: Station.objects.get(pk=station.pk).qr_token == station.token,
-            "the heavy worker did not make the QR codes",
+            20,
+            "the heavy worker made the QR codes",
         )
 
 

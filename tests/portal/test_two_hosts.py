@@ -32,6 +32,7 @@ from tests.portal.test_object_store import (
     Session,
     Store,
     files_on_disk,
+    import_reaches,
     jpeg,
     make_buckets,
     survey_list,
@@ -189,15 +190,7 @@ def test_every_journey_works_through_nginx_whichever_host_answers(hosts, tree, s
     assert status == 302, headers
     job = ImportJob.objects.get()
 
-    def status_is(wanted):
-        def check():
-            job.refresh_from_db()
-            assert job.status != ImportJob.Status.FAILED, worker.logged()
-            return job.status == wanted
-
-        return check
-
-    wait_for(status_is(ImportJob.Status.READ), 30, "the worker did not read the list")
+    import_reaches(job, ImportJob.Status.READ, worker, "the worker read the list")
     status, _, page = staff.get(reverse("registry:import_job", args=[job.pk]))
     assert status == 200
     status, _, _ = staff.post(
@@ -206,7 +199,7 @@ def test_every_journey_works_through_nginx_whichever_host_answers(hosts, tree, s
         form=reverse("registry:import_job", args=[job.pk]),
     )
     assert status == 302
-    wait_for(status_is(ImportJob.Status.DONE), 30, "the worker did not save the list")
+    import_reaches(job, ImportJob.Status.DONE, worker, "the worker saved the list")
 
     # Staff export the roster: the rider and the list's two workers.
     status, _, content = staff.get(reverse("registry:workers_export"))
