@@ -62,10 +62,10 @@ def _suggest(request, *, area, channel, station=None):
         if request.POST.get(HONEYPOT):
             return render(request, "feedback/honeypot.html")
         # Counted before the photos are decoded, the costly part a flood would aim at.
-        address = ratelimit.client_address(request)
-        if not ratelimit.allow("suggest:address", address):
-            return ratelimit.too_many(request)
-        if station and not ratelimit.allow("suggest:station", station.token):
+        attempts = [("suggest:address", ratelimit.client_address(request))]
+        if station:
+            attempts.append(("suggest:station", station.token))
+        if not ratelimit.allow_all(*attempts):
             return ratelimit.too_many(request)
         form = SuggestionForm(request.POST, request.FILES)
         if form.is_valid():

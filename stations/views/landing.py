@@ -107,9 +107,9 @@ def check_in(request, token):
 
 def _check_in(request, station, worker):
     # Bounds what one leaked QR code or one rider can do, from however many networks.
-    if not ratelimit.allow("check-in:station", station.token):
-        return ratelimit.too_many(request)
-    if not ratelimit.allow("check-in:mobile", worker.mobile):
+    if not ratelimit.allow_all(
+        ("check-in:station", station.token), ("check-in:mobile", worker.mobile)
+    ):
         return ratelimit.too_many(request)
     result = checkin.check_in(station, worker)
     if not result.counted:

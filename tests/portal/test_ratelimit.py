@@ -300,3 +300,23 @@ def test_the_counters_are_shared_by_every_process_through_redis(settings, limit)
     assert answers == ["True", "True"]
     assert ratelimit.allow("suggest:address", NETWORK)  # the third, in this process
     assert not ratelimit.allow("suggest:address", NETWORK)
+
+
+@pytest.mark.services
+def test_in_redis_each_limit_is_counted_and_its_counter_expires_with_its_window(settings, limit):
+    from django.core.cache import cache
+
+    limit("check-in:station", 1, seconds=60)
+    limit("check-in:mobile", 5, seconds=600)
+    station, mobile = ("check-in:station", "redis-window"), ("check-in:mobile", "13800009999")
+    assert ratelimit.allow_all(station, mobile)
+    assert not ratelimit.allow_all(station, mobile)  # the station's one is used up
+    assert ratelimit.allow_all(mobile)  # the mobile's third of five
+    redis = cache._cache.get_client()
+    windows = {
+        name: redis.ttl(cache.make_key(ratelimit._bucket(name, key, seconds)))
+        for (name, key), seconds in ((station, 60), (mobile, 600))
+    }
+    assert 0 < windows["check-in:station"] <= 60
+    assert 60 < windows["check-in:mobile"] <= 600
+    assert cache.get(ratelimit._bucket(*mobile, 600)) == 3
