@@ -81,6 +81,7 @@ from bench.roster import (
     ROSTER,
     SERVER_ENVIRONMENT,
     USERS,
+    celery_worker,
     fill,
     machine,
     nearest_rank,
@@ -274,17 +275,7 @@ def serve(stack, work: Path, args) -> list:
         stack.enter_context(web_server(args.port + host, MEDIA_ROOT=str(work / f"host-{host}")))
         for host in (1, 2)
     ]
-    worker_log = (work / "worker.log").open("w")
-    worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "--app", "portal", "worker", "--pool", "solo",
-         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT,
-        env={**os.environ, "MEDIA_ROOT": str(work / "worker")},
-        stdout=worker_log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    stack.callback(worker.wait, 60)
-    stack.callback(worker.terminate)
+    stack.enter_context(celery_worker(work / "worker.log", MEDIA_ROOT=str(work / "worker")))
     nginx = Nginx(work / "nginx", [server.port for server in servers], port=args.port)
     stack.callback(nginx.stop)
     return servers

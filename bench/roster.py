@@ -200,6 +200,27 @@ class Server:
 
 
 @contextmanager
+def celery_worker(log: Path, concurrency: int = 1, **overrides):
+    """A Celery worker of every queue (a solo pool for one process), stopped afterwards; its
+    output in `log`. `overrides` add to or replace this process's environment."""
+    pool = ["--pool", "solo"] if concurrency == 1 else ["--concurrency", str(concurrency)]
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "celery", "--app", "portal", "worker", *pool, "--loglevel",
+             "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT,
+            env={**os.environ, **overrides},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+
+
+@contextmanager
 def web_server(port: int, **overrides):
     """bin/start-web as deployed (migrate, collectstatic, gunicorn), stopped afterwards; its log
     is kept only when something went wrong. `overrides` add to or replace this process's

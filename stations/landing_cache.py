@@ -1,4 +1,6 @@
-"""The landing page's HTML, kept for a few seconds in each web process, per station and language.
+"""The landing page's HTML, kept for a few seconds in each web process, per station and language,
+and the station a suggestion through its code is filed against (`stations`, read through
+stations.selectors.recent_station_for_token).
 
 A station's poster is scanned by rider after rider; from this cache the page costs a dictionary
 look-up: no query, and no round trip to Redis either (which would halve the page's throughput,
@@ -16,6 +18,7 @@ from django.db.models.signals import post_delete, post_save
 SECONDS = 10
 
 pages = LocMemCache("stations-landing", {"TIMEOUT": SECONDS, "OPTIONS": {"MAX_ENTRIES": 2000}})
+stations = LocMemCache("stations-token", {"TIMEOUT": SECONDS, "OPTIONS": {"MAX_ENTRIES": 2000}})
 
 
 def key(token: str, language: str) -> str:
@@ -24,6 +27,7 @@ def key(token: str, language: str) -> str:
 
 def forget(token: str) -> None:
     pages.delete_many([key(token, language) for language, _name in settings.LANGUAGES])
+    stations.delete(token)
 
 
 def _station_changed(sender, instance, **kwargs):

@@ -18,7 +18,7 @@ from portal import ratelimit
 from portal.community_picker import choose_community, chosen_community
 from portal.errors import flash_refusal
 from registry.services import riders
-from stations.selectors import station_for_token
+from stations.selectors import recent_station_for_token
 
 STATE_EXPLANATIONS = {
     State.SUBMITTED: gettext_lazy(
@@ -50,7 +50,7 @@ def suggest(request):
 
 def station_suggest(request, token):
     """From a station's QR code: the station and its area come with it."""
-    station = station_for_token(token)
+    station = recent_station_for_token(token)
     return _suggest(request, area=station.area, station=station, channel=Channel.QR_CODE)
 
 

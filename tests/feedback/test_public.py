@@ -10,6 +10,7 @@ from PIL import ExifTags, Image
 
 from feedback import services
 from feedback.models import Event, State, Suggestion, SuggestionPhoto
+from stations.services import rotate_token
 from tests.factories import StationFactory, SuggestionFactory
 from tests.riders import sign_in_rider
 
@@ -113,6 +114,23 @@ def test_a_hazard_from_a_station_gets_a_tracking_code_and_the_stations_place(eng
     assert "Thank you: your suggestion is filed" in page.text
     assert f'<p class="tracking-code">{code[:5]} {code[5:]}</p>' in page.text
     assert f"http://testserver/track/{code}/" in page.text
+
+
+def test_a_station_moved_or_its_code_replaced_is_seen_at_once_by_the_next_suggestion(
+    english, station, tree, staff_a
+):
+    english.post(station_form(station), data())
+    station.area = tree.community_b
+    station.save()
+    english.post(station_form(station), data())
+    assert [s.area for s in Suggestion.objects.order_by("pk")] == [
+        tree.community_a,
+        tree.community_b,
+    ]
+    old_form = station_form(station)
+    rotate_token(station, staff_a)
+    assert english.post(old_form, data()).status_code == 410
+    assert Suggestion.objects.count() == 2
 
 
 def test_the_browsers_location_wins_over_the_stations(english, station):

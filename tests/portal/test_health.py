@@ -45,3 +45,16 @@ def test_an_unreachable_cache_gives_503(client, settings):
 
 def test_health_only_answers_get(client):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_an_unreachable_object_store_is_degraded_not_failed(client, store_down):
+    """Pages and posts without a file still work: the load balancer is to keep the host."""
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "ok",
+        "broker": "ok",
+        "storage": "degraded",
+    }

@@ -10,6 +10,7 @@ through the portal's checking views, public ones by anyone at their URL. With th
 closed port, an upload says so and saves nothing.
 """
 
+import json
 import os
 import re
 import secrets
@@ -212,6 +213,8 @@ def file_a_hazard(web, station, language="zh-hans"):
 
 def test_a_riders_photo_is_kept_private_and_shown_to_staff_through_the_portal(hosts, tree, staff_a):
     store, web, worker = hosts
+    status, _, health = web.request_bytes("GET", reverse("healthz"))
+    assert (status, json.loads(health)["storage"]) == (200, "ok")
     station = StationFactory(name="建设路暖心驿站", area=tree.community_a)
     status, headers, _ = file_a_hazard(web, station)
     assert status == 302, headers
@@ -341,6 +344,8 @@ def test_with_the_store_unreachable_an_upload_says_so_and_saves_nothing(
         assert "您提交的内容和文件都没有保存" in page.decode()
         status, _, page = file_a_hazard(web, station, language="en")
         assert status == 503 and "nothing you sent has been saved" in page.decode()
+        status, _, health = web.request_bytes("GET", reverse("healthz"))
+        assert (status, json.loads(health)["storage"]) == (200, "degraded")
         assert not Suggestion.objects.exists() and not SuggestionPhoto.objects.exists()
 
         staff = Session(web, staff_cookies(staff_a))

@@ -6,7 +6,6 @@ language, and nothing was: no row names a file the store never got."""
 from io import BytesIO
 
 import pytest
-from botocore.config import Config
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -16,31 +15,10 @@ from feedback.models import Suggestion, SuggestionPhoto
 from registry.imports.columns import COLUMNS
 from registry.models import ImportJob
 from tests.factories import StationFactory
-from tests.webprocess import free_port
 
 # As in production, no transaction around the request: a failed save marks the one it is in
 # for rollback, and the test's own would then refuse the error page's queries.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def store_down(settings, media):
-    """The private storage on an S3 endpoint nobody listens on; the public one stays on disk."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "endpoint_url": f"http://127.0.0.1:{free_port()}",
-                "bucket_name": "portal",
-                "access_key": "portal",
-                "secret_key": "portal-secret",
-                "region_name": "us-east-1",
-                "file_overwrite": False,
-                "client_config": Config(connect_timeout=1, retries={"max_attempts": 1}),
-            },
-        },
-    }
 
 
 def photo() -> SimpleUploadedFile:
