@@ -177,6 +177,7 @@ def _ranking_query(area: Area | None, month, by: str) -> str:
     return urlencode({**params, "month": f"{month:%Y-%m}", "by": by})
 
 
+# Always written in the request, not through portal.exports: a row per child area, never large.
 @reads_from_replica
 @role_required(*READERS)
 def summary_export(request):

@@ -8,6 +8,7 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from feedback import demo
+        from feedback.exports import register_exports
         from feedback.selectors import (
             done_near,
             done_near_stations,
@@ -24,6 +25,7 @@ class FeedbackConfig(AppConfig):
         from registry.services import worker_merged
 
         seed_demo.connect(demo.seed, dispatch_uid="feedback.demo")
+        register_exports()
         worker_merged.connect(take_over_suggestions, dispatch_uid="feedback.merge")
         suggestions = _("Suggestions")
         add(NavItem(_("To assess"), "feedback:queue", badge=waiting_count, group=suggestions))

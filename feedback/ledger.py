@@ -146,6 +146,13 @@ class LedgerFilter(ScopedFilterSet):
         return local_midnight(start), local_midnight(end + timedelta(days=1))
 
 
+def filters_for(user, query) -> LedgerFilter:
+    """The ledger's filters for a user's page or export: the suggestions in their scope."""
+    return LedgerFilter(
+        query, queryset=Suggestion.objects.in_scope(user), user=user, today=timezone.localdate()
+    )
+
+
 def entries(filters: LedgerFilter, cap: int = CAP) -> list[Entry]:
     """The period's entries for the suggestions `filters` selects, newest first, at most `cap`
     (one more tells the caller there are more). Nothing when a filter cannot be applied."""

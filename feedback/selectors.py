@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from feedback.followup import assessment_overdue_before
 from feedback.models import (
@@ -34,10 +34,30 @@ from portal.workbench import Line
 
 MY_SUGGESTIONS = 10
 
+# ?state= of the task list: the open ones (all, to acknowledge, supervised, overdue, with an
+# extension asked) by due date, the oldest first; done and returned ones the latest first.
+TASK_STATES = {
+    "open": gettext_lazy("In progress"),
+    "to_acknowledge": gettext_lazy("To acknowledge"),
+    "supervised": gettext_lazy("Supervised (督办)"),
+    "overdue": gettext_lazy("Overdue"),
+    "extension": gettext_lazy("Extension asked"),
+    "done": gettext_lazy("Done"),
+    "returned": gettext_lazy("Returned"),
+}
+
 
 def my_suggestions(worker) -> dict:
     """On the rider's page (portal.slots.RIDER_PAGE): their latest suggestions, with links."""
     return {"suggestions": worker.suggestions.order_by("-submitted_at", "-id")[:MY_SUGGESTIONS]}
+
+
+def visible_tasks(user):
+    """A handler's: the tasks of their departments and those escalated to them; other staff's:
+    the tasks of the suggestions in their scope."""
+    if user.role == Role.DEPARTMENT_HANDLER:
+        return Task.objects.for_handler(user)
+    return Task.objects.in_scope(user)
 
 
 def waiting(user):

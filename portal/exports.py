@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from portal.background import DATABASE_UNREACHABLE, enqueue, enqueue_on_commit
+from portal.filters import AuditLogFilter
 from portal.inbox import notify
 from portal.models import AuditLog, ExportJob, Role
 from portal.xlsx import workbook
@@ -69,6 +70,9 @@ class Kind:
     # (user, query) → the table, or None when a filter cannot be applied.
     table: Callable[[object, QueryDict], Table | None]
     list_url: str  # the list's URL name: where an export with a bad filter goes back to
+    # An administrators' list (the security log): as on its page, the access log keeps the
+    # client's address, and its job and file answer only within ADMIN_ALLOWED_NETWORKS.
+    administrators: bool = False
 
 
 KINDS: dict[str, Kind] = {}
@@ -87,8 +91,14 @@ def may_export(user, kind_name: str) -> bool:
     return bool(kind and user and user.is_active and user.role in kind.roles)
 
 
-def start(user, kind_name: str, query: QueryDict, table: Table) -> ExportJob:
-    """A job for `table`, the request written to the access log; its task is sent on commit."""
+def administrators(kind_name: str) -> bool:
+    kind = KINDS.get(kind_name)
+    return bool(kind and kind.administrators)
+
+
+def start(user, kind_name: str, query: QueryDict, table: Table, address=None) -> ExportJob:
+    """A job for `table`, the request written to the access log (with the client's `address`
+    for an administrators' list); its task is sent on commit."""
     from portal.tasks import write_export
 
     with transaction.atomic():
@@ -103,13 +113,18 @@ def start(user, kind_name: str, query: QueryDict, table: Table) -> ExportJob:
             rows_total=table.count,
         )
         AuditLog.record(
-            user, AuditLog.Action.EXPORTED, table.description, subject=job, rows=table.count
+            user,
+            AuditLog.Action.EXPORTED,
+            table.description,
+            subject=job,
+            rows=table.count,
+            address=address,
         )
         enqueue_on_commit(write_export, job.pk)
     return job
 
 
-def start_again(job: ExportJob) -> ExportJob | None:
+def start_again(job: ExportJob, address=None) -> ExportJob | None:
     """A new job for a failed or deleted one's list and filters, re-read for its user now; None
     when they may no longer export it."""
     if not may_export(job.user, job.kind):
@@ -118,7 +133,7 @@ def start_again(job: ExportJob) -> ExportJob | None:
         table = KINDS[job.kind].table(job.user, QueryDict(job.query))
         if table is None:
             return None
-        return start(job.user, job.kind, QueryDict(job.query), table)
+        return start(job.user, job.kind, QueryDict(job.query), table, address)
 
 
 class Abandoned(Exception):
@@ -243,3 +258,44 @@ def sweep(now) -> dict:
             status=ExportJob.Status.EXPIRED, file=""
         )
     return {"stalled": len(stalled), "resent": resent, "expired": expired}
+
+
+def audit_log_table(user, query) -> Table | None:
+    """The core's own list: the security log as filtered (a date range, an action, a user),
+    oldest first, every row; the export is itself a row of the log."""
+    filters = AuditLogFilter(query, queryset=AuditLog.objects.select_related("user"))
+    if filters.errors:
+        return None
+    entries = filters.qs.order_by("created_at", "id")
+    title = _("Security log")
+    start, end = filters.form.cleaned_data.get("start"), filters.form.cleaned_data.get("end")
+    return Table(
+        title=title,
+        description=f"{title} ({start or '…'} – {end or '…'})",
+        header=[
+            _("When"),
+            _("Staff username"),
+            _("Staff member"),
+            _("Action"),
+            _("Concerning"),
+            _("What"),
+            _("Records"),
+            _("Client address"),
+        ],
+        rows=_audit_lines(entries),
+        count=entries.count(),
+    )
+
+
+def _audit_lines(entries) -> Iterator[list]:
+    for entry in entries.prefetch_related("subject").iterator(chunk_size=2000):
+        yield [
+            timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+            entry.user.username if entry.user else "",
+            entry.user.name if entry.user else "",
+            entry.get_action_display(),
+            str(entry.subject) if entry.subject else "",
+            entry.description,
+            entry.rows,
+            entry.address or "",
+        ]

@@ -75,17 +75,25 @@ def administrators_pages_from_allowed_networks(get_response):
     the portal believes (portal.ratelimit.known_address), not what a client says of itself."""
 
     def middleware(request):
-        allowed = settings.ADMIN_ALLOWED_NETWORKS
-        if allowed and request.path_info.startswith(administrators_pages()):
-            try:
-                client = ipaddress.ip_address(known_address(request) or "")
-            except ValueError:  # no address at all
-                raise Http404 from None
-            if not any(client in network for network in allowed):
-                raise Http404
+        gated = request.path_info.startswith(administrators_pages())
+        if gated and not from_allowed_network(request):
+            raise Http404
         return get_response(request)
 
     return middleware
+
+
+def from_allowed_network(request) -> bool:
+    """Whether the client may see the administrators' pages: from ADMIN_ALLOWED_NETWORKS, when
+    it is set."""
+    allowed = settings.ADMIN_ALLOWED_NETWORKS
+    if not allowed:
+        return True
+    try:
+        client = ipaddress.ip_address(known_address(request) or "")
+    except ValueError:  # no address at all
+        return False
+    return any(client in network for network in allowed)
 
 
 class SignInSteps:

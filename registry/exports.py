@@ -1,5 +1,6 @@
-"""The Excel exports of the enterprise ledger and the three rosters: each one's column headings
-and the cells of its rows, so an export view only chooses the rows (scope, filters) and audits."""
+"""The Excel exports of the enterprise ledger and the three rosters (portal.exports): the rows of
+each list in a user's scope with its filters, which its page shows too, and each export's column
+headings and cells."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,9 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from portal.exports import Kind, Table, register
 from portal.roles import READERS
-from registry.filters import WorkerFilter
+from registry.filters import EnterpriseFilter, WorkerFilter
 from registry.models import (
     CheckIn,
+    Enterprise,
     Occupation,
     Platform,
     PoliticalStatus,
@@ -80,13 +82,40 @@ def roster_table(name: str):
     return table
 
 
+def enterprise_rows(user, query):
+    """The filtered enterprise ledger in the user's scope, by name, and its filter set."""
+    enterprises = Enterprise.objects.in_scope(user)
+    filters = EnterpriseFilter(query, queryset=enterprises, user=user)
+    return filters, filters.qs.select_related("area", "parent").order_by("name", "id")
+
+
+def enterprise_table(user, query) -> Table | None:
+    """The export of the enterprise ledger for a user and its list's query (portal.exports)."""
+    filters, rows = enterprise_rows(user, query)
+    if filters.errors:
+        return None
+    title = _("Enterprises")
+    return Table(
+        title=title,
+        description=f"{title} ({filters.describe()})",
+        header=enterprise_header(),
+        rows=enterprise_lines(rows),
+        count=rows.count(),
+    )
+
+
 def register_exports() -> None:
-    """From RegistryConfig.ready(): the three rosters, each possibly 100,000 rows and more."""
+    """From RegistryConfig.ready(): the three rosters, each possibly 100,000 rows and more, and
+    the enterprise ledger."""
     for name in ROSTERS:
         register(
             f"registry.{name}",
             Kind(roles=READERS, table=roster_table(name), list_url=f"registry:{name}"),
         )
+    register(
+        "registry.enterprises",
+        Kind(roles=READERS, table=enterprise_table, list_url="registry:enterprises"),
+    )
 
 
 def enterprise_header() -> list[str]:

@@ -10,8 +10,10 @@ import time
 from dataclasses import dataclass
 
 import pytest
+from django.urls import resolve, reverse
 
-from portal.models import Area, AreaLevel, Role
+from portal.models import Area, AreaLevel, ExportJob, Role
+from tests.exports import rows_of
 from tests.factories import (
     AreaFactory,
     DepartmentFactory,
@@ -262,6 +264,32 @@ def media(settings, tmp_path):
     """Uploaded and generated files go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Tasks sent after commit run (the test's own transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def in_background(settings, media, eager_tasks, on_commit):
+    """An export of more than one row becomes a job (portal.exports):
+    `in_background(client, url_name, **query)` asks for it, its task writes the file there and
+    then, and it gives the job and the rows of the file the client downloads."""
+    settings.EXPORT_BACKGROUND_ROWS = 1
+
+    def export(client, url_name, **query):
+        with on_commit():
+            response = client.get(reverse(url_name), query)
+        assert response.status_code == 302
+        page = resolve(response["Location"])
+        assert page.url_name == "export_job"
+        job = ExportJob.objects.get(pk=page.kwargs["pk"])
+        assert job.status == ExportJob.Status.DONE
+        return job, rows_of(client.get(reverse("export_download", args=[job.pk])))
+
+    return export
 
 
 @pytest.fixture

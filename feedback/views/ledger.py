@@ -4,38 +4,25 @@ about each (feedback.ledger), its export, and staff recording what they did."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from feedback import ledger, services
-from feedback.exports import ledger_header, ledger_lines
 from feedback.models import Suggestion
 from feedback.staff_forms import RectificationForm
+from portal import export_views
 from portal.errors import flash_refusal
-from portal.filters import unfiltered_export
-from portal.models import AuditLog
 from portal.permissions import role_required
 from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
-from portal.xlsx import xlsx_response
 
 PAGE_SIZE = 50
 
 
-def _filters(request) -> ledger.LedgerFilter:
-    return ledger.LedgerFilter(
-        request.GET,
-        queryset=Suggestion.objects.in_scope(request.user),
-        user=request.user,
-        today=timezone.localdate(),
-    )
-
-
 @role_required(*READERS)
 def ledger_list(request):
-    filters = _filters(request)
+    filters = ledger.filters_for(request.user, request.GET)
     found = ledger.entries(filters)
     page = Paginator(found[: ledger.CAP], PAGE_SIZE).get_page(request.GET.get("page"))
     ledger.fill(page.object_list)
@@ -57,16 +44,8 @@ def ledger_list(request):
 
 @role_required(*READERS)
 def ledger_export(request):
-    filters = _filters(request)
-    if filters.errors:
-        return unfiltered_export(request, "feedback:ledger")
-    found = ledger.fill(ledger.entries(filters)[: ledger.CAP])
-    title = _("Low ratings and reopenings")
-    AuditLog.record(
-        request.user, AuditLog.Action.EXPORTED, f"{title} ({filters.describe()})", rows=len(found)
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(f"{title}-{stamp}.xlsx", title, ledger_header(), ledger_lines(found))
+    """The file at once, or for a long ledger a background job (portal.exports)."""
+    return export_views.respond(request, "feedback.ledger")
 
 
 @require_POST

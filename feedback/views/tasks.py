@@ -15,12 +15,11 @@ from django.db.models.functions import Coalesce, Length
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from feedback import services
 from feedback.calendar import moment_text
-from feedback.exports import task_header, task_lines
+from feedback.exports import listed_tasks
 from feedback.models import (
     Department,
     ResponseTemplate,
@@ -31,6 +30,7 @@ from feedback.models import (
     TaskPhoto,
     TaskSupervision,
 )
+from feedback.selectors import TASK_STATES, visible_tasks
 from feedback.services.desk import limit_of
 from feedback.task_forms import (
     CloseReturnedForm,
@@ -41,31 +41,17 @@ from feedback.task_forms import (
     ResolveForm,
     ReturnForm,
     SupervisionForm,
-    TaskFilterForm,
     TaskForm,
 )
+from portal import export_views
 from portal.errors import flash_refusal
-from portal.filters import unfiltered_export
-from portal.models import AuditLog, Role, User
+from portal.models import Role, User
 from portal.pagination import CappedPaginator
 from portal.permissions import role_required
 from portal.roles import KEEPERS, READERS, TASK_READERS, TASK_WORKERS
 from portal.scope import get_in_scope_or_404
-from portal.xlsx import xlsx_response
 
 PAGE_SIZE = 50
-
-# ?state= of the task list: the open ones (all, to acknowledge, supervised, overdue, with an
-# extension asked) by due date, the oldest first; done and returned ones the latest first.
-STATES = {
-    "open": gettext_lazy("In progress"),
-    "to_acknowledge": gettext_lazy("To acknowledge"),
-    "supervised": gettext_lazy("Supervised (督办)"),
-    "overdue": gettext_lazy("Overdue"),
-    "extension": gettext_lazy("Extension asked"),
-    "done": gettext_lazy("Done"),
-    "returned": gettext_lazy("Returned"),
-}
 
 
 def _count(model, field: str, **conditions):
@@ -73,12 +59,6 @@ def _count(model, field: str, **conditions):
     rows = model.objects.filter(**{field: OuterRef("pk")}, **conditions).order_by()
     counted = rows.values(field).annotate(n=Count("id")).values("n")
     return Coalesce(Subquery(counted), 0)
-
-
-def visible_tasks(user):
-    if user.role == Role.DEPARTMENT_HANDLER:
-        return Task.objects.for_handler(user)
-    return Task.objects.in_scope(user)
 
 
 def _form_errors(form) -> str:
@@ -175,39 +155,9 @@ def resolve(request, pk):
 # The handlers' pages
 
 
-def _listed_tasks(request):
-    """The task list's state (?state=), its department filter, and its rows."""
-    state = request.GET.get("state") if request.GET.get("state") in STATES else "open"
-    visible = visible_tasks(request.user)
-    filters = TaskFilterForm(
-        request.GET,
-        departments=Department.objects.filter(pk__in=visible.values("department_id"))
-        .select_related("area")
-        .order_by("name", "id"),
-    )
-    tasks = visible
-    if state == "done":
-        tasks = tasks.filter(state=Task.State.DONE).order_by("-done_at", "-id")
-    elif state == "returned":
-        tasks = tasks.filter(state=Task.State.RETURNED).order_by("-returned_at", "-id")
-    elif state == "to_acknowledge":
-        tasks = tasks.unacknowledged().order_by("acknowledge_by", "id")
-    else:
-        tasks = tasks.open().order_by("due_at", "id")
-        if state == "overdue":
-            tasks = tasks.overdue(timezone.now())
-        elif state == "extension":
-            tasks = tasks.extension_waiting()
-        elif state == "supervised":
-            tasks = tasks.supervised_unseen()
-    if filters.is_valid() and filters.cleaned_data["department"]:
-        tasks = tasks.filter(department=filters.cleaned_data["department"])
-    return state, filters, tasks
-
-
 @role_required(*TASK_READERS)
 def task_list(request):
-    state, filters, tasks = _listed_tasks(request)
+    state, filters, tasks = listed_tasks(request.user, request.GET)
     tasks = (
         tasks.select_related("department", "suggestion__area", "urgency")
         .prefetch_related("escalations")
@@ -234,7 +184,7 @@ def task_list(request):
         {
             "page": page,
             "state": state,
-            "states": STATES.items(),
+            "states": TASK_STATES.items(),
             "filters": filters,
             "can_read_departments": request.user.role in READERS,
         },
@@ -243,33 +193,8 @@ def task_list(request):
 
 @role_required(*TASK_READERS)
 def task_export(request):
-    """The task list as it is filtered, every row, written to the access log."""
-    state, filters, tasks = _listed_tasks(request)
-    if filters.errors:
-        return unfiltered_export(request, "feedback:tasks")
-    title = _("Department tasks")
-    AuditLog.record(
-        request.user,
-        AuditLog.Action.EXPORTED,
-        f"{title} ({_described(request.user, state, filters)})",
-        rows=tasks.count(),
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(f"{title}-{stamp}.xlsx", title, task_header(), task_lines(tasks))
-
-
-def _described(user, state: str, filters) -> str:
-    """The export's scope and filters in words, for the access log."""
-    if user.role == Role.DEPARTMENT_HANDLER:
-        names = "、".join(department.name for department in user.departments.order_by("name"))
-        applied = [_("Departments: %(names)s") % {"names": names}]
-    else:
-        scope = user.area.name if user.area else _("all areas")
-        applied = [_("Scope: %(area)s") % {"area": scope}]
-    applied.append(f"{_('State')}: {STATES[state]}")
-    if department := filters.cleaned_data.get("department"):
-        applied.append(f"{_('Department')}: {department.name}")
-    return "; ".join(applied)
+    """The file at once, or for a long list a background job (portal.exports)."""
+    return export_views.respond(request, "feedback.tasks")
 
 
 def _task(request, pk) -> Task:

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 
 from feedback import services
 from feedback.calendar import working_days_since
-from feedback.exports import suggestion_header, suggestion_lines
-from feedback.filters import SuggestionFilter
+from feedback.exports import listed_suggestions
 from feedback.followup import assessment_overdue_before
 from feedback.models import (
     PUBLIC_SUMMARY_LENGTH,
@@ -35,15 +34,14 @@ from feedback.staff_forms import (
 )
 from feedback.views.callbacks import callback_panel
 from feedback.views.tasks import task_panel
+from portal import export_views
 from portal.errors import flash_refusal
-from portal.filters import unfiltered_export
 from portal.models import AuditLog
 from portal.pagination import CappedPaginator
 from portal.permissions import role_required
 from portal.privacy import mask_mobile
 from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
-from portal.xlsx import xlsx_response
 
 # Officials read the queue and the suggestions to report upward; community staff assess them.
 PAGE_SIZE = 50
@@ -78,17 +76,9 @@ def queue(request):
     )
 
 
-def _listed(request):
-    """The filter set of the list of suggestions, and its rows in the user's scope, newest first."""
-    filters = SuggestionFilter(
-        request.GET, queryset=Suggestion.objects.in_scope(request.user), user=request.user
-    )
-    return filters, filters.qs.order_by("-submitted_at", "-id")
-
-
 @role_required(*READERS)
 def suggestion_list(request):
-    filters, rows = _listed(request)
+    filters, rows = listed_suggestions(request.user, request.GET)
     rows = with_supporters(rows.select_related("area", "station", "issue_type"))
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -100,22 +90,9 @@ def suggestion_list(request):
 
 @role_required(*READERS)
 def suggestion_export(request):
-    """诉求清单: the list as it is filtered, every row, with the submitters' mobiles in full as
-    the roster export has them; written to the access log with its filters and row count."""
-    filters, rows = _listed(request)
-    if filters.errors:
-        return unfiltered_export(request, "feedback:suggestions")
-    title = _("Suggestions list")
-    AuditLog.record(
-        request.user,
-        AuditLog.Action.EXPORTED,
-        f"{title} ({filters.describe()})",
-        rows=rows.count(),
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(
-        f"{title}-{stamp}.xlsx", title, suggestion_header(), suggestion_lines(rows)
-    )
+    """诉求清单 (feedback.exports.suggestion_table): the file at once, or for a long list a
+    background job (portal.exports)."""
+    return export_views.respond(request, "feedback.suggestions")
 
 
 def _suggestion(request, pk) -> Suggestion:

@@ -3,30 +3,21 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.filters import unfiltered_export
-from portal.models import Area, AuditLog
+from portal import export_views
+from portal.models import Area
 from portal.permissions import role_required
 from portal.roles import KEEPERS, READERS
 from portal.scope import get_in_scope_or_404
-from portal.xlsx import xlsx_response
-from registry.exports import enterprise_header, enterprise_lines
-from registry.filters import EnterpriseFilter
+from registry.exports import enterprise_rows
 from registry.forms import EnterpriseForm
 from registry.models import Enterprise
 
 
-def _ledger(request):
-    enterprises = Enterprise.objects.in_scope(request.user)
-    filters = EnterpriseFilter(request.GET, queryset=enterprises, user=request.user)
-    return filters, filters.qs.select_related("area", "parent").order_by("name", "id")
-
-
 @role_required(*READERS)
 def enterprises(request):
-    filters, rows = _ledger(request)
+    filters, rows = enterprise_rows(request.user, request.GET)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -37,20 +28,8 @@ def enterprises(request):
 
 @role_required(*READERS)
 def enterprises_export(request):
-    filters, rows = _ledger(request)
-    if filters.errors:
-        return unfiltered_export(request, "registry:enterprises")
-    title = _("Enterprises")
-    AuditLog.record(
-        request.user,
-        AuditLog.Action.EXPORTED,
-        f"{title} ({filters.describe()})",
-        rows=rows.count(),
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(
-        f"{title}-{stamp}.xlsx", title, enterprise_header(), enterprise_lines(rows)
-    )
+    """The file at once, or for a large ledger a background job (portal.exports)."""
+    return export_views.respond(request, "registry.enterprises")
 
 
 def _form(request, enterprise=None):

@@ -11,18 +11,11 @@ from openpyxl import load_workbook
 
 from feedback import services
 from feedback.models import IssueType, Task
-from portal.models import AuditLog
+from portal.models import AuditLog, ExportJob
+from tests.exports import rows_of
 from tests.factories import DepartmentFactory, SuggestionFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def rows_of(response):
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert response["Content-Disposition"].startswith("attachment;")
-    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def column(rows, heading):
@@ -169,3 +162,60 @@ def test_the_task_export_reads_the_same_few_queries_for_5_or_50_rows(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("feedback:tasks_export"))
     assert len(rows_of(response)) == rows + 1
+
+
+def test_a_suggestion_list_up_to_the_limit_is_still_sent_at_once(client, staff_a, filed, settings):
+    settings.EXPORT_BACKGROUND_ROWS = 2  # community A's two; B's is not staff_a's
+    client.force_login(staff_a)
+    rows = rows_of(client.get(reverse("feedback:suggestions_export")))
+    assert len(rows) == 3
+    entry = AuditLog.objects.get(action=AuditLog.Action.EXPORTED)
+    assert entry.rows == 2
+    assert not ExportJob.objects.exists()
+
+
+def test_a_longer_suggestion_list_is_written_in_the_background_within_the_scope(
+    client, staff_a, filed, in_background
+):
+    hazard, need, _other = filed
+    client.force_login(staff_a)
+    job, rows = in_background(client, "feedback:suggestions_export")
+    assert job.kind == "feedback.suggestions"
+    assert sorted(column(rows, "查询码")) == sorted([hazard.tracking_code, need.tracking_code])
+    assert column(rows, "手机号")[column(rows, "查询码").index(hazard.tracking_code)] == (
+        "13912345678"
+    )
+    requested = AuditLog.objects.get(action=AuditLog.Action.EXPORTED)
+    assert (requested.rows, requested.subject) == (2, job)
+    assert requested.description.startswith("诉求清单 (范围: 建设路社区")
+
+
+def test_a_task_list_up_to_the_limit_is_still_sent_at_once(
+    client, tree, staff_a, department_x, settings
+):
+    settings.EXPORT_BACKGROUND_ROWS = 1
+    TaskFactory(suggestion__area=tree.community_a, department=department_x)
+    TaskFactory(suggestion__area=tree.community_c, department=department_x)  # not staff_a's
+    client.force_login(staff_a)
+    assert len(rows_of(client.get(reverse("feedback:tasks_export")))) == 2
+    assert AuditLog.objects.get(action=AuditLog.Action.EXPORTED).rows == 1
+    assert not ExportJob.objects.exists()
+
+
+def test_a_longer_task_list_is_written_in_the_background_within_the_scope(
+    client, tree, staff_a, department_x, department_y, in_background
+):
+    mine = [
+        TaskFactory(suggestion__area=tree.community_a, department=department)
+        for department in (department_x, department_y)
+    ]
+    TaskFactory(suggestion__area=tree.community_c, department=department_x)  # not staff_a's
+    client.force_login(staff_a)
+    job, rows = in_background(client, "feedback:tasks_export", state="open")
+    assert job.kind == "feedback.tasks"
+    assert sorted(column(rows, "查询码")) == sorted(task.suggestion.tracking_code for task in mine)
+    requested = AuditLog.objects.get(action=AuditLog.Action.EXPORTED)
+    assert (requested.rows, requested.description) == (
+        2,
+        "部门任务 (范围: 建设路社区; 状态: 办理中)",
+    )

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from feedback import ledger, services
 from feedback.models import Callback, Event, State, Suggestion
 from feedback.services import FeedbackError
-from portal.models import AuditLog
+from portal.models import AuditLog, ExportJob
+from tests.exports import rows_of
 from tests.factories import SuggestionFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +207,31 @@ def test_the_export_holds_the_entries_with_what_followed_and_is_logged(
     bad = client.get(reverse("feedback:ledger_export"), {"area": tree.community_c.pk})
     assert bad.status_code == 302
     assert AuditLog.objects.filter(action=AuditLog.Action.EXPORTED).count() == 1
+
+
+def test_a_ledger_up_to_the_limit_is_still_sent_at_once(
+    client, tree, staff_a, department_x, settings
+):
+    settings.EXPORT_BACKGROUND_ROWS = 1
+    rated(tree.community_a, staff_a, department_x, 2)
+    rated(tree.community_b, staff_a, department_x, 1)  # not staff_a's: not counted
+    client.force_login(staff_a)
+    assert len(rows_of(client.get(reverse("feedback:ledger_export")))) == 2
+    assert AuditLog.objects.get(action=AuditLog.Action.EXPORTED).rows == 1
+    assert not ExportJob.objects.exists()
+
+
+def test_a_longer_ledger_is_written_in_the_background_within_the_scope(
+    client, tree, staff_a, department_x, in_background
+):
+    mine = [rated(tree.community_a, staff_a, department_x, stars) for stars in (1, 2)]
+    rated(tree.community_b, staff_a, department_x, 1)
+    client.force_login(staff_a)
+    job, rows = in_background(client, "feedback:ledger_export", kind="rating")
+    assert job.kind == "feedback.ledger"
+    codes = sorted(row[4] for row in rows[1:])
+    assert codes == sorted(suggestion.tracking_code for suggestion in mine)
+    assert all(row[-2] == "尚未处理" for row in rows[1:])  # what followed, filled by the task
+    requested = AuditLog.objects.get(action=AuditLog.Action.EXPORTED)
+    assert requested.rows == 2
+    assert requested.description.startswith("差评整改台账 (范围: 建设路社区")

@@ -16,8 +16,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from portal import accounts
-from portal.models import AccountReview, AuditLog, Notification, Role, User
+from portal.models import AccountReview, AuditLog, ExportJob, Notification, Role, User
 from portal.tasks import upkeep_accounts
+from tests.exports import rows_of
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -326,6 +327,38 @@ def test_an_administrator_exports_the_log_for_a_date_range(root, administrator, 
 def test_a_bad_date_makes_no_export(root):
     response = root.get(reverse("audit_log_export"), {"start": "2026-13-45"})
     assert response.status_code == 302 and not logged(Action.EXPORTED)
+
+
+def test_a_log_up_to_the_limit_is_still_sent_at_once_with_the_clients_address(
+    root, staff_a, settings
+):
+    settings.EXPORT_BACKGROUND_ROWS = 1
+    AuditLog.record(staff_a, Action.VIEWED, "张三")
+    response = root.get(reverse("audit_log_export"), {"user": "alice"})
+    assert [line[5] for line in rows_of(response)[1:]] == ["张三"]
+    exported = logged(Action.EXPORTED)[-1]
+    assert (exported.rows, exported.address) == (1, "127.0.0.1")
+    assert not ExportJob.objects.exists()
+
+
+def test_a_longer_log_is_written_in_the_background_and_its_file_kept_to_the_networks(
+    root, staff_a, staff_b, settings, in_background
+):
+    AuditLog.record(staff_a, Action.VIEWED, "张三")
+    AuditLog.record(staff_a, Action.EXPORTED, "从业人员名册", rows=40)
+    AuditLog.record(staff_b, Action.VIEWED, "李四")  # another user's: filtered out
+    job, rows = in_background(root, "audit_log_export", user="alice")
+    assert job.kind == "portal.audit_log"
+    assert [line[5] for line in rows[1:]] == ["张三", "从业人员名册"]
+    requested, downloaded = AuditLog.objects.filter(subject_id=job.pk).order_by("id")
+    assert (requested.action, requested.rows, requested.address) == ("exported", 2, "127.0.0.1")
+    assert (downloaded.action, downloaded.address) == ("downloaded", "127.0.0.1")
+
+    settings.ADMIN_ALLOWED_NETWORKS = [ip_network("10.8.0.0/16")]
+    for name in ("export_job", "export_download"):
+        assert root.get(reverse(name, args=[job.pk])).status_code == 404
+    inside = root.get(reverse("export_download", args=[job.pk]), REMOTE_ADDR="10.8.3.4")
+    assert inside.status_code == 200
 
 
 # The administrators' pages from their networks only

@@ -4,25 +4,18 @@ message with the link, only they may download it, and only until it is deleted; 
 worker died is shown as failed and may be started again."""
 
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from portal import exports
 from portal.models import AuditLog, ExportJob, Notification
 from portal.tasks import sweep_exports, write_export
+from tests.exports import rows_of
 from tests.factories import WorkerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Tasks sent after commit run (the test's own transaction never commits)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
@@ -32,11 +25,6 @@ def large(settings, tree, media, eager_tasks):
     for name in ("张三", "李四", "王五"):
         WorkerFactory(name=name, area=tree.community_a, occupation="courier")
     WorkerFactory(name="赵六", area=tree.community_b)
-
-
-def rows_of(response):
-    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def ask(client, on_commit, user, **query):

@@ -5,18 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from portal.models import AuditLog
+from portal.models import AuditLog, ExportJob
 from portal.xlsx import safe_cell
 from registry.models import CheckIn
+from tests.exports import rows_of
 from tests.factories import EnterpriseFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def rows_of(response):
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def test_the_export_follows_the_filters_and_the_scope_and_is_logged(client, tree, staff_a):
@@ -114,3 +109,33 @@ def test_the_enterprise_ledger_exports_with_its_filters(client, tree, staff_a):
     rows = rows_of(client.get(reverse("registry:enterprises_export")))
     assert [row[0] for row in rows[1:]] == ["美团建设路站"]
     assert AuditLog.objects.data_use().get().rows == 1
+
+
+def test_an_enterprise_ledger_up_to_the_limit_is_still_sent_at_once(
+    client, tree, staff_a, settings
+):
+    settings.EXPORT_BACKGROUND_ROWS = 1
+    EnterpriseFactory(name="美团建设路站", area=tree.community_a)
+    EnterpriseFactory(name="顺丰平原路网点", area=tree.community_b)  # not staff_a's: not counted
+    client.force_login(staff_a)
+    rows = rows_of(client.get(reverse("registry:enterprises_export")))
+    assert [row[0] for row in rows[1:]] == ["美团建设路站"]
+    entry = AuditLog.objects.data_use().get()
+    assert (entry.action, entry.rows) == (AuditLog.Action.EXPORTED, 1)
+    assert not ExportJob.objects.exists()
+
+
+def test_a_longer_enterprise_ledger_is_written_in_the_background_within_the_scope(
+    client, tree, staff_a, in_background
+):
+    EnterpriseFactory(name="美团建设路站", area=tree.community_a)
+    EnterpriseFactory(name="饿了么建设路站", area=tree.community_a)
+    EnterpriseFactory(name="顺丰平原路网点", area=tree.community_b)
+    client.force_login(staff_a)
+    job, rows = in_background(client, "registry:enterprises_export")
+    assert job.kind == "registry.enterprises"
+    assert sorted(row[0] for row in rows[1:]) == ["美团建设路站", "饿了么建设路站"]
+    requested, downloaded = AuditLog.objects.data_use().order_by("id")
+    assert (requested.action, requested.rows) == (AuditLog.Action.EXPORTED, 2)
+    assert requested.description == "企业台账 (范围: 建设路社区)"
+    assert (downloaded.action, downloaded.description) == ("downloaded", requested.description)
