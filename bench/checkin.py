@@ -65,7 +65,7 @@ def main():
     try:
         landing = seed()
         filled = fill(args.riders)
-        sessions = signed_in_riders(args.riders)
+        sessions = signed_in_riders(args.riders, landing.split("/")[2])
         with web_server(args.port) as server:
             suggest = landing + "suggest/"
             requests = {
@@ -103,25 +103,32 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def signed_in_riders(count: int) -> list[str]:
+def signed_in_riders(count: int, token: str) -> list[str]:
     """Session keys of `count` riders signed in, one each, as registry.services.riders.sign_in
-    leaves them."""
+    leaves them: riders whose check-in at the station would be counted now (none in the last
+    30 minutes, which an earlier run may have made)."""
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
     from registry.models import Worker
     from registry.services.riders import SESSION_KEY
+    from stations.checkin import SAME_VISIT
+    from stations.models import StationVisit
 
     store = SessionStore()
     expires = timezone.now() + timedelta(days=1)
+    visited = StationVisit.objects.filter(
+        station__token=token, created_at__gt=timezone.now() - SAME_VISIT
+    ).values("worker")
+    riders = Worker.objects.consenting().exclude(pk__in=visited).order_by("pk")
     sessions = [
         Session(
             session_key=secrets.token_hex(16),
             session_data=store.encode({SESSION_KEY: pk}),
             expire_date=expires,
         )
-        for pk in Worker.objects.consenting().order_by("pk").values_list("pk", flat=True)[:count]
+        for pk in riders.values_list("pk", flat=True)[:count]
     ]
     if len(sessions) < count:
         sys.exit(f"Only {len(sessions)} workers to sign in, not {count}.")
@@ -130,24 +137,35 @@ def signed_in_riders(count: int) -> list[str]:
 
 
 def check_in_script(work: Path, port: int, form: str, sessions: list[str]) -> str:
-    """A wrk script that taps 报到 as the next signed-in rider on each request."""
+    """A wrk script that taps 报到 as the next signed-in rider on each request; each round (a
+    wrk of its own) goes on from the rider where the last one stopped (a file keeps the place)."""
     token = csrf_token(port, form)
-    (work / "sessions.txt").write_text("\n".join(sessions) + "\n")
+    riders, place = work / "sessions.txt", work / "next-rider.txt"
+    riders.write_text("\n".join(sessions) + "\n")
+    place.write_text("0")
     script = work / "check-in.lua"
     script.write_text(
         "\n".join(
             [
                 "local sessions = {}",
-                f'for line in io.lines("{work / "sessions.txt"}") do',
+                f'for line in io.lines("{riders}") do',
                 "  sessions[#sessions + 1] = line",
                 "end",
-                "local next_rider = 0",
+                f'local file = assert(io.open("{place}"))',
+                "local first = tonumber(file:read('*a'))",
+                "file:close()",
+                "local next_rider = first",
                 "request = function()",
                 "  next_rider = next_rider % #sessions + 1",
                 "  return wrk.format('POST', nil, {",
                 "    ['Content-Type'] = 'application/x-www-form-urlencoded',",
                 f"    ['Cookie'] = 'csrftoken={token}; sessionid=' .. sessions[next_rider],",
                 f"  }}, 'csrfmiddlewaretoken={token}')",
+                "end",
+                "done = function(summary, latency, requests)",
+                f'  local file = assert(io.open("{place}", "w"))',
+                "  file:write(tostring((first + summary.requests) % #sessions))",
+                "  file:close()",
                 "end",
             ]
         )

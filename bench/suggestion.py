@@ -307,13 +307,67 @@ def in_process(post: str, photo: bytes, requests: int) -> dict:
     posted(False)()  # warm-up
     return {
         "bare Django view": median_ms(lambda: client.get(BARE)),
+        f"floor: a form parsed, one INSERT (`POST {INSERT}`)": median_ms(
+            lambda: client.post(INSERT, data)
+        ),
         "suggestion post without a photo": median_ms(posted(False)),
+        **without_a_photo_parts(post, data, median_ms),
         "suggestion post with a photo": median_ms(posted(True)),
         "of which feedback.photos.check (the header, in the request)": median_ms(
             lambda: photos.check(SimpleUploadedFile("IMG_0001.jpg", photo))
         ),
         "feedback.photos.prepare (decoded and re-encoded, in the task since issue 19)": median_ms(
             lambda: photos.prepare(BytesIO(photo), "IMG_0001.jpg")
+        ),
+    }
+
+
+def without_a_photo_parts(post: str, data: dict, median_ms) -> dict:
+    """The parts of the post without a photo, each alone: where its time goes beside its floor."""
+    import secrets as tokens
+
+    from django.contrib.sessions.models import Session
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from feedback import services
+    from feedback.forms import SuggestionForm
+    from feedback.models import Channel, Suggestion
+    from portal import ratelimit
+    from stations.selectors import recent_station_for_token
+
+    token = post.split("/")[2]
+    station = recent_station_for_token(token)
+    form_data = QueryDict(mutable=True)
+    form_data.update(data)
+
+    def form():
+        made = SuggestionForm(form_data, {})
+        assert made.is_valid(), made.errors
+        return made
+
+    details = form().details(station)
+    where = {"area": station.area, "station": station}
+    return {
+        "· the floor's INSERT alone (a session row, autocommit)": median_ms(
+            lambda: Session.objects.create(
+                session_key=tokens.token_hex(16), session_data="", expire_date=timezone.now()
+            )
+        ),
+        "· feedback.services.submit: BEGIN, the suggestion, its timeline row, COMMIT": median_ms(
+            lambda: services.submit(details, channel=Channel.QR_CODE, **where)
+        ),
+        "· of which the suggestion's INSERT alone, autocommit": median_ms(
+            lambda: Suggestion.objects.create(**details, channel=Channel.QR_CODE, **where)
+        ),
+        "· SuggestionForm made and validated": median_ms(form),
+        "· the rate limits (portal.ratelimit.allow_all)": median_ms(
+            lambda: ratelimit.allow_all(
+                ("suggest:address", "198.51.100.7"), ("suggest:station", token)
+            )
+        ),
+        "· the station (stations.selectors.recent_station_for_token)": median_ms(
+            lambda: recent_station_for_token(token)
         ),
     }
 
