@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,3 +107,16 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Already attended ones too: a second tap of the button records nothing new, no error.
         self.fields["sign_ups"].queryset = activity.sign_ups.active()
+
+
+class HoursForm(forms.Form):
+    """Staff set the hours counted for a rider at an activity; the service checks the length."""
+
+    hours = forms.DecimalField(
+        label=_("Hours"), min_value=Decimal(0), max_digits=5, decimal_places=1
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("Why the hours change, e.g. 忘记签退, 提前到场布置."),
+    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from points.models import Account, Entry
+from points.models import Account, Entry, StarLevel
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -34,3 +34,18 @@ class EntryAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     list_select_related = ["worker", "recorded_by"]
     search_fields = ["worker__name", "worker__mobile", "cause", "note"]
+
+
+@admin.register(StarLevel)
+class StarLevelAdmin(admin.ModelAdmin):
+    """The hours of each star level (星级志愿者): administrators change them here; the five
+    levels are seeded, so none is added or deleted."""
+
+    list_display = ["stars", "hours"]
+    list_editable = ["hours"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,6 +3,8 @@
 建设路社区 and 平原路社区, the communities with demo staff, get volunteer teams and activities of
 every kind: past ones whose attendance was marked, so their points are in the ledger, and coming
 ones with sign-ups, one of them nearly full and one tomorrow (the evening task reminds its riders).
+Attended riders signed in and out, so their hours count; 骑聚三营's monthly station shifts over
+the past year give its riders a volunteer star.
 Every community's 积分超市 offers the same rewards, one out of stock and one off offer; riders of
 the first two have redeemed some (waiting for pickup, handed over, cancelled and refunded) and
 staff have adjusted a balance or two.
@@ -33,7 +35,7 @@ from points.models import (
     SignUp,
     VolunteerTeam,
 )
-from points.services import activities, ledger, rewards
+from points.services import activities, hours, ledger, rewards
 from portal.dates import local_midnight
 from portal.models import AreaLevel, Role, User
 from registry.models import Worker, WorkerStatus
@@ -83,6 +85,12 @@ PLANS = [
          signed=10, attended=9),
     Plan(B, "文明交通劝导志愿服务", ActivityKind.VOLUNTEER, -5, 17, 2, 10, 20,
          place="平原路菜市场路口", team="平原路小哥先锋队", signed=8, attended=7),
+    # A year of monthly day shifts at the station: 骑聚三营's riders reach 100 hours, one star.
+    *[
+        Plan(A, f"驿站志愿值守（第{n}期）", ActivityKind.VOLUNTEER, -30 * n, 9, 8, 8, 20,
+             team="骑聚三营", signed=8, attended=8)
+        for n in range(1, 14)
+    ],
     # Coming: sign-ups open.
     Plan(A, "网格巡查：建设路夜间巡查", ActivityKind.GRID_DUTY, 1, 19, 2, 8, 30,
          place="建设路与平原路交叉口集合", team="骑聚三营", signed=5),
@@ -223,7 +231,13 @@ def seed_activity(plan: Plan, areas, staff, today: datetime) -> bool:
             signed_up_at=announced + timedelta(days=1 + n % 10, hours=n)
         )
     if plan.attended:
-        SignUp.objects.filter(activity=activity, attended_at__isnull=False).update(attended_at=ends)
+        # They signed in by the QR code as it began and out as it ended: its length counted.
+        SignUp.objects.filter(activity=activity, attended_at__isnull=False).update(
+            attended_at=ends,
+            signed_in_at=starts,
+            signed_out_at=ends,
+            minutes=hours.length_minutes(activity),
+        )
     return True
 
 

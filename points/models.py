@@ -1,6 +1,6 @@
 import secrets
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -402,6 +402,12 @@ class SignUp(models.Model):
     attended_at = models.DateTimeField(_("attendance marked at"), null=True, blank=True)
     marked_by = staff_reference(_("attendance marked by"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Scanning the activity's rotating QR code (points.checkin) at the start and at the end.
+    signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True)
+    signed_out_at = models.DateTimeField(_("signed out at"), null=True, blank=True)
+    # The service time counted: from sign-in to sign-out within the activity's times, or as staff
+    # set it (each change an HoursAdjustment row). Empty until the rider signs out.
+    minutes = models.PositiveIntegerField(_("service minutes"), null=True, blank=True)
 
     objects = SignUpQuerySet.as_manager()
 
@@ -423,6 +429,11 @@ class SignUp(models.Model):
                 condition=models.Q(attended_at__isnull=True) | models.Q(cancelled_at__isnull=True),
                 name="points_signup_attended_not_cancelled",
             ),
+            models.CheckConstraint(
+                condition=models.Q(signed_out_at__isnull=True)
+                | models.Q(signed_in_at__isnull=False),
+                name="points_signup_out_after_in",
+            ),
         ]
 
     def __str__(self):
@@ -431,3 +442,57 @@ class SignUp(models.Model):
     @property
     def attended(self) -> bool:
         return self.attended_at is not None
+
+    @property
+    def hours(self):
+        return None if self.minutes is None else round(self.minutes / 60, 1)
+
+
+class HoursAdjustment(models.Model):
+    """Staff changed the service time counted for a sign-up, and why: the sign-up's timeline of
+    its hours, written in the transaction that changes them."""
+
+    signup = models.ForeignKey(
+        SignUp, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("sign-up")
+    )
+    minutes_before = models.PositiveIntegerField(_("minutes before"), null=True, blank=True)
+    minutes_after = models.PositiveIntegerField(_("minutes after"))
+    reason = models.CharField(_("reason"), max_length=200)
+    adjusted_by = staff_reference(_("adjusted by"))
+    adjusted_at = models.DateTimeField(_("adjusted at"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("hours adjustment")
+        verbose_name_plural = _("hours adjustments")
+        ordering = ["-adjusted_at", "-id"]
+
+    def __str__(self):
+        return f"{self.signup}: {self.minutes_before} → {self.minutes_after}"
+
+
+class StarLevel(models.Model):
+    """The cumulative service hours that earn a volunteer's stars (星级志愿者). Administrators
+    edit them in the admin; migration 0011 sets the national standard's 100/300/600/1000/1500."""
+
+    stars = models.PositiveSmallIntegerField(
+        _("stars"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    hours = models.PositiveIntegerField(
+        _("hours"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Cumulative volunteer service hours from which a rider has these stars."),
+    )
+
+    class Meta:
+        verbose_name = _("star level")
+        verbose_name_plural = _("star levels")
+        ordering = ["stars"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stars__gte=1, stars__lte=5), name="points_star_one_to_five"
+            ),
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="points_star_hours"),
+        ]
+
+    def __str__(self):
+        return f"{self.stars}★ {self.hours}"

@@ -1,12 +1,14 @@
 """points' reads for the core's hooks: the rider page's activities and rewards, and the top of the
 month's leaderboard on a station's landing page."""
 
+from django.db.models import Sum
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from points import leaderboard
-from points.models import Redemption, RedemptionState, SignUp
+from points.models import Redemption, RedemptionState, SignUp, StarLevel
 from portal.workbench import Line
 from registry.models import Worker
 
@@ -18,6 +20,40 @@ def my_activities(worker: Worker) -> dict:
     return {
         "coming": signups.filter(activity__ends_at__gt=now).order_by("activity__starts_at")[:20],
         "attended": signups.filter(attended_at__isnull=False).order_by("-attended_at")[:10],
+    }
+
+
+RECORD_ACTIVITIES = 20
+
+
+def volunteer_record(worker: Worker) -> dict:
+    """A rider's volunteer record (志愿服务记录), on 我的 and on the staff worker page: hours by
+    year and in total, the latest activities with their hours, and the stars the total has
+    earned (StarLevel) with the hours to the next. Three queries."""
+    counted = SignUp.objects.active().filter(worker=worker, minutes__isnull=False)
+    years = list(
+        counted.annotate(year=ExtractYear("activity__starts_at"))
+        .values("year")
+        .annotate(minutes=Sum("minutes"))
+        .order_by("-year")
+    )
+    total = sum(year["minutes"] for year in years)
+    stars, next_level = 0, None
+    for level in StarLevel.objects.order_by("hours", "stars"):
+        if total >= level.hours * 60:
+            stars = max(stars, level.stars)
+        elif next_level is None:
+            next_level = level
+    return {
+        "worker": worker,
+        "years": [{"year": y["year"], "hours": round(y["minutes"] / 60, 1)} for y in years],
+        "total_hours": round(total / 60, 1),
+        "stars": stars,
+        "next_level": next_level,
+        "to_next": round(next_level.hours - total / 60, 1) if next_level else None,
+        "activities": counted.select_related("activity").order_by("-activity__starts_at", "-id")[
+            :RECORD_ACTIVITIES
+        ],
     }
 
 

@@ -19,6 +19,8 @@ activity_urls = [
     path("", activities.activity_detail, name="activity"),
     path("edit/", activities.activity_edit, name="activity_edit"),
     path("attendance/", activities.activity_attendance, name="activity_attendance"),
+    path("check-in/", activities.activity_check_in, name="activity_check_in"),
+    path("sign-ups/<int:signup_pk>/hours/", activities.sign_up_hours, name="sign_up_hours"),
 ]
 
 # The same activity as a rider sees it.
@@ -26,6 +28,8 @@ rider_activity_urls = [
     path("", rider_activities.activity_public, name="activity_public"),
     path("sign-up/", rider_activities.activity_sign_up, name="activity_sign_up"),
     path("cancel/", rider_activities.activity_cancel_sign_up, name="activity_cancel_sign_up"),
+    # The check-in screen's rotating QR code opens this: sign in at the start, out at the end.
+    path("scan/<str:token>/", rider_activities.activity_scan, name="activity_scan"),
 ]
 
 worker_points_urls = [

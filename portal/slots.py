@@ -1,5 +1,6 @@
 """Places on a page that apps further right fill without the page's own app importing them:
-the rider's 我的 page (points) shows feedback's "my suggestions", a station's landing page
+the rider's 我的 page (points) shows feedback's "my suggestions", the staff page of a worker
+(registry) points' volunteer record, a station's landing page
 (stations) shows points' monthly leaderboard and feedback's "what was done here", the friendly
 map (stations) feedback's "what was done near these stations". Apps add their part from
 AppConfig.ready(), as they add navigation items.
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 
 RIDER_PAGE = "rider_page"  # the object is the signed-in worker
+WORKER_PAGE = "worker_page"  # the staff page of a worker; the object is that worker, in scope
 STATION_LANDING = "station_landing"  # the object is the station
 FRIENDLY_MAP = "friendly_map"  # the object is the list of the stations on the page
 

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from feedback.models import SuggestionPhoto, TaskPhoto
+from points import checkin
 from points.card import token_for
 from points.models import EntryKind, Reward, VolunteerTeam
 from points.services.activities import sign_up
@@ -520,6 +521,28 @@ MATRIX = [
     ("points:activity_attendance", "activity_a", "get", expect(405)),
     # Nothing ticked: back to the activity's page with a message.
     ("points:activity_attendance", "activity_a", "post", A_KEEPERS_POST),
+    # The check-in screen (the rotating QR code) and the hours of a sign-up (an empty form is
+    # shown again, 400).
+    ("points:activity_check_in", "activity_a", "get", A_KEEPERS),
+    (
+        "points:activity_check_in",
+        "activity_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=200),
+    ),
+    ("points:sign_up_hours", "sign_up_a", "get", A_KEEPERS),
+    (
+        "points:sign_up_hours",
+        "sign_up_a",
+        "post",
+        {**A_KEEPERS, "staff_a": 400, "administrator": 400},
+    ),
+    (
+        "points:sign_up_hours",
+        "sign_up_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=200),
+    ),
     # The rider's side is public; signing up needs a signed-in rider: everyone else is sent to
     # the sign-in page.
     ("points:activities_public", None, "get", expect(200)),
@@ -532,6 +555,10 @@ MATRIX = [
     ("points:activity_cancel_sign_up", "activity_a", "post", expect(SIGN_IN, rider=302)),
     ("points:activity_cancel_sign_up", "signed_up_activity_a", "get", expect(SIGN_IN, rider=200)),
     ("points:activity_cancel_sign_up", "signed_up_activity_a", "post", expect(SIGN_IN, rider=302)),
+    # The check-in screen's code opens the scan page for signed-in riders (without a place, it
+    # says so); signing in or out is a POST that goes back to the activity's page.
+    ("points:activity_scan", "check_in_token_a", "get", expect(SIGN_IN, rider=200)),
+    ("points:activity_scan", "check_in_token_a", "post", expect(SIGN_IN, rider=302)),
     # Points: a worker's points and the manual adjustment (an empty form is shown again, 400).
     ("points:worker", "worker_a", "get", A_READERS),
     (
@@ -720,6 +747,23 @@ def signed_up_activity_a(activity_a, worker_a):
     """An activity of community A that the rider has a place at."""
     sign_up(activity_a, worker_a)
     return activity_a
+
+
+@pytest.fixture
+def sign_up_a(activity_a, worker_a):
+    """A rider's place at an activity of community A: the activity and the sign-up."""
+    return [activity_a.id, sign_up(activity_a, worker_a).id]
+
+
+@pytest.fixture
+def sign_up_c(activity_c, worker_c):
+    return [activity_c.id, sign_up(activity_c, worker_c).id]
+
+
+@pytest.fixture
+def check_in_token_a(activity_a):
+    """A fresh code of the check-in screen of an activity of community A."""
+    return [activity_a.id, checkin.token_for(activity_a)]
 
 
 @pytest.fixture

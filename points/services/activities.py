@@ -122,19 +122,26 @@ def mark_attendance(signup: SignUp, *, by) -> bool:
             raise ActivityError(
                 "not_started", _("Attendance can be marked once the activity has started.")
             )
-        signup.attended_at = timezone.now()
-        signup.marked_by = by
-        signup.save(update_fields=["attended_at", "marked_by"])
-        if signup.activity.points:
-            award(
-                signup.worker,
-                signup.activity.points,
-                EntryKind.ACTIVITY,
-                cause=cause_of(signup),
-                note=signup.activity.title,
-                by=by,
-            )
+        record_attendance(signup, by=by)
     return True
+
+
+def record_attendance(signup: SignUp, *, by) -> None:
+    """Mark the sign-up attended and award the activity's points; the caller holds the
+    sign-up's lock and has checked it is not attended yet (staff's tick, or the rider's scan with
+    `by` None). The ledger's one-entry-per-cause constraint backs the once."""
+    signup.attended_at = timezone.now()
+    signup.marked_by = by
+    signup.save(update_fields=["attended_at", "marked_by"])
+    if signup.activity.points:
+        award(
+            signup.worker,
+            signup.activity.points,
+            EntryKind.ACTIVITY,
+            cause=cause_of(signup),
+            note=signup.activity.title,
+            by=by,
+        )
 
 
 def add_member(team: VolunteerTeam, worker: Worker, *, by) -> bool:

@@ -1,20 +1,25 @@
 """Staff pages of volunteer teams and activities: community staff keep those of their scope,
 officials read them. Attendance is ticked on the activity's page."""
 
+from base64 import b64encode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.shortcuts import redirect, render
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from points.activity_forms import ActivityForm, AttendanceForm, TeamForm
+from points import checkin
+from points.activity_forms import ActivityForm, AttendanceForm, HoursForm, TeamForm
 from points.models import Activity, VolunteerTeam
-from points.services import activities
+from points.services import activities, hours
 from points.services.activities import ActivityError
+from portal import qr
 from portal.errors import flash_refusal
 from portal.filters import name_search
 from portal.models import Area
@@ -244,3 +249,63 @@ def activity_attendance(request, pk):
             % {"count": marked, "points": activity.points},
         )
     return redirect("points:activity", activity.id)
+
+
+@never_cache
+@role_required(*KEEPERS)
+def activity_check_in(request, pk):
+    """The check-in screen, on a phone or a laptop at the door: the QR code riders scan to sign
+    in and out. It makes a new code and reloads itself every minute (a Refresh header, no
+    script); a code older than two minutes is refused."""
+    activity = _activity(request, pk)
+    token = checkin.token_for(activity)
+    url = request.build_absolute_uri(reverse("points:activity_scan", args=[activity.id, token]))
+    counts = activity.sign_ups.active().aggregate(
+        signed_in=Count("id", filter=Q(signed_in_at__isnull=False)),
+        signed_out=Count("id", filter=Q(signed_out_at__isnull=False)),
+    )
+    response = render(
+        request,
+        "points/activity_check_in.html",
+        {
+            "activity": activity,
+            "qr_code": f"data:image/svg+xml;base64,{b64encode(qr.svg(url)).decode()}",
+            "rotate_seconds": checkin.ROTATE_SECONDS,
+            **counts,
+        },
+    )
+    response["Refresh"] = str(checkin.ROTATE_SECONDS)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*KEEPERS)
+def sign_up_hours(request, pk, signup_pk):
+    """Set the hours counted for one rider, with the reason (their adjustments are listed)."""
+    activity = _activity(request, pk)
+    signup = get_object_or_404(
+        activity.sign_ups.active().select_related("worker", "activity"), pk=signup_pk
+    )
+    data = request.POST if request.method == "POST" else None
+    form = HoursForm(data, initial={"hours": signup.hours})
+    if form.is_bound and form.is_valid():
+        try:
+            hours.adjust_hours(
+                signup, form.cleaned_data["hours"], form.cleaned_data["reason"], by=request.user
+            )
+        except ActivityError as refused:
+            form.add_error("hours", str(refused))
+        else:
+            messages.success(request, _("Saved the hours of %(name)s.") % {"name": signup.worker})
+            return redirect("points:activity", activity.id)
+    return render(
+        request,
+        "points/sign_up_hours.html",
+        {
+            "activity": activity,
+            "signup": signup,
+            "form": form,
+            "adjustments": signup.adjustments.select_related("adjusted_by"),
+        },
+        status=400 if form.errors else 200,
+    )

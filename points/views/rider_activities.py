@@ -10,13 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from points.models import Activity, SignUp
-from points.services import activities
+from points.services import activities, hours
+from points.services.activities import ActivityError
 from portal.community_picker import choose_community, chosen_community
 from portal.errors import flash_refusal
-from registry.services.riders import current_worker, sign_in_redirect
+from registry.services.riders import current_worker, rider_required, sign_in_redirect
 
 
 def activities_public(request):
@@ -99,3 +101,39 @@ def activity_cancel_sign_up(request, pk):
         activities.cancel_sign_up(signup)
         messages.success(request, _("You gave your place back."))
     return redirect("points:activity_public", pk)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@rider_required
+def activity_scan(request, pk, token):
+    """The page the check-in screen's QR code opens: GET says where the rider stands and offers
+    signing in (at the start) or out (at the end); POST does it. A code that is stale or of
+    another activity is refused here, and again by the service when the button is pressed."""
+    activity = get_object_or_404(Activity.objects.select_related("area"), pk=pk)
+    if request.method == "POST":
+        with flash_refusal(request):
+            if request.POST.get("action") == "out":
+                if hours.sign_out(activity, request.worker, token):
+                    messages.success(request, _("You are signed out. Thank you for your service!"))
+                else:
+                    messages.info(request, _("You had signed out already."))
+            elif hours.sign_in(activity, request.worker, token):
+                messages.success(
+                    request, _("You are signed in. Scan the code again when you leave.")
+                )
+            else:
+                messages.info(request, _("You had signed in already."))
+        return redirect("points:activity_public", activity.pk)
+    refusal, status = None, 200
+    try:
+        hours.check_token(activity, token)
+    except ActivityError as refused:
+        refusal, status = str(refused), 410 if refused.code == "stale" else 404
+    signup = SignUp.objects.active().filter(activity=activity, worker=request.worker).first()
+    return render(
+        request,
+        "points/activity_scan.html",
+        {"activity": activity, "signup": signup, "refusal": refusal},
+        status=status,
+    )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import export_views
+from portal import export_views, slots
 from portal.errors import flash_refusal
 from portal.models import Area, AreaLevel, AuditLog, Role
 from portal.pagination import CappedPaginator
@@ -76,6 +76,7 @@ def worker_detail(request, pk):
             "can_keep": can_keep,
             "can_anonymise": request.user.role == Role.ADMINISTRATOR,
             "leave_form": LeaveForm(),
+            "sections": slots.render(slots.WORKER_PAGE, request, worker),
             **(decision_context(request.user, worker) if pending_decision else {}),
         },
     )

@@ -33,6 +33,7 @@ from points.models import (
     TeamMember,
     VolunteerTeam,
 )
+from points.selectors import volunteer_record
 from portal.models import Area, AreaLevel, Role, User
 from registry.demo import JOBS
 from registry.models import (
@@ -391,7 +392,7 @@ def test_the_open311_key_is_printed_in_debug_only(settings, raw_keys):
 
 def test_the_demo_has_teams_activities_rewards_and_a_ledger_that_adds_up(settings):
     out = seed(settings)
-    assert "Demo points: 3 teams, 10 activities, 56 rewards, 7 redemptions" in out
+    assert "Demo points: 3 teams, 23 activities, 56 rewards, 7 redemptions" in out
     now = timezone.now()
     for team in VolunteerTeam.objects.all():
         assert team.members.count() >= 6
@@ -409,6 +410,12 @@ def test_the_demo_has_teams_activities_rewards_and_a_ledger_that_adds_up(setting
         assert Entry.objects.filter(kind=EntryKind.ACTIVITY, note=activity.title).count() == (
             attended.count()
         )
+        # the riders who came signed in and out by the QR code: the activity's length counted
+        length = (activity.ends_at - activity.starts_at).total_seconds() // 60
+        assert not attended.exclude(minutes=length).exists()
+    # 骑聚三营's year of station shifts earns its riders a volunteer star (我的 shows it)
+    team = VolunteerTeam.objects.get(name="骑聚三营")
+    assert all(volunteer_record(m.worker)["stars"] >= 1 for m in team.members.all())
     for activity in coming:
         assert activity.signed_up == activity.sign_ups.active().count() > 0
         assert not activity.sign_ups.filter(attended_at__isnull=False).exists()
