@@ -29,12 +29,14 @@ from registry.models import (
     PartyOrganisation,
     Platform,
     PoliticalStatus,
+    RecruitmentCall,
     Worker,
     WorkerEvent,
     WorkerRole,
     WorkerRoleKind,
     WorkerStatus,
 )
+from registry.services import recruitment
 
 # Surnames by frequency; they are drawn with Zipf-like weights, as surnames occur.
 SURNAMES = (
@@ -129,6 +131,7 @@ def seed(sender, areas, stdout, workers=0, **kwargs):
     )
     seed_enterprises(areas, stdout)
     seed_workers(communities, stdout)
+    seed_calls(communities, stdout)
     if workers:
         seed_synthetic_workers(workers, communities, stdout)
 
@@ -358,7 +361,9 @@ def seed_workers(communities, stdout):
     WorkerEvent.objects.bulk_create(event for w, plan in created for event in plan.events(w))
     CheckIn.objects.bulk_create(check_in for w, plan in created for check_in in plan.check_ins(w))
     WorkerRole.objects.bulk_create(
-        WorkerRole(worker=w, role=role) for w, plan in created for role in plan.roles
+        WorkerRole(worker=w, role=role, area=w.area, starts_on=timezone.localdate(w.created_at))
+        for w, plan in created
+        for role in plan.roles
     )
     stdout.write(f"Demo workers: {Worker.objects.count()} ({len(plans)} new).")
 
@@ -394,7 +399,7 @@ def seed_synthetic_workers(total: int, communities, stdout) -> None:
         )
         bulk_create_workers(workers)
         WorkerRole.objects.bulk_create(
-            WorkerRole(worker=worker, role=role)
+            WorkerRole(worker=worker, role=role, area=worker.area, starts_on=now.date())
             for worker, role in zip(workers, roles, strict=True)
             if role
         )
@@ -491,6 +496,52 @@ BRANCHES = [
     ("美团外卖神火站", Platform.MEITUAN, "411403001002", 58, PartyOrganisation.JOINT_BRANCH,
      "唐敏", "田海峰", "0370-2881214", "神火大道210号"),
 ]  # fmt: skip
+
+
+# Two 招募令 of the first demo community: (role, wanted, duties, days to the deadline).
+DEMO_CALLS = [
+    (
+        WorkerRoleKind.GRID_MEMBER,
+        3,
+        "跑单途中留意网格内的安全隐患、占道和设施损坏，用“随手拍”上报；每月参加一次网格例会。",
+        14,
+    ),
+    (
+        WorkerRoleKind.FOOD_SAFETY_SUPERVISOR,
+        2,
+        "取餐时留意商户后厨卫生和食材来源，发现问题向市场监管所反映；每季度参加一次培训。",
+        21,
+    ),
+]
+
+
+def seed_calls(communities, stdout):
+    """Recruitment calls of the first community, each with an application from one of its
+    confirmed workers; a second run adds nothing."""
+    community = communities[0]
+    today = timezone.localdate()
+    confirmed = Worker.objects.filter(area=community, status=WorkerStatus.CONFIRMED)
+    created = 0
+    for role, wanted, duties, days in DEMO_CALLS:
+        if RecruitmentCall.objects.filter(area=community, role=role).exists():
+            continue
+        call = recruitment.publish(
+            {
+                "role": role,
+                "area": community,
+                "wanted": wanted,
+                "duties": duties,
+                "deadline": today + timedelta(days=days),
+                "department": f"{community.name}居委会",
+                "term_ends_on": today + timedelta(days=365),
+            },
+            by=None,
+        )
+        created += 1
+        worker = confirmed.exclude(roles__role=role).order_by("pk").first()
+        if worker is not None:
+            recruitment.apply(call, worker, "平时在这一片跑单，熟悉路况，愿意出一份力。")
+    stdout.write(f"Demo recruitment calls: {created} new.")
 
 
 def seed_enterprises(areas, stdout):

@@ -24,6 +24,7 @@ from registry.models import (
     WorkerRoleKind,
     WorkerStatus,
 )
+from registry.services import appointments
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def roster_lines(workers: QuerySet, party: bool) -> Iterator[list]:
     occupations, platforms = _labels(Occupation.choices), _labels(Platform.choices)
     statuses, roles = _labels(WorkerStatus.choices), _labels(WorkerRoleKind.choices)
     political = _labels(PoliticalStatus.choices)
-    workers = workers.prefetch_related("roles")
+    workers = workers.prefetch_related(appointments.active_roles())
     for worker in workers.iterator(chunk_size=2000):
         line = [
             worker.name,

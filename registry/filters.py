@@ -1,6 +1,8 @@
 """The filters and search of the rosters and the enterprise ledger (django-filter)."""
 
 import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.filters import FromDayFilter, ScopedFilterSet, UntilDayFilter, name_search
@@ -12,6 +14,7 @@ from registry.models import (
     Platform,
     PoliticalStatus,
     Worker,
+    WorkerRole,
     WorkerRoleKind,
     WorkerStatus,
 )
@@ -26,7 +29,7 @@ class WorkerFilter(ScopedFilterSet):
         label=_("Political status"), choices=PoliticalStatus.choices
     )
     role = django_filters.ChoiceFilter(
-        label=_("Role"), choices=WorkerRoleKind.choices, field_name="roles__role"
+        label=_("Role"), choices=WorkerRoleKind.choices, method="with_active_role"
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -51,6 +54,11 @@ class WorkerFilter(ScopedFilterSet):
         if not self.form.cleaned_data.get("status"):
             queryset = queryset.exclude(status=WorkerStatus.LEFT)
         return queryset
+
+    def with_active_role(self, queryset, name, value):
+        """Workers holding the role today (an appointment not ended, its term not over)."""
+        active = WorkerRole.objects.active(timezone.localdate())
+        return queryset.filter(Exists(active.filter(worker=OuterRef("pk"), role=value)))
 
     def with_status(self, queryset, name, value):
         if value == TO_ERASE:  # the administrator's work list (PIPL deletion)

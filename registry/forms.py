@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import RevealingSelect, RiderForm
@@ -10,6 +11,7 @@ from registry.models import (
     Platform,
     PoliticalStatus,
     Worker,
+    WorkerRole,
     WorkerRoleKind,
 )
 from registry.validators import normalise_id_number, validate_id_number
@@ -169,7 +171,8 @@ class StaffWorkerForm(WorkerForm):
         if self.instance.pk:
             # The consent was given when the record was made; editing does not ask again.
             del self.fields["consent"]
-            self.initial["roles"] = [role.role for role in self.instance.roles.all()]
+            active = WorkerRole.objects.active(timezone.localdate()).filter(worker=self.instance)
+            self.initial["roles"] = list(active.values_list("role", flat=True))
             if self.instance.sensitive_consented_at:
                 del self.fields["sensitive_consent"]
 

@@ -1,6 +1,9 @@
+import secrets
 from datetime import timedelta
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Now
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +73,11 @@ def romanise(name: str) -> tuple[str, str]:
         "".join(lazy_pinyin(name)).lower()[:120],
         "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()[:30],
     )
+
+
+def new_call_code() -> str:
+    """A recruitment call's public code, in its apply page's URL."""
+    return secrets.token_urlsafe(12)
 
 
 class Channel(models.TextChoices):
@@ -259,6 +267,10 @@ class WorkerEvent(ReadableChanges, models.Model):
         LEFT = "left", _("Left or moved away")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
         ANONYMISED = "anonymised", _("Personal details erased")
+        APPLIED = "applied", _("Applied to a recruitment call")
+        APPOINTED = "appointed", _("Appointed")
+        DECLINED = "declined", _("Application declined")
+        APPOINTMENT_ENDED = "appointment_ended", _("Appointment ended")
 
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
@@ -276,29 +288,195 @@ class WorkerEvent(ReadableChanges, models.Model):
         "roles": _("Roles"),
         "reason": _("Reason"),
         "duplicate": _("Duplicate registration taken in"),
+        "role": _("Role"),
+        "area": _("Area"),
+        "term": _("Term"),
+        "call": _("Recruitment call"),
     }
-    extra_choices = {"roles": WorkerRoleKind}
+    extra_choices = {"roles": WorkerRoleKind, "role": WorkerRoleKind}
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.worker}"
 
 
+class WorkerRoleQuerySet(ScopedQuerySet):
+    def active(self, today):
+        """Appointments in force on `today`: not ended, and their term not run out."""
+        return self.filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=today),
+            ended_on__isnull=True,
+            starts_on__lte=today,
+        )
+
+    def with_state(self, today):
+        """Each appointment with `is_active` on `today`."""
+        return self.annotate(
+            is_active=models.ExpressionWrapper(
+                models.Q(pk__in=self.model.objects.active(today).values("pk")),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def expiring(self, today, days: int):
+        """Active appointments whose term runs out within `days` days, soonest first."""
+        return (
+            self.active(today)
+            .filter(ends_on__lte=today + timedelta(days=days))
+            .order_by("ends_on", "id")
+        )
+
+
 class WorkerRole(models.Model):
-    """A duty a worker takes on in the community (网格员, 监督员, 志愿者)."""
+    """An appointment to a duty in the community (网格员, 监督员, 志愿者): by whom, where, and for
+    which term. It is active from `starts_on` until `ends_on` (none: no end set) unless ended
+    early (`ended_on`, with a reason); ended appointments stay as the worker's history."""
 
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("role"), max_length=20, choices=WorkerRoleKind.choices)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    department = models.CharField(
+        _("appointing department"),
+        max_length=100,
+        blank=True,
+        help_text=_("Who made the appointment, for example the community committee."),
+    )
+    starts_on = models.DateField(_("start date"))
+    ends_on = models.DateField(_("end date"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+    appointed_by = staff_reference(_("appointed by"))
+
+    objects = WorkerRoleQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("worker role")
-        verbose_name_plural = _("worker roles")
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
         constraints = [
-            models.UniqueConstraint(fields=["worker", "role"], name="worker_role_once"),
+            # One open appointment per worker and role; ended ones are history.
+            models.UniqueConstraint(
+                fields=["worker", "role"],
+                condition=models.Q(ended_on__isnull=True),
+                name="worker_role_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=F("starts_on")),
+                name="worker_role_term_order",
+            ),
         ]
-        indexes = [models.Index(fields=["role", "worker"], name="worker_role_filter")]
+        indexes = [
+            # the rosters' filter by role: the workers with an open appointment of that role
+            models.Index(fields=["role", "worker"], name="worker_role_filter"),
+            # the expiring appointments: open ones by the end of their term
+            models.Index(
+                fields=["ends_on"],
+                name="worker_role_expiring",
+                condition=models.Q(ended_on__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return self.get_role_display()
+
+
+class RecruitmentCall(models.Model):
+    """招募令: staff call for riders to take on a role in an area, until a deadline."""
+
+    code = models.CharField(max_length=32, unique=True, default=new_call_code, editable=False)
+    role = models.CharField(_("role"), max_length=20, choices=WorkerRoleKind.choices)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    wanted = models.PositiveSmallIntegerField(
+        _("number wanted"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    duties = models.TextField(_("duties"), max_length=1000)
+    deadline = models.DateField(_("apply by"))
+    department = models.CharField(
+        _("appointing department"),
+        max_length=100,
+        help_text=_("Who appoints the riders accepted, for example the community committee."),
+    )
+    term_ends_on = models.DateField(
+        _("appointment until"),
+        null=True,
+        blank=True,
+        help_text=_("The end of the term of those appointed; empty for no end."),
+    )
+    created_by = staff_reference(_("published by"))
+    created_at = models.DateTimeField(_("published at"), db_default=Now())
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recruitment call")
+        verbose_name_plural = _("recruitment calls")
+        ordering = ["-deadline", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(wanted__gte=1), name="call_wants_someone"),
+        ]
+        indexes = [
+            # the open calls of a station's or a rider's area: by deadline
+            models.Index(fields=["deadline", "area"], name="call_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} · {self.area}"
+
+    def is_open(self, today) -> bool:
+        return today <= self.deadline
+
+
+class ApplicationQuerySet(ScopedQuerySet):
+    area_field = "call__area"
+
+
+class Application(models.Model):
+    """A rider's answer to a recruitment call, and the staff's decision on it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Accepted and appointed")
+        DECLINED = "declined", _("Declined")
+
+    call = models.ForeignKey(
+        RecruitmentCall,
+        on_delete=models.CASCADE,
+        related_name="applications",
+        verbose_name=_("recruitment call"),
+    )
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="applications", verbose_name=_("worker")
+    )
+    message = models.CharField(_("a few words"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    decided_by = staff_reference(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    appointment = models.ForeignKey(
+        WorkerRole, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("applied at"), db_default=Now())
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "worker"], name="application_once"),
+        ]
+        indexes = [
+            # a rider's applications on 我的, newest first
+            models.Index(fields=["worker", "-created_at"], name="application_worker"),
+        ]
+
+    def __str__(self):
+        return f"{self.worker} → {self.call}"
 
 
 class PartyOrganisation(models.TextChoices):

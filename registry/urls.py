@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from registry.views import care, consent, enterprises, imports, review, rosters, sign_in, workers
+from registry.views import (
+    care,
+    consent,
+    enterprises,
+    imports,
+    recruitment,
+    review,
+    rosters,
+    sign_in,
+    workers,
+)
 
 app_name = "registry"
 
@@ -81,6 +91,23 @@ urlpatterns = [
     ),
     path("staff/registry/care/", care.care_visits, name="care_visits"),
     path("staff/registry/care/<int:pk>/visit/", care.care_visit, name="care_visit"),
+    # 招募令 and appointed roles.
+    path("calls/<str:code>/", recruitment.apply, name="apply"),
+    path("staff/registry/calls/", recruitment.calls, name="calls"),
+    path("staff/registry/calls/new/", recruitment.call_new, name="call_new"),
+    path("staff/registry/calls/<int:pk>/", recruitment.call, name="call"),
+    path("staff/registry/applications/<int:pk>/accept/", recruitment.accept, name="accept"),
+    path("staff/registry/applications/<int:pk>/decline/", recruitment.decline, name="decline"),
+    path(
+        "staff/registry/appointments/expiring/",
+        recruitment.expiring,
+        name="appointments_expiring",
+    ),
+    path(
+        "staff/registry/appointments/<int:pk>/end/",
+        recruitment.end_appointment,
+        name="appointment_end",
+    ),
     path("staff/registry/import/", imports.start, name="import_start"),
     path("staff/registry/import/template.xlsx", imports.template, name="import_template"),
     path("staff/registry/import/<int:pk>/", include(import_job_urls)),

@@ -22,7 +22,7 @@ def station_for_token(token: str, *, with_amenities: bool = False) -> Station:
     StationNotFound otherwise.
 
     `with_amenities` also sets `amenity_codes`, in the same query (a row per amenity, joined):
-    the landing page's budget of three queries has no room for a second."""
+    the landing page's budget of four queries has no room for a second."""
     stations = Station.objects.select_related("area").filter(token=token)
     if with_amenities:
         rows = list(stations.annotate(amenity_code=F("amenities__amenity")).order_by())

@@ -57,6 +57,30 @@ class WorkerFactory(factory.django.DjangoModelFactory):
         )
 
 
+class WorkerRoleFactory(factory.django.DjangoModelFactory):
+    """An appointment in the worker's community, from today, with no end."""
+
+    class Meta:
+        model = "registry.WorkerRole"
+
+    worker = factory.SubFactory(WorkerFactory, status="confirmed")
+    role = "volunteer"
+    area = factory.LazyAttribute(lambda appointment: appointment.worker.area)
+    starts_on = factory.LazyFunction(timezone.localdate)
+
+
+class RecruitmentCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registry.RecruitmentCall"
+
+    role = "grid_member"
+    wanted = 2
+    duties = "每周巡查网格两次，发现问题随手拍上报"
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+    department = "建设路社区居委会"
+    term_ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+
+
 class CareVisitFactory(factory.django.DjangoModelFactory):
     """A care visit (三必访) due in a week for a party member."""
 

@@ -22,13 +22,16 @@ from points.services.ledger import award
 from points.services.rewards import redeem
 from portal.inbox import notify
 from portal.models import ExportJob
-from registry.models import ImportJob
+from registry.models import Application, ImportJob
 from tests.factories import (
     ActivityFactory,
     CareVisitFactory,
+    RecruitmentCallFactory,
     StationPhotoFactory,
     SuggestionFactory,
     TaskFactory,
+    WorkerFactory,
+    WorkerRoleFactory,
 )
 from tests.riders import sign_in_rider
 
@@ -234,6 +237,43 @@ MATRIX = [
         "post",
         expect(302, anonymous=LOGIN, staff_b=404, handler=403, official=403),
     ),
+    # 招募令 and appointments: staff in scope decide (refused or empty decisions go back to the
+    # call with a message); riders answer a call on its page by its public code.
+    ("registry:calls", None, "get", READERS),
+    ("registry:call_new", None, "get", KEEPERS),
+    ("registry:call_new", None, "post", KEEPERS),
+    ("registry:call", "call_a", "get", A_READERS),
+    (
+        "registry:call",
+        "call_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, administrator=200),
+    ),
+    *[
+        row
+        for name in ["registry:accept", "registry:decline"]
+        for row in [
+            (name, "application_a", "get", expect(405)),
+            (name, "application_a", "post", A_KEEPERS_POST),
+            (
+                name,
+                "application_c",
+                "post",
+                expect(404, anonymous=LOGIN, handler=403, official=403, administrator=302),
+            ),
+        ]
+    ],
+    ("registry:appointments_expiring", None, "get", READERS),
+    ("registry:appointment_end", "appointment_a", "get", expect(405)),
+    ("registry:appointment_end", "appointment_a", "post", A_KEEPERS_POST),
+    (
+        "registry:appointment_end",
+        "appointment_c",
+        "post",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=302),
+    ),
+    ("registry:apply", "call_code_a", "get", expect(SIGN_IN, rider=200)),
+    ("registry:apply", "call_code_a", "post", expect(SIGN_IN, rider=200)),
     ("stations:list", None, "get", READERS),
     ("stations:add", None, "get", KEEPERS),
     ("stations:detail", "station_a", "get", A_READERS),
@@ -627,6 +667,42 @@ def export_job_a(staff_a, media):
     )
     job.file.save("a.xlsx", ContentFile(b"xlsx"))
     return job
+
+
+@pytest.fixture
+def call_a(tree):
+    return RecruitmentCallFactory(area=tree.community_a)
+
+
+@pytest.fixture
+def call_c(tree):
+    return RecruitmentCallFactory(area=tree.community_c)
+
+
+@pytest.fixture
+def call_code_a(call_a):
+    return call_a.code
+
+
+@pytest.fixture
+def application_a(call_a, tree):
+    worker = WorkerFactory(area=tree.community_a, status="confirmed")
+    return Application.objects.create(call=call_a, worker=worker, message="我想报名")
+
+
+@pytest.fixture
+def application_c(call_c, worker_c):
+    return Application.objects.create(call=call_c, worker=worker_c, message="我想报名")
+
+
+@pytest.fixture
+def appointment_a(worker_a):
+    return WorkerRoleFactory(worker=worker_a)
+
+
+@pytest.fixture
+def appointment_c(worker_c):
+    return WorkerRoleFactory(worker=worker_c)
 
 
 @pytest.fixture

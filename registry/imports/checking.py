@@ -19,6 +19,7 @@ from registry.imports.columns import COLUMNS, HEADER, NO, YES, in_language
 from registry.imports.template import EXAMPLE_MOBILES
 from registry.imports.workbook import text
 from registry.models import ImportJob, ImportRow, Worker
+from registry.services import appointments
 
 Outcome = ImportRow.Outcome
 
@@ -131,7 +132,7 @@ class RowChecker:
             worker.mobile: worker
             for worker in Worker.objects.filter(mobile__in=mobiles)
             .select_related("area")
-            .prefetch_related("roles")
+            .prefetch_related(appointments.active_roles())
         }
         return [self.check_row(number, values, existing) for number, values in texts]
 

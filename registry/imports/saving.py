@@ -1,5 +1,6 @@
 """Applying the valid rows: new workers created and changed ones updated, a chunk at a time."""
 
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.models import Area
@@ -7,6 +8,7 @@ from registry import services
 from registry.forms import WorkerForm
 from registry.imports.checking import held_roles
 from registry.models import ImportJob, Worker, WorkerEvent, WorkerRole, WorkerStatus
+from registry.services import appointments
 
 
 def save_workers(job: ImportJob, rows: list[dict]) -> tuple[int, int]:
@@ -17,12 +19,13 @@ def save_workers(job: ImportJob, rows: list[dict]) -> tuple[int, int]:
         worker.mobile: worker
         for worker in Worker.objects.select_for_update(of=("self",))
         .select_related("area")
-        .prefetch_related("roles")
+        .prefetch_related(appointments.active_roles())
         .filter(mobile__in=[row["mobile"] for row in rows])
     }
     areas = Area.objects.in_bulk({row["area"] for row in rows})
     now = timezone.now()
-    new, changed, events, roles, replaced_roles = [], [], [], [], []
+    today = timezone.localdate()
+    new, changed, events, roles, ended_roles = [], [], [], [], Q(pk__in=[])
     changed_fields = set()
     for row in rows:
         details = {field: row[field] for field in WorkerForm.Meta.fields}
@@ -38,7 +41,7 @@ def save_workers(job: ImportJob, rows: list[dict]) -> tuple[int, int]:
             held = held_roles(worker)
             if held != row["roles"]:
                 changes["roles"] = [held, row["roles"]]
-                replaced_roles.append(worker.pk)
+                ended_roles |= Q(worker=worker) & ~Q(role__in=row["roles"])
             if not changes:
                 continue
             changed_fields.update(changes, _apply(job, worker, details, changes, now))
@@ -47,13 +50,21 @@ def save_workers(job: ImportJob, rows: list[dict]) -> tuple[int, int]:
         else:
             continue  # moved out of the uploader's area since the list was read
         if "roles" in changes:
-            roles += [WorkerRole(worker=worker, role=role) for role in row["roles"]]
+            added = set(row["roles"]) - set(changes["roles"][0])
+            roles += [
+                WorkerRole(worker=worker, role=role, area=worker.area, starts_on=today)
+                for role in sorted(added)
+            ]
         events.append(WorkerEvent(worker=worker, kind=kind, actor=job.uploaded_by, changes=changes))
     Worker.objects.bulk_create(new)
     if changed:
         # Only the columns that changed somewhere in the chunk: each costs a CASE over the chunk.
         Worker.objects.bulk_update(changed, sorted(changed_fields - {"roles"}))
-    WorkerRole.objects.filter(worker_id__in=replaced_roles).delete()
+    # Roles the list no longer gives end today; appointments whose term ran out close on their
+    # last day, so a role given again opens a new one.
+    touched = WorkerRole.objects.filter(worker__in=changed)
+    appointments.close_lapsed(touched, today)
+    touched.filter(ended_roles, ended_on__isnull=True).update(ended_on=today)
     WorkerRole.objects.bulk_create(roles)
     WorkerEvent.objects.bulk_create(events)
     return len(new), len(changed)

@@ -21,9 +21,9 @@ from registry.models import (
     PoliticalStatus,
     Worker,
     WorkerEvent,
-    WorkerRole,
     WorkerStatus,
 )
+from registry.services import appointments
 
 logger = logging.getLogger(__name__)
 
@@ -123,13 +123,7 @@ def detail_changes(worker: Worker, details: dict) -> dict:
 def _update(worker: Worker, details: dict, consent: dict, actor, roles=None) -> None:
     changes = detail_changes(worker, details)
     if roles is not None:
-        held = sorted(worker.roles.values_list("role", flat=True))
-        if held != sorted(roles):
-            changes["roles"] = [held, sorted(roles)]
-            worker.roles.exclude(role__in=roles).delete()
-            WorkerRole.objects.bulk_create(
-                [WorkerRole(worker=worker, role=role) for role in roles if role not in held]
-            )
+        changes.update(appointments.set_roles(worker, roles, by=actor))
     for field, value in {**details, **consent}.items():
         setattr(worker, field, value)
     worker.save()
@@ -155,7 +149,7 @@ def add_worker(details: dict, roles: list[str], *, sensitive_consent: bool, by) 
             raise RegistryError(
                 "duplicate_mobile", _("A worker with this mobile number is already registered.")
             ) from None
-        WorkerRole.objects.bulk_create([WorkerRole(worker=worker, role=role) for role in roles])
+        appointments.set_roles(worker, roles, by=by)
         WorkerEvent.objects.create(
             worker=worker,
             kind=WorkerEvent.Kind.REGISTERED,
@@ -378,9 +372,11 @@ def merge_duplicate(duplicate: Worker, *, kept: Worker, by) -> None:
         worker_merged.send(sender=Worker, duplicate=duplicate, kept=kept, by=by)
         duplicate.check_ins.update(worker=kept)
         duplicate.care_visits.update(worker=kept)
-        held = set(kept.roles.values_list("role", flat=True))
-        duplicate.roles.exclude(role__in=held).update(worker=kept)
-        duplicate.roles.all().delete()
+        # The duplicate's appointments become the kept worker's history; an open one the kept
+        # worker holds too goes (one open appointment per role).
+        held = kept.roles.filter(ended_on__isnull=True).values_list("role", flat=True)
+        duplicate.roles.filter(ended_on__isnull=True, role__in=list(held)).delete()
+        duplicate.roles.update(worker=kept)
         duplicate.status = WorkerStatus.LEFT
         duplicate.left_at = timezone.now()
         duplicate.merged_into = kept

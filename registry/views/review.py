@@ -5,6 +5,7 @@ merge into a worker on the roster). The worker's own page carries the same decis
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,7 @@ from portal.roles import KEEPERS
 from portal.scope import get_in_scope_or_404
 from registry import services
 from registry.forms import DuplicateForm, RefusalForm
-from registry.models import Worker, WorkerStatus
+from registry.models import Worker, WorkerRole, WorkerStatus
 
 LIKELY_SHOWN = 10
 
@@ -45,7 +46,9 @@ def review(request, pk):
         "registry/review.html",
         {
             "worker": worker,
-            "roles": worker.roles.order_by("role"),
+            "roles": WorkerRole.objects.active(timezone.localdate())
+            .filter(worker=worker)
+            .order_by("role"),
             "back": "queue",
             **decision_context(request.user, worker),
         },

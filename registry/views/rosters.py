@@ -2,9 +2,9 @@
 worker's full record with the changes staff make to it."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +20,7 @@ from registry import services
 from registry.exports import ROSTERS, roster_rows
 from registry.forms import LeaveForm, StaffWorkerForm
 from registry.models import Worker, WorkerRole, WorkerStatus
+from registry.services import appointments
 from registry.views.review import decision_context
 
 PAGE_SIZE = 50
@@ -29,7 +30,7 @@ PAGE_SIZE = 50
 @role_required(*READERS)
 def roster(request, roster):
     filters, rows = roster_rows(request.user, ROSTERS[roster], request.GET)
-    rows = rows.prefetch_related(Prefetch("roles", queryset=WorkerRole.objects.order_by("role")))
+    rows = rows.prefetch_related(appointments.active_roles())
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -62,13 +63,17 @@ def worker_detail(request, pk):
     # The entry points at the worker instead of copying the name: anonymising erases it here too.
     AuditLog.record(request.user, AuditLog.Action.VIEWED, "", subject=worker)
     can_keep = request.user.role in KEEPERS
+    today = timezone.localdate()
     pending_decision = can_keep and worker.status == WorkerStatus.PENDING
     return render(
         request,
         "registry/worker_detail.html",
         {
             "worker": worker,
-            "roles": worker.roles.order_by("role"),
+            "roles": WorkerRole.objects.active(today).filter(worker=worker).order_by("role"),
+            "appointments": worker.roles.with_state(today)
+            .select_related("area")
+            .order_by("-starts_on", "-id"),
             "events": worker.events.select_related("actor")[:100],
             "check_ins": worker.check_ins.select_related("area", "recorded_by")[:20],
             "care_visits": worker.care_visits.order_by("-created_at")[:20],

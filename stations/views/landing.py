@@ -1,9 +1,9 @@
 """The rider's side of a station's QR code: its landing page and 报到.
 
 Built for a cheap phone inside WeChat's browser: no JavaScript, its own small stylesheet instead
-of Bootstrap, three queries (the station with its area and amenities, then one for each part later
-apps add through portal.slots: points' leaderboard, feedback's "what was done here"), and for a
-few seconds none.
+of Bootstrap, four queries (the station with its area and amenities, then one for each part other
+apps add through portal.slots: points' leaderboard, feedback's "what was done here", registry's
+recruitment calls), and for a few seconds none.
 A signed-in rider (registry.services.riders) gets the page of their own, never cached: its 报到
 button records the check-in with one tap, and the page then says 已报到.
 """

@@ -24,7 +24,7 @@ from registry.models import (
     WorkerStatus,
     id_number_hash,
 )
-from tests.factories import WorkerFactory
+from tests.factories import WorkerFactory, WorkerRoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -378,7 +378,7 @@ def test_importing_the_same_file_again_adds_and_changes_nothing(client, staff_a,
 def test_a_row_for_a_known_worker_in_the_area_updates_them_with_a_timeline_entry(
     client, staff_a, worker_a, upload, save
 ):
-    WorkerRole.objects.create(worker=worker_a, role="volunteer")
+    WorkerRoleFactory(worker=worker_a, role="volunteer")
     client.force_login(staff_a)
     upload(xlsx(person(name="张珊", mobile=worker_a.mobile, platform="顺丰", roles="grid_member")))
     job = ImportJob.objects.get()
@@ -386,7 +386,11 @@ def test_a_row_for_a_known_worker_in_the_area_updates_them_with_a_timeline_entry
     save(job)
     worker_a.refresh_from_db()
     assert (worker_a.name, worker_a.name_pinyin, worker_a.platform) == ("张珊", "zhangshan", "sf")
-    assert list(worker_a.roles.values_list("role", flat=True)) == ["grid_member"]
+    today = timezone.localdate()
+    held = WorkerRole.objects.active(today).filter(worker=worker_a)
+    assert list(held.values_list("role", flat=True)) == ["grid_member"]
+    # The role the list no longer gives ends today and stays as history.
+    assert worker_a.roles.get(role="volunteer").ended_on == today
     event = worker_a.events.get(kind=WorkerEvent.Kind.UPDATED)
     assert event.changes == {
         "name": ["张三", "张珊"],

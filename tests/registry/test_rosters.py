@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.models import CheckIn, WorkerRole, WorkerStatus
-from tests.factories import WorkerFactory
+from registry.models import CheckIn, WorkerStatus
+from tests.factories import WorkerFactory, WorkerRoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_search_finds_zhang_san_by_name_pinyin_initials_or_mobile_tail(
 def test_filters_narrow_the_roster(client, tree, staff_a):
     courier = WorkerFactory(name="张三", occupation="courier", platform="sf", area=tree.community_a)
     WorkerFactory(name="李四", area=tree.community_a)
-    WorkerRole.objects.create(worker=courier, role="grid_member")
+    WorkerRoleFactory(worker=courier, role="grid_member")
     client.force_login(staff_a)
     url = reverse("registry:workers")
     assert names(client.get(url, {"occupation": "courier"})) == ["张三"]
@@ -162,7 +162,7 @@ def test_a_roster_page_costs_the_same_queries_for_5_or_50_workers(
             is_mobile_party_member=True,
             sensitive_consented_at=timezone.now(),
         ):
-            WorkerRole.objects.create(worker=worker, role="volunteer")
+            WorkerRoleFactory(worker=worker, role="volunteer")
             CheckIn.objects.create(worker=worker, area=tree.community_a, channel="self")
 
     client.force_login(staff_a)

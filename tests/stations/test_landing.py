@@ -62,10 +62,10 @@ def test_the_landing_page_shows_the_station_its_offer_and_its_amenities_in_words
     assert str(Service.LEGAL_AID.label) in text
 
 
-def test_the_landing_page_takes_at_most_three_queries(
+def test_the_landing_page_takes_at_most_four_queries(
     client, station, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         assert landing(client, station).status_code == 200
 
 
