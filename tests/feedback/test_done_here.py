@@ -237,10 +237,12 @@ def full_station(station, tree):
     return station
 
 
-def test_with_a_full_section_the_landing_page_takes_at_most_three_queries(
+def test_with_a_full_section_the_landing_page_takes_at_most_four_queries(
     client, full_station, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(3):
+    # The station with its amenities, then points' leaderboard, what was done here and the open
+    # recruitment calls (stations/views/landing.py).
+    with django_assert_max_num_queries(4):
         text = landing(client, full_station).text
     assert text.count('class="tag') == 6
 
