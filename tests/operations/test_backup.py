@@ -10,6 +10,7 @@ import os
 import subprocess
 import time
 from datetime import timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -39,8 +40,8 @@ from feedback.models import (
     UrgencyClass,
 )
 from feedback.services import desk
-from points.models import EntryKind, Reward, VolunteerTeam
-from points.services import activities, rewards
+from points.models import EntryKind, Reward, StarLevel, VolunteerTeam
+from points.services import activities, hours, rewards
 from points.services.ledger import award
 from portal import accounts
 from portal.inbox import notify
@@ -48,6 +49,7 @@ from portal.models import ExportJob, TextMessageDevice
 from registry import services as registry
 from registry.models import Channel as RegistryChannel
 from registry.models import ImportJob, ImportRow, WorkerRoleKind
+from registry.services import recruitment
 from stations import services as stations
 from stations.checkin import check_in
 from stations.models import StandardItem, StationAmenity, StationEvent
@@ -147,8 +149,30 @@ def fill(tree, client, staff, handler, administrator):
     rewards.redeem(reward, rider)
     team = VolunteerTeam.objects.create(name="骑聚三营", area=tree.community_a, created_by=staff)
     activities.add_member(team, rider, by=staff)
-    activity = ActivityFactory(area=tree.community_a, station=station, team=team)
-    activities.sign_up(activity, rider)
+    now = timezone.now()
+    activity = ActivityFactory(
+        area=tree.community_a,
+        station=station,
+        team=team,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=1),
+        sign_up_deadline=now + timedelta(minutes=30),
+    )
+    signup = activities.sign_up(activity, rider)
+    activities.mark_attendance(signup, by=staff)
+    hours.adjust_hours(signup, Decimal("1.5"), "签到二维码未扫，按签到表补录", by=staff)
+    StarLevel.objects.get_or_create(stars=1, defaults={"hours": 100})
+    call = recruitment.publish(
+        {
+            "role": WorkerRoleKind.FOOD_SAFETY_SUPERVISOR,
+            "area": tree.community_a,
+            "wanted": 2,
+            "duties": "每月检查两次辖区餐饮门店后厨",
+            "deadline": timezone.localdate() + timedelta(days=14),
+        },
+        by=staff,
+    )
+    recruitment.apply(call, rider, "常在建设路一带送餐，熟悉这些门店")
 
     # feedback: a hazard with photos taken through the loop, a duplicate, the reference tables.
     # (Made here when a transactional test before this one emptied what the migrations seeded.)
