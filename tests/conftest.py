@@ -5,6 +5,7 @@ city 商丘市
 └── district 睢阳区 ── street 文化街道 ── community C 文化路社区
 """
 
+import importlib
 import os
 import time
 from dataclasses import dataclass
@@ -301,3 +302,12 @@ def station_a(tree, media):
     make_qr_codes(station.pk)
     station.refresh_from_db()
     return station
+
+
+@pytest.fixture
+def star_levels(db):
+    """The star levels migration points/0011 seeds, made again: a transactional test before this
+    one in the same process empties every table, and its flush does not re-run data migrations."""
+    from django.apps import apps
+
+    importlib.import_module("points.migrations.0011_star_levels").seed(apps, None)

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_rider_signs_in_and_out_by_the_screens_code_and_sees_hours_and_stars(
-    new_page, live_server, tree, staff_a
+    new_page, live_server, tree, staff_a, star_levels
 ):
     now = timezone.now()
     rider = WorkerFactory(name="孙丽", area=tree.community_a, status="confirmed")

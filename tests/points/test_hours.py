@@ -20,7 +20,7 @@ from points.services.ledger import balance
 from tests.factories import ActivityFactory, WorkerFactory
 from tests.riders import sign_in_rider
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("star_levels")]
 
 
 @pytest.fixture

@@ -390,7 +390,7 @@ def test_the_open311_key_is_printed_in_debug_only(settings, raw_keys):
     assert ApiKey.objects.count() == 1
 
 
-def test_the_demo_has_teams_activities_rewards_and_a_ledger_that_adds_up(settings):
+def test_the_demo_has_teams_activities_rewards_and_a_ledger_that_adds_up(settings, star_levels):
     out = seed(settings)
     assert "Demo points: 3 teams, 23 activities, 56 rewards, 7 redemptions" in out
     now = timezone.now()
