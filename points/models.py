@@ -496,3 +496,84 @@ class StarLevel(models.Model):
 
     def __str__(self):
         return f"{self.stars}★ {self.hours}"
+
+
+SERIAL_LENGTH = 10
+
+
+def new_serial() -> str:
+    return readable_code(SERIAL_LENGTH)
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    def valid(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Certificate(models.Model):
+    """A volunteer service certificate (志愿服务证明): the hours a rider served in a period, as
+    counted when it was issued. The hours and the activities are a copy, not a reference, so a
+    later correction of a sign-up's hours does not change a certificate already printed: staff
+    revoke it and issue a new one. Its own times are its timeline (issued and by whom, revoked,
+    by whom and why), as a sign-up's are; a certificate is never deleted."""
+
+    serial = models.CharField(
+        _("serial number"), max_length=SERIAL_LENGTH, unique=True, default=new_serial
+    )
+    worker = models.ForeignKey(
+        Worker, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("worker")
+    )
+    # The community that issued it (the worker's when it was issued): its name is on the
+    # certificate, and its staff revoke it.
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    minutes = models.PositiveIntegerField(_("service minutes"))
+    # [{"date": "2026-05-01", "title": "…", "minutes": 120}, …], oldest first: the copy printed.
+    activities = models.JSONField(_("activities"), default=list)
+    issued_by = staff_reference(_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), db_default=Now())
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = staff_reference(_("revoked by"))
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("volunteer service certificate")
+        verbose_name_plural = _("volunteer service certificates")
+        ordering = ["-issued_at", "-id"]
+        indexes = [
+            # a rider's certificates, newest first (我的 and the staff page of the worker)
+            models.Index(fields=["worker", "-issued_at"], name="points_certificate_worker"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="points_certificate_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | ~models.Q(revoke_reason=""),
+                name="points_certificate_revoked_with_reason",
+            ),
+            # One valid certificate for a rider and a period: issuing it again (a resent form)
+            # finds it; to change it, revoke it first.
+            models.UniqueConstraint(
+                fields=["worker", "period_start", "period_end"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="points_certificate_once_per_period",
+            ),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    @property
+    def hours(self):
+        return round(self.minutes / 60, 1)
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
