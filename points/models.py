@@ -448,6 +448,52 @@ class SignUp(models.Model):
         return None if self.minutes is None else round(self.minutes / 60, 1)
 
 
+class WaitingQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(promoted_at__isnull=True, left_at__isnull=True)
+
+
+class WaitingListEntry(models.Model):
+    """A rider waiting for a place at a full activity, first come first served: a place given
+    back goes to the first of them in the transaction that gives it back (promoted_at, and a
+    sign-up); a rider who no longer wants to wait leaves (left_at). Its times are its timeline."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="waiting", verbose_name=_("activity")
+    )
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="waiting", verbose_name=_("worker")
+    )
+    joined_at = models.DateTimeField(_("joined the waiting list at"), db_default=Now())
+    promoted_at = models.DateTimeField(_("given a place at"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left the waiting list at"), null=True, blank=True)
+
+    objects = WaitingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("waiting list entry")
+        verbose_name_plural = _("waiting list")
+        ordering = ["joined_at", "id"]
+        indexes = [
+            # the first rider still waiting for an activity's place, and a rider's place in line
+            models.Index(
+                fields=["activity", "joined_at", "id"],
+                condition=models.Q(promoted_at__isnull=True, left_at__isnull=True),
+                name="points_waiting_line",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "worker"],
+                condition=models.Q(promoted_at__isnull=True, left_at__isnull=True),
+                name="points_waiting_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity}: {self.worker}"
+
+
 class HoursAdjustment(models.Model):
     """Staff changed the service time counted for a sign-up, and why: the sign-up's timeline of
     its hours, written in the transaction that changes them."""

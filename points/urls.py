@@ -28,6 +28,13 @@ rider_activity_urls = [
     path("", rider_activities.activity_public, name="activity_public"),
     path("sign-up/", rider_activities.activity_sign_up, name="activity_sign_up"),
     path("cancel/", rider_activities.activity_cancel_sign_up, name="activity_cancel_sign_up"),
+    # A full activity's waiting list: first come, first served.
+    path("wait/", rider_activities.activity_wait, name="activity_wait"),
+    path(
+        "wait/leave/",
+        rider_activities.activity_leave_waiting_list,
+        name="activity_leave_waiting_list",
+    ),
     # The check-in screen's rotating QR code opens this: sign in at the start, out at the end.
     path("scan/<str:token>/", rider_activities.activity_scan, name="activity_scan"),
 ]

@@ -556,6 +556,12 @@ MATRIX = [
     ("points:activity_public", "activity_a", "get", expect(200)),
     ("points:activity_sign_up", "activity_a", "get", expect(405)),
     ("points:activity_sign_up", "activity_a", "post", expect(302)),
+    # A full activity's waiting list: joining and leaving are POSTs back to the activity's page
+    # (a rider of an activity with places left, or not waiting, is told so there).
+    ("points:activity_wait", "activity_a", "get", expect(405)),
+    ("points:activity_wait", "activity_a", "post", expect(302)),
+    ("points:activity_leave_waiting_list", "activity_a", "get", expect(405)),
+    ("points:activity_leave_waiting_list", "activity_a", "post", expect(302)),
     # Giving a place back: GET asks, POST does it; a rider without a sign-up is told so on the
     # activity's page.
     ("points:activity_cancel_sign_up", "activity_a", "get", expect(SIGN_IN, rider=302)),

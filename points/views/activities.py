@@ -218,6 +218,10 @@ def activity_detail(request, pk):
         {
             "activity": activity,
             "sign_ups": sign_ups,
+            # first in line first
+            "waiting": activity.waiting.waiting()
+            .select_related("worker")
+            .order_by("joined_at", "id"),
             "started": activity.starts_at <= timezone.now(),
             "can_keep": request.user.role in KEEPERS,
             "public_url": request.build_absolute_uri(
