@@ -494,6 +494,37 @@ class WaitingListEntry(models.Model):
         return f"{self.activity}: {self.worker}"
 
 
+class ActivityRating(models.Model):
+    """An attendee's rating of an activity once it is over (1-5 and a few words), for its
+    organisers. One per rider and activity."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("activity")
+    )
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="activity_ratings", verbose_name=_("worker")
+    )
+    stars = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("activity rating")
+        verbose_name_plural = _("activity ratings")
+        ordering = ["-rated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "worker"], name="points_rating_once"),
+            models.CheckConstraint(
+                condition=models.Q(stars__gte=1, stars__lte=5), name="points_rating_one_to_five"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity}: {self.stars}"
+
+
 class HoursAdjustment(models.Model):
     """Staff changed the service time counted for a sign-up, and why: the sign-up's timeline of
     its hours, written in the transaction that changes them."""

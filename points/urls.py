@@ -28,6 +28,8 @@ rider_activity_urls = [
     path("", rider_activities.activity_public, name="activity_public"),
     path("sign-up/", rider_activities.activity_sign_up, name="activity_sign_up"),
     path("cancel/", rider_activities.activity_cancel_sign_up, name="activity_cancel_sign_up"),
+    # An attendee's rating once it is over.
+    path("rate/", rider_activities.activity_rate, name="activity_rate"),
     # A full activity's waiting list: first come, first served.
     path("wait/", rider_activities.activity_wait, name="activity_wait"),
     path(

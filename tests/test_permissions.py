@@ -556,6 +556,9 @@ MATRIX = [
     ("points:activity_public", "activity_a", "get", expect(200)),
     ("points:activity_sign_up", "activity_a", "get", expect(405)),
     ("points:activity_sign_up", "activity_a", "post", expect(302)),
+    # Rating an activity: a POST back to its page (a rider who did not attend is told so there).
+    ("points:activity_rate", "activity_a", "get", expect(405)),
+    ("points:activity_rate", "activity_a", "post", expect(302)),
     # A full activity's waiting list: joining and leaving are POSTs back to the activity's page
     # (a rider of an activity with places left, or not waiting, is told so there).
     ("points:activity_wait", "activity_a", "get", expect(405)),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from points.models import (
     Activity,
+    ActivityRating,
     EntryKind,
     SignUp,
     TeamMember,
@@ -177,6 +178,24 @@ def promote_next(activity: Activity) -> SignUp | None:
     mobile, text = entry.worker.mobile, promoted_text(entry.activity)
     transaction.on_commit(lambda: send_sms(mobile, text))
     return signup
+
+
+def rate(activity: Activity, worker: Worker, stars: int, comment: str = "") -> ActivityRating:
+    """An attendee rates the activity once it is over; once only."""
+    if not 1 <= stars <= 5:
+        raise ActivityError("stars", _("Choose from 1 to 5 stars."))
+    signup = SignUp.objects.active().filter(activity=activity, worker=worker).first()
+    if signup is None or not signup.attended_at:
+        raise ActivityError("not_attended", _("Only riders who attended rate an activity."))
+    if activity.ends_at > timezone.now():
+        raise ActivityError("not_over", _("Rate the activity once it is over."))
+    try:
+        with transaction.atomic():
+            return ActivityRating.objects.create(
+                activity=activity, worker=worker, stars=stars, comment=comment.strip()
+            )
+    except IntegrityError:
+        raise ActivityError("rated", _("You have rated this activity already.")) from None
 
 
 def promoted_text(activity: Activity) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from points.activity_forms import RatingForm
 from points.models import Activity, SignUp
 from points.services import activities, hours
 from points.services.activities import ActivityError
@@ -58,6 +59,11 @@ def activity_public(request, pk):
             "worker": worker,
             "signup": signup,
             "waiting": mine,
+            "rating": activity.ratings.filter(worker=worker).first()
+            if signup and signup.attended
+            else None,
+            "rating_form": RatingForm(),
+            "over": activity.ends_at <= timezone.now(),
             # the rider's place in line: those who joined before them, and them
             "in_line": waiting.filter(
                 Q(joined_at__lt=mine.joined_at) | Q(joined_at=mine.joined_at, id__lte=mine.id)
@@ -92,6 +98,23 @@ def activity_sign_up(request, pk):
         messages.success(
             request, _("You are signed up. We will text you a reminder the day before.")
         )
+    return redirect("points:activity_public", activity.pk)
+
+
+@require_POST
+@rider_on_activity
+def activity_rate(request, pk):
+    """An attendee rates the activity once it is over."""
+    activity = get_object_or_404(Activity, pk=pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("points:activity_public", activity.pk)
+    with flash_refusal(request):
+        activities.rate(
+            activity, request.worker, form.cleaned_data["stars"], form.cleaned_data["comment"]
+        )
+        messages.success(request, _("Thank you for rating the activity."))
     return redirect("points:activity_public", activity.pk)
 
 
