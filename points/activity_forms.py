@@ -120,3 +120,21 @@ class HoursForm(forms.Form):
         max_length=200,
         help_text=_("Why the hours change, e.g. 忘记签退, 提前到场布置."),
     )
+
+
+class RatingForm(forms.Form):
+    """An attendee's rating of an activity that is over."""
+
+    stars = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose from 1 to 5 stars.")},
+    )
+    comment = forms.CharField(
+        label=_("A few words (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("What was good, what could be better."),
+    )

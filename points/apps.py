@@ -8,7 +8,13 @@ class PointsConfig(AppConfig):
 
     def ready(self):
         from points import demo
-        from points.selectors import my_activities, my_redemptions, station_board, volunteer_record
+        from points.selectors import (
+            certificates,
+            my_activities,
+            my_redemptions,
+            station_board,
+            volunteer_record,
+        )
         from points.selectors import workbench as points_work
         from points.services.ledger import take_over_points
         from portal import slots, workbench
@@ -21,7 +27,9 @@ class PointsConfig(AppConfig):
         slots.add(slots.RIDER_PAGE, "points/_my_activities.html", my_activities, order=10)
         slots.add(slots.RIDER_PAGE, "points/_my_redemptions.html", my_redemptions, order=20)
         slots.add(slots.RIDER_PAGE, "points/_volunteer_record.html", volunteer_record, order=15)
+        slots.add(slots.RIDER_PAGE, "points/_my_certificates.html", certificates, order=16)
         slots.add(slots.WORKER_PAGE, "points/_volunteer_record.html", volunteer_record, order=10)
+        slots.add(slots.WORKER_PAGE, "points/_worker_certificates.html", certificates, order=11)
         slots.add(slots.STATION_LANDING, "points/_station_board.html", station_board, order=10)
 
         points = _("Points")

@@ -4,7 +4,8 @@
 every kind: past ones whose attendance was marked, so their points are in the ledger, and coming
 ones with sign-ups, one of them nearly full and one tomorrow (the evening task reminds its riders).
 Attended riders signed in and out, so their hours count; 骑聚三营's monthly station shifts over
-the past year give its riders a volunteer star.
+the past year give its riders a volunteer star, and the most served of them has a certificate of
+the year's hours (and the one it replaced, revoked).
 Every community's 积分超市 offers the same rewards, one out of stock and one off offer; riders of
 the first two have redeemed some (waiting for pickup, handed over, cancelled and refunded) and
 staff have adjusted a balance or two.
@@ -21,12 +22,14 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from points.models import (
     Account,
     Activity,
     ActivityKind,
+    Certificate,
     Entry,
     EntryKind,
     Redemption,
@@ -35,7 +38,7 @@ from points.models import (
     SignUp,
     VolunteerTeam,
 )
-from points.services import activities, hours, ledger, rewards
+from points.services import activities, certificates, hours, ledger, rewards
 from portal.dates import local_midnight
 from portal.models import AreaLevel, Role, User
 from registry.models import Worker, WorkerStatus
@@ -145,6 +148,7 @@ def seed(sender, areas, stdout, **kwargs):
     created = seed_teams(areas, staff)
     created += sum(seed_activity(plan, areas, staff, today) for plan in PLANS)
     created += seed_adjustments(areas, staff)
+    created += seed_certificates(areas[A], staff.get(areas[A].id))
     new_rewards = seed_rewards(communities)
     created += len(new_rewards)
     for code, name, state in REDEMPTIONS:
@@ -239,6 +243,27 @@ def seed_activity(plan: Plan, areas, staff, today: datetime) -> bool:
             minutes=hours.length_minutes(activity),
         )
     return True
+
+
+def seed_certificates(community, by) -> int:
+    """The community's most served rider has a certificate of the past year's hours, issued
+    again after the first was revoked, so both verify pages show."""
+    served = (
+        SignUp.objects.active()
+        .filter(worker__area=community, minutes__gt=0)
+        .values("worker")
+        .annotate(total=Sum("minutes"))
+        .order_by("-total", "worker")
+        .first()
+    )
+    if served is None or Certificate.objects.filter(worker_id=served["worker"]).exists():
+        return 0
+    worker = Worker.objects.get(pk=served["worker"])
+    today = timezone.localdate()
+    first = certificates.issue(worker, today - timedelta(days=365), today, by=by)[0]
+    certificates.revoke(first, "时长有误，已重新开具", by=by)
+    certificates.issue(worker, today - timedelta(days=365), today, by=by)
+    return 2
 
 
 def seed_adjustments(areas, staff) -> int:

@@ -448,6 +448,83 @@ class SignUp(models.Model):
         return None if self.minutes is None else round(self.minutes / 60, 1)
 
 
+class WaitingQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(promoted_at__isnull=True, left_at__isnull=True)
+
+
+class WaitingListEntry(models.Model):
+    """A rider waiting for a place at a full activity, first come first served: a place given
+    back goes to the first of them in the transaction that gives it back (promoted_at, and a
+    sign-up); a rider who no longer wants to wait leaves (left_at). Its times are its timeline."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="waiting", verbose_name=_("activity")
+    )
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="waiting", verbose_name=_("worker")
+    )
+    joined_at = models.DateTimeField(_("joined the waiting list at"), db_default=Now())
+    promoted_at = models.DateTimeField(_("given a place at"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left the waiting list at"), null=True, blank=True)
+
+    objects = WaitingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("waiting list entry")
+        verbose_name_plural = _("waiting list")
+        ordering = ["joined_at", "id"]
+        indexes = [
+            # the first rider still waiting for an activity's place, and a rider's place in line
+            models.Index(
+                fields=["activity", "joined_at", "id"],
+                condition=models.Q(promoted_at__isnull=True, left_at__isnull=True),
+                name="points_waiting_line",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "worker"],
+                condition=models.Q(promoted_at__isnull=True, left_at__isnull=True),
+                name="points_waiting_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity}: {self.worker}"
+
+
+class ActivityRating(models.Model):
+    """An attendee's rating of an activity once it is over (1-5 and a few words), for its
+    organisers. One per rider and activity."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("activity")
+    )
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="activity_ratings", verbose_name=_("worker")
+    )
+    stars = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("activity rating")
+        verbose_name_plural = _("activity ratings")
+        ordering = ["-rated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "worker"], name="points_rating_once"),
+            models.CheckConstraint(
+                condition=models.Q(stars__gte=1, stars__lte=5), name="points_rating_one_to_five"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity}: {self.stars}"
+
+
 class HoursAdjustment(models.Model):
     """Staff changed the service time counted for a sign-up, and why: the sign-up's timeline of
     its hours, written in the transaction that changes them."""
@@ -496,3 +573,84 @@ class StarLevel(models.Model):
 
     def __str__(self):
         return f"{self.stars}★ {self.hours}"
+
+
+SERIAL_LENGTH = 10
+
+
+def new_serial() -> str:
+    return readable_code(SERIAL_LENGTH)
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    def valid(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Certificate(models.Model):
+    """A volunteer service certificate (志愿服务证明): the hours a rider served in a period, as
+    counted when it was issued. The hours and the activities are a copy, not a reference, so a
+    later correction of a sign-up's hours does not change a certificate already printed: staff
+    revoke it and issue a new one. Its own times are its timeline (issued and by whom, revoked,
+    by whom and why), as a sign-up's are; a certificate is never deleted."""
+
+    serial = models.CharField(
+        _("serial number"), max_length=SERIAL_LENGTH, unique=True, default=new_serial
+    )
+    worker = models.ForeignKey(
+        Worker, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("worker")
+    )
+    # The community that issued it (the worker's when it was issued): its name is on the
+    # certificate, and its staff revoke it.
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    minutes = models.PositiveIntegerField(_("service minutes"))
+    # [{"date": "2026-05-01", "title": "…", "minutes": 120}, …], oldest first: the copy printed.
+    activities = models.JSONField(_("activities"), default=list)
+    issued_by = staff_reference(_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), db_default=Now())
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = staff_reference(_("revoked by"))
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("volunteer service certificate")
+        verbose_name_plural = _("volunteer service certificates")
+        ordering = ["-issued_at", "-id"]
+        indexes = [
+            # a rider's certificates, newest first (我的 and the staff page of the worker)
+            models.Index(fields=["worker", "-issued_at"], name="points_certificate_worker"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="points_certificate_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | ~models.Q(revoke_reason=""),
+                name="points_certificate_revoked_with_reason",
+            ),
+            # One valid certificate for a rider and a period: issuing it again (a resent form)
+            # finds it; to change it, revoke it first.
+            models.UniqueConstraint(
+                fields=["worker", "period_start", "period_end"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="points_certificate_once_per_period",
+            ),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    @property
+    def hours(self):
+        return round(self.minutes / 60, 1)
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None

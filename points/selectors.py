@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from points import leaderboard
-from points.models import Redemption, RedemptionState, SignUp, StarLevel
+from points.models import Certificate, Redemption, RedemptionState, SignUp, StarLevel
 from portal.workbench import Line
 from registry.models import Worker
 
@@ -53,6 +53,45 @@ def volunteer_record(worker: Worker) -> dict:
         "to_next": round(next_level.hours - total / 60, 1) if next_level else None,
         "activities": counted.select_related("activity").order_by("-activity__starts_at", "-id")[
             :RECORD_ACTIVITIES
+        ],
+    }
+
+
+def service_in_period(worker: Worker, start, end) -> dict:
+    """The hours counted for a rider in the activities that started from `start` to `end` (local
+    dates, both included), and those activities oldest first: what a certificate copies."""
+    signups = (
+        SignUp.objects.active()
+        .filter(
+            worker=worker,
+            minutes__gt=0,
+            activity__starts_at__date__gte=start,
+            activity__starts_at__date__lte=end,
+        )
+        .select_related("activity")
+        .order_by("activity__starts_at", "id")
+    )
+    activities = [
+        {
+            "date": timezone.localdate(signup.activity.starts_at).isoformat(),
+            "title": signup.activity.title,
+            "minutes": signup.minutes,
+        }
+        for signup in signups
+    ]
+    return {"minutes": sum(line["minutes"] for line in activities), "activities": activities}
+
+
+CERTIFICATES_LISTED = 10
+
+
+def certificates(worker: Worker) -> dict:
+    """A rider's certificates, newest first: their list on 我的 and on the staff page of the
+    worker (with the way to issue one). One query."""
+    return {
+        "worker": worker,
+        "certificates": Certificate.objects.filter(worker=worker).order_by("-issued_at", "-id")[
+            :CERTIFICATES_LISTED
         ],
     }
 

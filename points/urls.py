@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from points.views import activities, card, ledger, me, rider_activities, shop
+from points.views import activities, card, certificates, ledger, me, rider_activities, shop
 from points.views import rewards as reward_views
 
 app_name = "points"
@@ -28,6 +28,15 @@ rider_activity_urls = [
     path("", rider_activities.activity_public, name="activity_public"),
     path("sign-up/", rider_activities.activity_sign_up, name="activity_sign_up"),
     path("cancel/", rider_activities.activity_cancel_sign_up, name="activity_cancel_sign_up"),
+    # An attendee's rating once it is over.
+    path("rate/", rider_activities.activity_rate, name="activity_rate"),
+    # A full activity's waiting list: first come, first served.
+    path("wait/", rider_activities.activity_wait, name="activity_wait"),
+    path(
+        "wait/leave/",
+        rider_activities.activity_leave_waiting_list,
+        name="activity_leave_waiting_list",
+    ),
     # The check-in screen's rotating QR code opens this: sign in at the start, out at the end.
     path("scan/<str:token>/", rider_activities.activity_scan, name="activity_scan"),
 ]
@@ -35,6 +44,12 @@ rider_activity_urls = [
 worker_points_urls = [
     path("", ledger.worker_points, name="worker"),
     path("adjust/", ledger.adjust_points, name="adjust"),
+    path("certificates/new/", certificates.certificate_issue, name="certificate_issue"),
+]
+
+certificate_urls = [
+    path("", certificates.certificate, name="certificate"),
+    path("revoke/", certificates.certificate_revoke, name="certificate_revoke"),
 ]
 
 # A rider's redemption, by its pickup code.
@@ -49,6 +64,17 @@ urlpatterns = [
     path("me/card/", card.card, name="card"),
     # Public: a station or merchant scans the card's QR code.
     path("card/<str:token>/", card.verify, name="verify"),
+    # Volunteer service certificates: the rider's own, and the public check its QR code opens.
+    path(
+        "me/certificates/<readable_code:serial>/",
+        certificates.my_certificate,
+        name="my_certificate",
+    ),
+    path(
+        "certificates/<readable_code:serial>/",
+        certificates.certificate_verify,
+        name="certificate_verify",
+    ),
     # Volunteer teams and activities: staff pages, then the rider's.
     path("staff/teams/", activities.teams, name="teams"),
     path("staff/teams/new/", activities.team_add, name="team_add"),
@@ -60,6 +86,7 @@ urlpatterns = [
     path("activities/<int:pk>/", include(rider_activity_urls)),
     # The ledger: a worker's points for staff, the monthly leaderboard.
     path("staff/points/workers/<int:pk>/", include(worker_points_urls)),
+    path("staff/points/certificates/<int:pk>/", include(certificate_urls)),
     path("staff/points/leaderboard/", ledger.staff_leaderboard, name="leaderboard"),
     path(
         "s/<station_token:token>/leaderboard/",

@@ -16,7 +16,8 @@ from django.utils import timezone
 from feedback.models import SuggestionPhoto, TaskPhoto
 from points import checkin
 from points.card import token_for
-from points.models import EntryKind, Reward, VolunteerTeam
+from points.models import EntryKind, Reward, SignUp, VolunteerTeam
+from points.services import certificates
 from points.services.activities import sign_up
 from points.services.ledger import award
 from points.services.rewards import redeem
@@ -319,6 +320,12 @@ MATRIX = [
     ("points:card", None, "get", RIDER_PAGE),
     # A work card's QR code: public, for the station or merchant who scans it.
     ("points:verify", "work_card_token", "get", expect(200)),
+    # A volunteer service certificate: the rider opens their own; another rider's is a 404. Its
+    # QR code opens the public check; an unknown serial number is a 404 that says so.
+    ("points:my_certificate", "serial_a", "get", RIDER_PAGE),
+    ("points:my_certificate", "serial_c", "get", expect(SIGN_IN, rider=404)),
+    ("points:certificate_verify", "serial_a", "get", expect(200)),
+    ("points:certificate_verify", "unknown_serial", "get", expect(404)),
     ("feedback:queue", None, "get", READERS),
     ("feedback:suggestions", None, "get", READERS),
     ("feedback:suggestions_export", None, "get", READERS),
@@ -589,6 +596,15 @@ MATRIX = [
     ("points:activity_public", "activity_a", "get", expect(200)),
     ("points:activity_sign_up", "activity_a", "get", expect(405)),
     ("points:activity_sign_up", "activity_a", "post", expect(302)),
+    # Rating an activity: a POST back to its page (a rider who did not attend is told so there).
+    ("points:activity_rate", "activity_a", "get", expect(405)),
+    ("points:activity_rate", "activity_a", "post", expect(302)),
+    # A full activity's waiting list: joining and leaving are POSTs back to the activity's page
+    # (a rider of an activity with places left, or not waiting, is told so there).
+    ("points:activity_wait", "activity_a", "get", expect(405)),
+    ("points:activity_wait", "activity_a", "post", expect(302)),
+    ("points:activity_leave_waiting_list", "activity_a", "get", expect(405)),
+    ("points:activity_leave_waiting_list", "activity_a", "post", expect(302)),
     # Giving a place back: GET asks, POST does it; a rider without a sign-up is told so on the
     # activity's page.
     ("points:activity_cancel_sign_up", "activity_a", "get", expect(SIGN_IN, rider=302)),
@@ -612,6 +628,41 @@ MATRIX = [
     (
         "points:adjust",
         "worker_c",
+        "post",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=400),
+    ),
+    # Certificates for staff: issued from the page of a worker in scope (an empty form is shown
+    # again, 400), read by officials, revoked with a reason (an empty reason: the form again).
+    ("points:certificate_issue", "worker_a", "get", A_KEEPERS),
+    (
+        "points:certificate_issue",
+        "worker_a",
+        "post",
+        {**A_KEEPERS, "staff_a": 400, "administrator": 400},
+    ),
+    (
+        "points:certificate_issue",
+        "worker_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, official=403, administrator=200),
+    ),
+    ("points:certificate", "certificate_a", "get", A_READERS),
+    (
+        "points:certificate",
+        "certificate_c",
+        "get",
+        expect(404, anonymous=LOGIN, handler=403, administrator=200),
+    ),
+    ("points:certificate_revoke", "certificate_a", "get", A_KEEPERS),
+    (
+        "points:certificate_revoke",
+        "certificate_a",
+        "post",
+        {**A_KEEPERS, "staff_a": 400, "administrator": 400},
+    ),
+    (
+        "points:certificate_revoke",
+        "certificate_c",
         "post",
         expect(404, anonymous=LOGIN, handler=403, official=403, administrator=400),
     ),
@@ -940,6 +991,46 @@ def tracking_code_a(suggestion_a):
 def work_card_token(worker_a):
     """A fresh work card token of a rider of community A."""
     return token_for(worker_a)[0]
+
+
+def _certificate(worker):
+    """A volunteer service certificate for two hours the worker served yesterday."""
+    starts = timezone.now() - timedelta(days=1)
+    activity = ActivityFactory(
+        area=worker.area,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        sign_up_deadline=starts - timedelta(hours=1),
+    )
+    SignUp.objects.create(activity=activity, worker=worker, attended_at=starts, minutes=120)
+    today = timezone.localdate()
+    return certificates.issue(worker, today - timedelta(days=7), today, by=None)[0]
+
+
+@pytest.fixture
+def certificate_a(worker_a):
+    return _certificate(worker_a)
+
+
+@pytest.fixture
+def certificate_c(worker_c):
+    return _certificate(worker_c)
+
+
+@pytest.fixture
+def serial_a(certificate_a):
+    """The serial number of the rider's certificate (public URLs carry it, not the id)."""
+    return certificate_a.serial
+
+
+@pytest.fixture
+def serial_c(certificate_c):
+    return certificate_c.serial
+
+
+@pytest.fixture
+def unknown_serial():
+    return "ZZZZZZZZZZ"
 
 
 @pytest.fixture

@@ -12,11 +12,19 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from points.models import Activity, EntryKind, SignUp, TeamMember, VolunteerTeam
+from points.models import (
+    Activity,
+    ActivityRating,
+    EntryKind,
+    SignUp,
+    TeamMember,
+    VolunteerTeam,
+    WaitingListEntry,
+)
 from points.services.ledger import award, cause_of
 from portal.dates import local_midnight
 from portal.errors import DomainError
@@ -77,6 +85,10 @@ def sign_up(activity: Activity, worker: Worker) -> SignUp:
             raise ActivityError(
                 "twice", _("You have signed up for this activity already.")
             ) from None
+        # A place freed some other way (more places): the rider waits no longer.
+        WaitingListEntry.objects.waiting().filter(activity=activity, worker=worker).update(
+            promoted_at=now
+        )
     return signup
 
 
@@ -103,6 +115,95 @@ def cancel_sign_up(signup: SignUp) -> None:
         signup.cancelled_at = timezone.now()
         signup.save(update_fields=["cancelled_at"])
         Activity.objects.filter(pk=signup.activity_id).update(signed_up=F("signed_up") - 1)
+        promote_next(signup.activity)
+
+
+def join_waiting_list(activity: Activity, worker: Worker) -> WaitingListEntry:
+    """Put the rider in line for a place at a full activity, or say why not (a place is free:
+    sign up instead)."""
+    if worker.status == WorkerStatus.LEFT:
+        raise ActivityError("left", _("Your registration is closed: ask your community's staff."))
+    now = timezone.now()
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        refusal = _refusal(activity, worker, now)
+        if refusal.code != "full":
+            raise refusal
+        if activity.places_left > 0:
+            raise ActivityError("not_full", _("There are places left: sign up instead."))
+        try:
+            with transaction.atomic():
+                return WaitingListEntry.objects.create(activity=activity, worker=worker)
+        except IntegrityError:
+            raise ActivityError(
+                "waiting", _("You are on the waiting list for this activity already.")
+            ) from None
+
+
+def leave_waiting_list(activity: Activity, worker: Worker) -> None:
+    left = (
+        WaitingListEntry.objects.waiting()
+        .filter(activity=activity, worker=worker)
+        .update(left_at=timezone.now())
+    )
+    if not left:
+        raise ActivityError("not_waiting", _("You are not on the waiting list for this activity."))
+
+
+def promote_next(activity: Activity) -> SignUp | None:
+    """Give a free place to the first rider still waiting (first come, first served), in the
+    caller's transaction, and text them once it is committed. None when no one is waiting or
+    no place is free."""
+    entry = (
+        WaitingListEntry.objects.waiting()
+        .select_for_update(of=("self",))
+        .select_related("activity", "worker")
+        .filter(activity=activity)
+        .exclude(
+            Exists(SignUp.objects.active().filter(activity=activity, worker=OuterRef("worker")))
+        )
+        .order_by("joined_at", "id")
+        .first()
+    )
+    if entry is None:
+        return None
+    taken = Activity.objects.filter(
+        pk=activity.pk, cancelled=False, signed_up__lt=F("capacity")
+    ).update(signed_up=F("signed_up") + 1)
+    if not taken:
+        return None
+    entry.promoted_at = timezone.now()
+    entry.save(update_fields=["promoted_at"])
+    signup = SignUp.objects.create(activity=entry.activity, worker=entry.worker)
+    mobile, text = entry.worker.mobile, promoted_text(entry.activity)
+    transaction.on_commit(lambda: send_sms(mobile, text))
+    return signup
+
+
+def rate(activity: Activity, worker: Worker, stars: int, comment: str = "") -> ActivityRating:
+    """An attendee rates the activity once it is over; once only."""
+    if not 1 <= stars <= 5:
+        raise ActivityError("stars", _("Choose from 1 to 5 stars."))
+    signup = SignUp.objects.active().filter(activity=activity, worker=worker).first()
+    if signup is None or not signup.attended_at:
+        raise ActivityError("not_attended", _("Only riders who attended rate an activity."))
+    if activity.ends_at > timezone.now():
+        raise ActivityError("not_over", _("Rate the activity once it is over."))
+    try:
+        with transaction.atomic():
+            return ActivityRating.objects.create(
+                activity=activity, worker=worker, stars=stars, comment=comment.strip()
+            )
+    except IntegrityError:
+        raise ActivityError("rated", _("You have rated this activity already.")) from None
+
+
+def promoted_text(activity: Activity) -> str:
+    starts = timezone.localtime(activity.starts_at)
+    return _(
+        "A place at %(title)s is yours from the waiting list: it starts at %(time)s at "
+        "%(place)s. If you cannot come, please cancel on the activity's page."
+    ) % {"title": activity.title, "time": f"{starts:%m-%d %H:%M}", "place": activity.place}
 
 
 def mark_attendance(signup: SignUp, *, by) -> bool:

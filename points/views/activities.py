@@ -5,7 +5,7 @@ from base64 import b64encode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from registry.models import Worker, WorkerStatus
 from stations.models import Station
 
 MEMBER_MATCHES = 20
+RATINGS_SHOWN = 50
 
 
 def _team(request, pk) -> VolunteerTeam:
@@ -218,6 +219,12 @@ def activity_detail(request, pk):
         {
             "activity": activity,
             "sign_ups": sign_ups,
+            "ratings": activity.ratings.order_by("-rated_at", "-id")[:RATINGS_SHOWN],
+            "rated": activity.ratings.aggregate(average=Avg("stars"), count=Count("id")),
+            # first in line first
+            "waiting": activity.waiting.waiting()
+            .select_related("worker")
+            .order_by("joined_at", "id"),
             "started": activity.starts_at <= timezone.now(),
             "can_keep": request.user.role in KEEPERS,
             "public_url": request.build_absolute_uri(

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from points.activity_forms import RatingForm
 from points.models import Activity, SignUp
 from points.services import activities, hours
 from points.services.activities import ActivityError
@@ -47,6 +49,8 @@ def activity_public(request, pk):
     signup = (
         SignUp.objects.active().filter(activity=activity, worker=worker).first() if worker else None
     )
+    waiting = activity.waiting.waiting()
+    mine = waiting.filter(worker=worker).first() if worker and not signup else None
     return render(
         request,
         "points/activity_public.html",
@@ -54,6 +58,18 @@ def activity_public(request, pk):
             "activity": activity,
             "worker": worker,
             "signup": signup,
+            "waiting": mine,
+            "rating": activity.ratings.filter(worker=worker).first()
+            if signup and signup.attended
+            else None,
+            "rating_form": RatingForm(),
+            "over": activity.ends_at <= timezone.now(),
+            # the rider's place in line: those who joined before them, and them
+            "in_line": waiting.filter(
+                Q(joined_at__lt=mine.joined_at) | Q(joined_at=mine.joined_at, id__lte=mine.id)
+            ).count()
+            if mine
+            else None,
             "started": activity.starts_at <= timezone.now(),
         },
     )
@@ -82,6 +98,46 @@ def activity_sign_up(request, pk):
         messages.success(
             request, _("You are signed up. We will text you a reminder the day before.")
         )
+    return redirect("points:activity_public", activity.pk)
+
+
+@require_POST
+@rider_on_activity
+def activity_rate(request, pk):
+    """An attendee rates the activity once it is over."""
+    activity = get_object_or_404(Activity, pk=pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("points:activity_public", activity.pk)
+    with flash_refusal(request):
+        activities.rate(
+            activity, request.worker, form.cleaned_data["stars"], form.cleaned_data["comment"]
+        )
+        messages.success(request, _("Thank you for rating the activity."))
+    return redirect("points:activity_public", activity.pk)
+
+
+@require_POST
+@rider_on_activity
+def activity_wait(request, pk):
+    """Join the waiting list of a full activity: a place given back is the first rider's."""
+    activity = get_object_or_404(Activity, pk=pk)
+    with flash_refusal(request):
+        activities.join_waiting_list(activity, request.worker)
+        messages.success(
+            request, _("You are on the waiting list. We will text you if a place is yours.")
+        )
+    return redirect("points:activity_public", activity.pk)
+
+
+@require_POST
+@rider_on_activity
+def activity_leave_waiting_list(request, pk):
+    activity = get_object_or_404(Activity, pk=pk)
+    with flash_refusal(request):
+        activities.leave_waiting_list(activity, request.worker)
+        messages.success(request, _("You left the waiting list."))
     return redirect("points:activity_public", activity.pk)
 
 

@@ -96,6 +96,8 @@ ERROR_STATES = [
      "anonymous", 200),
     ("unknown-station", "stations:landing", "unknown_code", "get", {}, "anonymous", 404),
     ("unknown-work-card", "points:verify", "unknown_code", "get", {}, "anonymous", 404),
+    ("unknown-certificate", "points:certificate_verify", "unknown_code", "get", {}, "anonymous",
+     404),
     ("register-refused", "registry:register", None, "post",
      {"community": "411402001001", "mobile": "12"}, "anonymous", 200),
     ("sign-in-bad-mobile", "registry:sign_in", None, "post", {"mobile": "12"}, "anonymous", 200),

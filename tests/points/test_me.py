@@ -59,10 +59,10 @@ def test_the_page_takes_the_same_queries_for_5_or_50_entries_and_suggestions(
         award(rider, 1, EntryKind.GRID_DUTY, note=f"网格巡查 {n}")
         SuggestionFactory(area=rider.area, worker=rider)
     # Session, rider, balance, a page of entries with its count, the suggestions; room for the
-    # sections of activities and redemptions (two queries each), of recruitment calls (two) and
-    # the volunteer record (its hours by year, the star levels, and its activities when it has
-    # hours).
-    with django_assert_max_num_queries(15):
+    # sections of activities and redemptions (two queries each), of recruitment calls (two), the
+    # volunteer record (its hours by year, the star levels, and its activities when it has hours)
+    # and the certificates.
+    with django_assert_max_num_queries(16):
         assert rider_client.get(reverse("points:me")).status_code == 200
 
 

@@ -24,6 +24,7 @@ from points.models import (
     Account,
     Activity,
     ActivityKind,
+    Certificate,
     Entry,
     EntryKind,
     Redemption,
@@ -89,6 +90,7 @@ def everything():
         list(SignUp.objects.values_list("activity", "worker", "attended_at", "cancelled_at")),
         list(Reward.objects.values_list("area", "name", "price", "stock", "active")),
         list(Redemption.objects.values_list("reward", "worker", "pickup_code", "state")),
+        list(Certificate.objects.values_list("serial", "worker", "minutes", "revoked_at")),
         list(ApiKey.objects.values_list("name", "key_hash")),
     )
 
@@ -220,6 +222,7 @@ def test_the_enterprise_ledger_has_the_platforms_and_their_local_stations(settin
 
 def forget_workers():
     Redemption.objects.all().delete()  # they protect their riders
+    Certificate.objects.all().delete()  # so do certificates
     Worker.objects.all().delete()
 
 
@@ -416,6 +419,11 @@ def test_the_demo_has_teams_activities_rewards_and_a_ledger_that_adds_up(setting
     # 骑聚三营's year of station shifts earns its riders a volunteer star (我的 shows it)
     team = VolunteerTeam.objects.get(name="骑聚三营")
     assert all(volunteer_record(m.worker)["stars"] >= 1 for m in team.members.all())
+    # and the most served of them has the year's certificate, issued again after a revoked one
+    valid = Certificate.objects.get(revoked_at__isnull=True)
+    revoked = Certificate.objects.get(revoked_at__isnull=False)
+    assert valid.worker == revoked.worker and valid.minutes >= 100 * 60
+    assert revoked.revoked and revoked.revoke_reason and not valid.revoked
     for activity in coming:
         assert activity.signed_up == activity.sign_ups.active().count() > 0
         assert not activity.sign_ups.filter(attended_at__isnull=False).exists()
