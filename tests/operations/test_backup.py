@@ -40,8 +40,8 @@ from feedback.models import (
     UrgencyClass,
 )
 from feedback.services import desk
-from points.models import EntryKind, Reward, StarLevel, VolunteerTeam
-from points.services import activities, hours, rewards
+from points.models import EntryKind, Reward, SignUp, StarLevel, VolunteerTeam
+from points.services import activities, certificates, hours, rewards
 from points.services.ledger import award
 from portal import accounts
 from portal.inbox import notify
@@ -162,6 +162,18 @@ def fill(tree, client, staff, handler, administrator):
     activities.mark_attendance(signup, by=staff)
     hours.adjust_hours(signup, Decimal("1.5"), "签到二维码未扫，按签到表补录", by=staff)
     StarLevel.objects.get_or_create(stars=1, defaults={"hours": 100})
+    certificates.issue(rider, timezone.localdate(), timezone.localdate(), by=staff)
+    over = ActivityFactory(
+        area=tree.community_a,
+        starts_at=now - timedelta(hours=3),
+        ends_at=now - timedelta(hours=1),
+        sign_up_deadline=now - timedelta(hours=4),
+    )
+    SignUp.objects.create(activity=over, worker=rider, attended_at=over.starts_at)
+    activities.rate(over, rider, 5, "组织得好，时间安排合理")
+    full = ActivityFactory(area=tree.community_a, capacity=1)
+    activities.sign_up(full, WorkerFactory(area=tree.community_a))
+    activities.join_waiting_list(full, rider)
     call = recruitment.publish(
         {
             "role": WorkerRoleKind.FOOD_SAFETY_SUPERVISOR,
