@@ -23,6 +23,7 @@ RIDER_TEMPLATES = [
     "points/activity_public.html",
     "points/activity_scan.html",
     "points/card.html",
+    "points/certificate_verify.html",
     "points/me.html",
     "points/redeem_confirm.html",
     "points/redeemed.html",
@@ -50,8 +51,13 @@ RIDER_TEMPLATES = [
 BASES = ["base.html", "rider/base.html", "rider/light.html", "staff/base.html"]
 
 # Whole documents of their own: the error pages that must render without the database (or
-# without a query, after a failed save), and the printed QR poster.
-STANDALONE = ["500.html", "portal/store_down.html", "stations/poster.html"]
+# without a query, after a failed save), and the printed QR poster and volunteer certificate.
+STANDALONE = [
+    "500.html",
+    "points/certificate.html",
+    "portal/store_down.html",
+    "stations/poster.html",
+]
 
 EXTENDS = re.compile(r'\{% extends "([^"]+)" %\}')
 INCLUDE = re.compile(r'\{% include "([^"]+)"')
