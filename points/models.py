@@ -382,6 +382,11 @@ class Activity(models.Model):
         return not self.cancelled and self.sign_up_deadline > timezone.now()
 
 
+def hours_of(minutes: int) -> float:
+    """Service minutes as the hours riders, staff and certificates read: to a tenth of an hour."""
+    return round(minutes / 60, 1)
+
+
 class SignUpQuerySet(models.QuerySet):
     def active(self):
         return self.filter(cancelled_at__isnull=True)
@@ -445,7 +450,7 @@ class SignUp(models.Model):
 
     @property
     def hours(self):
-        return None if self.minutes is None else round(self.minutes / 60, 1)
+        return None if self.minutes is None else hours_of(self.minutes)
 
 
 class WaitingQuerySet(models.QuerySet):
@@ -649,7 +654,7 @@ class Certificate(models.Model):
 
     @property
     def hours(self):
-        return round(self.minutes / 60, 1)
+        return hours_of(self.minutes)
 
     @property
     def revoked(self) -> bool:

@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from points import leaderboard
-from points.models import Certificate, Redemption, RedemptionState, SignUp, StarLevel
+from points.models import (
+    Certificate,
+    Redemption,
+    RedemptionState,
+    SignUp,
+    StarLevel,
+    hours_of,
+)
 from portal.workbench import Line
 from registry.models import Worker
 
@@ -46,11 +53,11 @@ def volunteer_record(worker: Worker) -> dict:
             next_level = level
     return {
         "worker": worker,
-        "years": [{"year": y["year"], "hours": round(y["minutes"] / 60, 1)} for y in years],
-        "total_hours": round(total / 60, 1),
+        "years": [{"year": y["year"], "hours": hours_of(y["minutes"])} for y in years],
+        "total_hours": hours_of(total),
         "stars": stars,
         "next_level": next_level,
-        "to_next": round(next_level.hours - total / 60, 1) if next_level else None,
+        "to_next": hours_of(next_level.hours * 60 - total) if next_level else None,
         "activities": counted.select_related("activity").order_by("-activity__starts_at", "-id")[
             :RECORD_ACTIVITIES
         ],

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from points.certificate_forms import CertificateForm, RevokeForm
-from points.models import Certificate
+from points.models import Certificate, hours_of
 from points.services import certificates
 from points.services.certificates import CertificateError
 from portal import qr
@@ -41,7 +41,7 @@ def _printed(request, certificate: Certificate, back: str, can_revoke: bool = Fa
         reverse("points:certificate_verify", args=[certificate.serial])
     )
     lines = [
-        {**line, "hours": round(line["minutes"] / 60, 1)}
+        {**line, "hours": hours_of(line["minutes"])}
         for line in certificate.activities[:LINES_PRINTED]
     ]
     return render(
