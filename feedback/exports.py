@@ -14,7 +14,7 @@ from feedback.filters import SuggestionFilter
 from feedback.models import Category, Channel, Department, State, Suggestion, Task
 from feedback.selectors import TASK_STATES, visible_tasks
 from feedback.task_forms import TaskFilterForm
-from portal.exports import Kind, Table, register
+from portal.exports import Kind, Table, filtered_table, register
 from portal.models import Role
 from portal.roles import READERS, TASK_READERS
 
@@ -56,16 +56,8 @@ def suggestion_table(user, query) -> Table | None:
     """诉求清单: the list as it is filtered, every row, with the submitters' mobiles in full as
     the roster export has them; the access log has it with its filters and row count."""
     filters, rows = listed_suggestions(user, query)
-    if filters.errors:
-        return None
     title = _("Suggestions list")
-    return Table(
-        title=title,
-        description=f"{title} ({filters.describe()})",
-        header=suggestion_header(),
-        rows=suggestion_lines(rows),
-        count=rows.count(),
-    )
+    return filtered_table(title, filters, rows, suggestion_header(), suggestion_lines)
 
 
 def suggestion_header() -> list[str]:

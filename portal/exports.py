@@ -64,6 +64,21 @@ class Table:
     count: int
 
 
+def filtered_table(title, filters, rows, header: list, lines) -> Table | None:
+    """The table of a list as its filter set (a portal.filters one, with describe()) chose
+    `rows`, each written by `lines`; None when the filters cannot be applied."""
+    if filters.errors:
+        return None
+    title = str(title)
+    return Table(
+        title=title,
+        description=f"{title} ({filters.describe()})",
+        header=header,
+        rows=lines(rows),
+        count=rows.count(),
+    )
+
+
 @dataclass(frozen=True)
 class Kind:
     roles: tuple[Role, ...]

@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.exports import Kind, Table, register
+from portal.exports import Kind, Table, filtered_table, register
 from portal.roles import READERS
 from registry.filters import EnterpriseFilter, WorkerFilter
 from registry.models import (
@@ -69,15 +69,12 @@ def roster_table(name: str):
 
     def table(user, query) -> Table | None:
         filters, rows = roster_rows(user, roster, query)
-        if filters.errors:
-            return None
-        title = str(roster.title)
-        return Table(
-            title=title,
-            description=f"{title} ({filters.describe()})",
-            header=roster_header(roster.party),
-            rows=roster_lines(rows, roster.party),
-            count=rows.count(),
+        return filtered_table(
+            roster.title,
+            filters,
+            rows,
+            roster_header(roster.party),
+            lambda rows: roster_lines(rows, roster.party),
         )
 
     return table
@@ -93,16 +90,7 @@ def enterprise_rows(user, query):
 def enterprise_table(user, query) -> Table | None:
     """The export of the enterprise ledger for a user and its list's query (portal.exports)."""
     filters, rows = enterprise_rows(user, query)
-    if filters.errors:
-        return None
-    title = _("Enterprises")
-    return Table(
-        title=title,
-        description=f"{title} ({filters.describe()})",
-        header=enterprise_header(),
-        rows=enterprise_lines(rows),
-        count=rows.count(),
-    )
+    return filtered_table(_("Enterprises"), filters, rows, enterprise_header(), enterprise_lines)
 
 
 def register_exports() -> None:
